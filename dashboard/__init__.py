@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: reads published builds only; never imports pipeline code."""

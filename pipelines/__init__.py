@@ -1,0 +1,1 @@
+"""bilim-monitor pipelines: catalogue, returns, marts and the Dagster definitions."""

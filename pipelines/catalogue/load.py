@@ -1,0 +1,136 @@
+"""Load the hand-curated catalogue and regions, validate them whole, and report every located problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from contracts.catalogue import (
+    ProgrammeFunding,
+    ProgrammeFundingSources,
+    ProgrammeGlossary,
+    ProgrammeIndicators,
+    ProgrammeTargets,
+    ProgrammeTargetSets,
+)
+from contracts.home import REPO_ROOT
+from contracts.regions import RegionChanges, Regions
+from pipelines.tables import Problem, TableError, load_table
+
+
+@dataclass(frozen=True)
+class Source:
+    """A hand-curated table: its file under ``data/raw`` and its contract."""
+
+    relpath: str
+    model: type[pa.DataFrameModel]
+
+
+CATALOGUE_SOURCES: dict[str, Source] = {
+    "programme_indicators": Source("programme/indicators.csv", ProgrammeIndicators),
+    "programme_targets": Source("programme/targets.csv", ProgrammeTargets),
+    "programme_target_sets": Source("programme/target_sets.csv", ProgrammeTargetSets),
+    "programme_funding": Source("programme/funding_by_year.csv", ProgrammeFunding),
+    "programme_funding_sources": Source("programme/funding_by_source.csv", ProgrammeFundingSources),
+    "programme_glossary": Source("programme/glossary.csv", ProgrammeGlossary),
+}
+
+REGION_SOURCES: dict[str, Source] = {
+    "regions": Source("regions/regions.csv", Regions),
+    "region_changes": Source("regions/region_changes.csv", RegionChanges),
+}
+
+
+def _label(raw_dir: Path, relpath: str) -> str:
+    """How a file is named in messages: relative to the repository when it is the repository's."""
+    path = raw_dir / relpath
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _load_all(raw_dir: Path, sources: dict[str, Source]) -> tuple[dict[str, pl.DataFrame], dict[str, str], list[Problem]]:
+    frames, labels, problems = {}, {}, []
+    for name, src in sources.items():
+        label = _label(raw_dir, src.relpath)
+        path = raw_dir / src.relpath
+        labels[name] = label
+        if not path.exists():
+            problems.append(Problem(label, None, None, "file is missing"))
+            continue
+        df, found = load_table(path, src.model, label)
+        frames[name] = df
+        problems += found
+    return frames, labels, problems
+
+
+def catalogue_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """Rules across catalogue tables: every target has its series and set, lies inside hard bounds, in period."""
+    ind, tgt, sets = frames["programme_indicators"], frames["programme_targets"], frames["programme_target_sets"]
+    problems: list[Problem] = []
+    series = {r["code"]: r for r in ind.iter_rows(named=True)}
+    periods = {r["target_set"]: (r["period_start"], r["period_end"]) for r in sets.iter_rows(named=True)}
+    label = labels["programme_targets"]
+    for i, t in enumerate(tgt.iter_rows(named=True)):
+        row = i + 2
+        s = series.get(t["indicator_code"])
+        if s is None:
+            problems.append(Problem(label, row, "indicator_code", f"{t['indicator_code']!r} is not a series of indicators.csv; no target without a series"))
+            continue
+        if t["target_set"] not in periods:
+            problems.append(Problem(label, row, "target_set", f"{t['target_set']!r} is not in target_sets.csv"))
+        else:
+            lo, hi = periods[t["target_set"]]
+            if t["year"] is not None and not lo <= t["year"] <= hi:
+                problems.append(Problem(label, row, "year", f"{t['year']} is outside the target set's period {lo}-{hi}"))
+        v = t["value"]
+        if v is not None and s["hard_min"] is not None and not s["hard_min"] <= v <= s["hard_max"]:
+            problems.append(Problem(label, row, "value", f"{v:g} is outside the series' hard bounds {s['hard_min']:g}..{s['hard_max']:g}"))
+        is_cycle = s["reference_period"] == "assessment_cycle"
+        if is_cycle and not t["cycle"]:
+            problems.append(Problem(label, row, "cycle", "empty; an assessment target names its cycle (e.g. PISA-2021)"))
+        if not is_cycle and t["cycle"]:
+            problems.append(Problem(label, row, "cycle", f"{t['cycle']!r} given for a series that is not an assessment"))
+        if is_cycle and t["cycle"] and t["year"] is not None and not t["cycle"].endswith(str(t["year"])):
+            problems.append(Problem(label, row, "year", f"{t['year']}: a cycle target sits in the year column of the cycle's name ({t['cycle']})"))
+    ilabel = labels["programme_indicators"]
+    for i, s in enumerate(ind.iter_rows(named=True)):
+        b = s["baseline_2018"]
+        if b is not None and s["hard_min"] is not None and not s["hard_min"] <= b <= s["hard_max"]:
+            problems.append(Problem(ilabel, i + 2, "baseline_2018", f"{b:g} is outside the hard bounds {s['hard_min']:g}..{s['hard_max']:g}"))
+    return problems
+
+
+def region_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """Every boundary change names known units."""
+    known = set(frames["regions"]["region_code"].to_list())
+    out = []
+    for i, r in enumerate(frames["region_changes"].iter_rows(named=True)):
+        for field in ("from_region", "to_region"):
+            if r[field] not in known:
+                out.append(Problem(labels["region_changes"], i + 2, field, f"{r[field]!r} is not in regions.csv"))
+    return out
+
+
+def load_catalogue(raw_dir: Path) -> dict[str, pl.DataFrame]:
+    """All catalogue tables, validated; raises ``TableError`` with every problem if any."""
+    frames, labels, problems = _load_all(raw_dir, CATALOGUE_SOURCES)
+    if not problems:
+        problems = catalogue_rules(frames, labels)
+    if problems:
+        raise TableError(problems)
+    return frames
+
+
+def load_regions(raw_dir: Path) -> dict[str, pl.DataFrame]:
+    """Regions and their changes, validated; raises ``TableError`` with every problem if any."""
+    frames, labels, problems = _load_all(raw_dir, REGION_SOURCES)
+    if not problems:
+        problems = region_rules(frames, labels)
+    if problems:
+        raise TableError(problems)
+    return frames

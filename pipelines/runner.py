@@ -1,0 +1,30 @@
+"""Run the whole graph in-process against the persistent Dagster instance (so CLI runs show in the UI)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+
+def run_all(tags: dict[str, str] | None = None) -> tuple[bool, str | None, str]:
+    """Materialize every asset and run every check. Returns (success, published build id, message)."""
+    from pipelines.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            tags=tags or {"launched_by": "bilim"},
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    if not result.success:
+        failures = [
+            f"{ev.step_key}: {ev.event_specific_data.error.message.strip().splitlines()[0] if ev.event_specific_data.error else ''}"
+            for ev in result.all_events
+            if ev.is_step_failure
+        ]
+        return False, None, "; ".join(failures) or "run failed"
+    build_id = None
+    for mat in result.asset_materializations_for_node("published_build"):
+        build_id = mat.metadata["build_id"].value
+    return True, build_id, "ok"

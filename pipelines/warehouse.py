@@ -1,0 +1,99 @@
+"""The DuckDB warehouse behind one waiting writer lock.
+
+DuckDB allows one read-write process or many readers and raises rather than waits. Every warehouse access by the
+pipeline (Dagster runs, the CLI, later the sensor and the upload path) goes through ``Warehouse.connect`` which
+first takes a file lock that *waits*, with a timeout and a clear message. The dashboard never opens the warehouse:
+it reads published builds (see ``pipelines.publish``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+from filelock import FileLock, Timeout
+
+from contracts.home import Layout
+
+DEFAULT_LOCK_TIMEOUT_S = 120.0
+
+
+class WriterBusy(RuntimeError):
+    """The writer lock could not be taken in time."""
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    layout: Layout
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection held under the writer lock; closed and released on exit."""
+        self.layout.writer_lock.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.layout.writer_lock), timeout=self.lock_timeout_s)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise WriterBusy(
+                f"the warehouse is busy: another build or ingest has held {self.layout.writer_lock} for more than "
+                f"{self.lock_timeout_s:g} s; try again when it finishes"
+            ) from exc
+        try:
+            if read_only and not self.layout.warehouse.exists():
+                con = duckdb.connect(":memory:")
+            else:
+                con = duckdb.connect(str(self.layout.warehouse), read_only=read_only)
+            try:
+                yield con
+            finally:
+                con.close()
+        finally:
+            lock.release()
+
+    def replace_tables(self, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
+        """Replace the given tables in one transaction: all of them or none. Returns row counts."""
+        counts = {}
+        with self.connect() as con:
+            con.execute("begin transaction")
+            try:
+                for name, df in tables.items():
+                    con.register("_incoming", df.to_arrow())
+                    con.execute(f'create or replace table "{name}" as select * from _incoming')
+                    con.unregister("_incoming")
+                    counts[name] = df.height
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        return counts
+
+    def read_table(self, name: str) -> pl.DataFrame:
+        with self.connect(read_only=True) as con:
+            return fetch(con, f'select * from "{name}"')
+
+    def table_names(self) -> list[str]:
+        with self.connect(read_only=True) as con:
+            return [r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()]
+
+    def content_hash(self) -> str:
+        """A hash of every table's name, schema and rows in a stable order: equal content, equal hash."""
+        digest = hashlib.sha256()
+        with self.connect(read_only=True) as con:
+            names = [r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()]
+            for name in names:
+                df = fetch(con, f'select * from "{name}"')
+                digest.update(name.encode())
+                digest.update(str(df.schema).encode())
+                if df.height:
+                    digest.update(df.sort(df.columns).write_csv().encode())
+        return digest.hexdigest()
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query and return a Polars frame (duckdb 2.0 has no ``.pl()`` on ``execute``)."""
+    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())

@@ -1,0 +1,55 @@
+"""Every test gets its own BILIM_HOME and DAGSTER_HOME, and no test may change the repository's files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from contracts.home import REPO_ROOT, shared_dir
+
+
+def _git_status() -> str:
+    try:
+        return subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _repository_untouched():
+    before = _git_status()
+    yield
+    after = _git_status()
+    assert after == before, f"the test run changed the repository:\n{after}"
+
+
+@pytest.fixture(autouse=True)
+def bilim_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "bilim_home"
+    home.mkdir()
+    monkeypatch.setenv("BILIM_HOME", str(home))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("BILIM_RAW", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    seeds = shared_dir() / "seeds"
+    matches = sorted(seeds.glob("001_*.txt"))
+    if not matches:
+        pytest.fail(f"the programme seed is missing from {seeds}: ../shared must sit beside the repository")
+    return matches[0]
+
+
+def run_bilim(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the real ``bilim`` command in a subprocess with this test's environment."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(Path(os.sys.executable).parent / "bilim"), *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT
+    )
