@@ -17,18 +17,6 @@ from contracts.home import REPO_ROOT, Layout, repo_raw
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
-def _prepare_dagster_home(layout: Layout) -> Path:
-    """Point ``DAGSTER_HOME`` at ``$BILIM_HOME/dagster`` (unless set) with telemetry off, so CLI runs, UI runs,
-    sensor cursors and schedule state share one persistent instance."""
-    home = layout.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
-    cfg = home / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the hand-curated inputs, then materialize every asset against the Dagster instance."""
     from pipelines.catalogue.load import load_catalogue, load_regions
@@ -47,8 +35,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"error: {p}", file=sys.stderr)
         print(f"build refused: {len(problems)} problem(s) in the hand-curated inputs; nothing was changed", file=sys.stderr)
         return EXIT_REJECTED
-    _prepare_dagster_home(layout)
-    from pipelines.runner import run_all
+    from pipelines.runner import prepare_dagster_home, run_all
+
+    prepare_dagster_home(layout)
 
     ok, build_id, message = run_all()
     if not ok:
@@ -129,7 +118,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = cmd_build(args)
     if code != EXIT_OK or args.no_serve:
         return code
-    _prepare_dagster_home(Layout.current())
+    from pipelines.runner import prepare_dagster_home
+
+    prepare_dagster_home(Layout.current())
     print(f"dashboard:   http://{args.host}:{args.port}", flush=True)
     print(f"Dagster UI:  http://{args.host}:{args.dagster_port}", flush=True)
     print("Ctrl-C stops both.", flush=True)

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import dagster as dg
+
+from contracts.home import Layout
+
+
+def prepare_dagster_home(layout: Layout) -> Path:
+    """Point ``DAGSTER_HOME`` at ``$BILIM_HOME/dagster`` (unless set) with telemetry off, so CLI runs, UI runs,
+    sensor cursors and schedule state share one persistent instance."""
+    home = layout.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    cfg = home / "dagster.yaml"
+    if not cfg.exists():
+        cfg.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
 
 
 def run_all(tags: dict[str, str] | None = None) -> tuple[bool, str | None, str]:

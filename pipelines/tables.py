@@ -142,10 +142,18 @@ def validate_frame(df: pl.DataFrame, model: type[pa.DataFrameModel], label: str)
                 message = f"fails rule: {_frame_check_description(model, rec['check'])}"
             else:
                 found = rec.get("failure_case")
-                message = f"{found!r} {_explain(str(rec['check']))}" if found is not None else _explain(str(rec["check"]))
+                shown = found if found is None or df.schema[column] == pl.String else _unquoted(found)
+                message = f"{shown!r} {_explain(str(rec['check']))}" if found is not None else _explain(str(rec["check"]))
             out.append(Problem(label, row, field, message))
         return sorted(set(out), key=lambda p: (p.row or 0, p.field or "", p.message))
     return []
+
+
+class _unquoted(str):
+    """A number Pandera handed back as text: shown as typed, without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _frame_check_description(model: type[pa.DataFrameModel], check: str) -> str:

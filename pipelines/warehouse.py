@@ -96,4 +96,4 @@ class Warehouse:
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run a query and return a Polars frame (duckdb 2.0 has no ``.pl()`` on ``execute``)."""
-    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())

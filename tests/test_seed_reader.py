@@ -38,3 +38,8 @@ def test_name_words_must_come_in_order():
 def test_plain_space_before_000_is_a_thousands_separator():
     """Plan line 12064: "25 000 35" is 25000 then the start of 35000."""
     assert numbers_appear([25000.0, 35000.0], "25 000 35\n000")[0]
+
+
+def test_decimal_part_continued_on_the_next_line():
+    """Seed 1234-1240, the child well-being index: "0,68 0,70 0,7\\n\\n1\\n\\n0,7\\n\\n2\\n\\n0,73"."""
+    assert numbers_appear([0.68, 0.70, 0.71, 0.72, 0.73], "0,68 0,70 0,7\n\n1\n\n0,7\n\n2\n\n0,73")[0]

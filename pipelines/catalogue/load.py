@@ -68,6 +68,13 @@ def _load_all(raw_dir: Path, sources: dict[str, Source]) -> tuple[dict[str, pl.D
     return frames, labels, problems
 
 
+def cycle_year_column(cycle: str, first_year: int) -> int:
+    """The year column an assessment cycle's target sits in: the year in the cycle's name (PISA-2021 -> 2021,
+    whatever year it was held), or the target set's first year for a cycle named before it (TIMSS-2019, whose
+    results were published in December 2020, sits in 2020)."""
+    return max(int(cycle.rsplit("-", 1)[1]), first_year)
+
+
 def catalogue_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> list[Problem]:
     """Rules across catalogue tables: every target has its series and set, lies inside hard bounds, in period."""
     ind, tgt, sets = frames["programme_indicators"], frames["programme_targets"], frames["programme_target_sets"]
@@ -95,8 +102,10 @@ def catalogue_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> 
             problems.append(Problem(label, row, "cycle", "empty; an assessment target names its cycle (e.g. PISA-2021)"))
         if not is_cycle and t["cycle"]:
             problems.append(Problem(label, row, "cycle", f"{t['cycle']!r} given for a series that is not an assessment"))
-        if is_cycle and t["cycle"] and t["year"] is not None and not t["cycle"].endswith(str(t["year"])):
-            problems.append(Problem(label, row, "year", f"{t['year']}: a cycle target sits in the year column of the cycle's name ({t['cycle']})"))
+        if is_cycle and t["cycle"] and t["year"] is not None and t["target_set"] in periods:
+            column = cycle_year_column(t["cycle"], periods[t["target_set"]][0])
+            if t["year"] != column:
+                problems.append(Problem(label, row, "year", f"{t['year']}: a {t['cycle']} target sits in the {column} column (the cycle's name year, or the set's first year for an earlier cycle)"))
     ilabel = labels["programme_indicators"]
     for i, s in enumerate(ind.iter_rows(named=True)):
         b = s["baseline_2018"]

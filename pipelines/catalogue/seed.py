@@ -97,7 +97,13 @@ def _candidates(tokens: list[tuple[str, str]], i: int) -> list[tuple[float, int]
     text = tokens[i][0]
     for j in range(i + 1, min(i + 3, len(tokens))):
         piece, gap = tokens[j]
-        if "," in text or gap.strip():
+        if gap.strip() or "," in piece:
+            break
+        if "," in text:
+            # "0,7\n\n1" = 0.71: a decimal part may continue on the next line, once.
+            if "\n" in gap and j == i + 1:
+                text += piece
+                out.append((_as_float(text), 2))
             break
         thousands = j == i + 1 and re.fullmatch(r"\d{3}", piece) and (_THOUSANDS_SPACE.search(gap) or piece == "000")
         if "\n" in gap or thousands:
