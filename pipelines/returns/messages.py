@@ -1,0 +1,292 @@
+"""Verdict messages in Kazakh, Russian and English, one entry per rule code.
+
+A message names the cell as the officer sees it (``data!E14``), what was found and what was expected. Parameters
+never carry personal data: a rule about an identifier says where it is, never what it is.
+"""
+
+from __future__ import annotations
+
+LANGS = ("kk", "ru", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- the file ------------------------------------------------------------------------------------------------
+    "F_TOO_LARGE": {
+        "en": "The file is {size_mb} MB; the limit is {limit_mb} MB. A return is a few hundred rows: remove pictures and other sheets.",
+        "ru": "Размер файла {size_mb} МБ, допустимо не более {limit_mb} МБ. Отчёт — это несколько сотен строк: удалите рисунки и лишние листы.",
+        "kk": "Файл көлемі {size_mb} МБ, рұқсат етілгені {limit_mb} МБ-тан аспауы тиіс. Есеп бірнеше жүз жолдан тұрады: суреттер мен артық парақтарды алып тастаңыз.",
+    },
+    "F_EMPTY_FILE": {
+        "en": "The file is empty.",
+        "ru": "Файл пустой.",
+        "kk": "Файл бос.",
+    },
+    "F_NOT_SPREADSHEET": {
+        "en": "This is not an Excel workbook (.xlsx) or a CSV file. Save the return as .xlsx.",
+        "ru": "Это не книга Excel (.xlsx) и не файл CSV. Сохраните отчёт в формате .xlsx.",
+        "kk": "Бұл Excel кітабы (.xlsx) немесе CSV файлы емес. Есепті .xlsx форматында сақтаңыз.",
+    },
+    "F_OLD_XLS": {
+        "en": "This is an old-format Excel file (.xls). Open it in Excel and save it as .xlsx.",
+        "ru": "Это файл Excel старого формата (.xls). Откройте его в Excel и сохраните как .xlsx.",
+        "kk": "Бұл ескі форматтағы Excel файлы (.xls). Оны Excel-де ашып, .xlsx ретінде сақтаңыз.",
+    },
+    "F_ENCRYPTED": {
+        "en": "The workbook is password-protected (encrypted). Remove the password to open and save it again.",
+        "ru": "Книга защищена паролем (зашифрована). Снимите пароль на открытие и сохраните файл снова.",
+        "kk": "Кітап құпиясөзбен қорғалған (шифрланған). Ашуға арналған құпиясөзді алып тастап, файлды қайта сақтаңыз.",
+    },
+    "F_MACROS": {
+        "en": "The workbook contains macros (VBA). Returns must not contain macros: save it as a plain .xlsx workbook.",
+        "ru": "Книга содержит макросы (VBA). Отчёт не должен содержать макросов: сохраните его как обычную книгу .xlsx.",
+        "kk": "Кітапта макростар (VBA) бар. Есепте макрос болмауы керек: оны қарапайым .xlsx кітабы ретінде сақтаңыз.",
+    },
+    "F_ZIP_BOMB": {
+        "en": "The workbook would expand to {expanded_mb} MB when opened (limit {limit_mb} MB, or more than {ratio}× compression). It was not opened.",
+        "ru": "При открытии книга развернулась бы до {expanded_mb} МБ (предел {limit_mb} МБ или сжатие более чем в {ratio} раз). Файл не открывался.",
+        "kk": "Ашқан кезде кітап {expanded_mb} МБ-қа дейін ұлғаяр еді (шегі {limit_mb} МБ немесе {ratio} еседен артық сығылу). Файл ашылған жоқ.",
+    },
+    "F_CORRUPT": {
+        "en": "The workbook cannot be read (damaged or not really .xlsx). Open it in Excel and save it again.",
+        "ru": "Книгу невозможно прочитать (повреждена или это не .xlsx). Откройте её в Excel и сохраните заново.",
+        "kk": "Кітапты оқу мүмкін емес (зақымдалған немесе шын мәнінде .xlsx емес). Оны Excel-де ашып, қайта сақтаңыз.",
+    },
+    "F_ENCODING": {
+        "en": "The CSV file is not readable text in UTF-8 or Windows-1251.",
+        "ru": "Файл CSV не является текстом в кодировке UTF-8 или Windows-1251.",
+        "kk": "CSV файлы UTF-8 немесе Windows-1251 кодтауындағы мәтін емес.",
+    },
+    "F_LETTERS_LOST": {
+        "en": "Line {line}: Kazakh letters were lost and replaced by '?' when the file was saved. Save it again as 'CSV UTF-8' or send the .xlsx.",
+        "ru": "Строка {line}: при сохранении казахские буквы потеряны и заменены на «?». Сохраните файл как «CSV UTF-8» или отправьте .xlsx.",
+        "kk": "{line}-жол: файлды сақтаған кезде қазақ әріптері жоғалып, «?» белгісімен ауыстырылған. Файлды «CSV UTF-8» ретінде қайта сақтаңыз немесе .xlsx жіберіңіз.",
+    },
+    "F_NO_DATA_SHEET": {
+        "en": "No sheet has the header row {keys}. Use the template and do not change its third row.",
+        "ru": "Ни на одном листе нет строки заголовков {keys}. Используйте шаблон и не меняйте его третью строку.",
+        "kk": "Ешбір парақта {keys} тақырып жолы жоқ. Үлгіні пайдаланыңыз және оның үшінші жолын өзгертпеңіз.",
+    },
+    "F_MANY_DATA_SHEETS": {
+        "en": "Sheets {sheets} each have the header row: keep one data sheet per file.",
+        "ru": "Строка заголовков есть на нескольких листах ({sheets}): в файле должен быть один лист данных.",
+        "kk": "Тақырып жолы бірнеше парақта бар ({sheets}): бір файлда бір деректер парағы болуы керек.",
+    },
+    "W_SHEET_RENAMED": {
+        "en": "Sheet '{found}' was read as the '{expected}' sheet of the template (it was renamed).",
+        "ru": "Лист «{found}» прочитан как лист «{expected}» шаблона (он был переименован).",
+        "kk": "«{found}» парағы үлгінің «{expected}» парағы ретінде оқылды (ол қайта аталған).",
+    },
+    "F_MISSING_COLUMN": {
+        "en": "The header row has no column '{key}'.",
+        "ru": "В строке заголовков нет столбца «{key}».",
+        "kk": "Тақырып жолында «{key}» бағаны жоқ.",
+    },
+    "F_NO_META": {
+        "en": "No 'meta' sheet with region_code, year and template_version in columns A and B.",
+        "ru": "Нет листа «meta» с region_code, year и template_version в столбцах A и B.",
+        "kk": "A және B бағандарында region_code, year және template_version бар «meta» парағы жоқ.",
+    },
+    "F_META_MISSING": {
+        "en": "{cell}: '{key}' is empty; expected {expected}.",
+        "ru": "{cell}: «{key}» не заполнено; ожидается {expected}.",
+        "kk": "{cell}: «{key}» толтырылмаған; {expected} күтіледі.",
+    },
+    "F_UNKNOWN_VERSION": {
+        "en": "{cell}: template version '{found}' is not known; expected one of {expected}. Download the current template.",
+        "ru": "{cell}: версия шаблона «{found}» неизвестна; ожидается одна из {expected}. Скачайте действующий шаблон.",
+        "kk": "{cell}: «{found}» үлгі нұсқасы белгісіз; {expected} нұсқаларының бірі күтіледі. Қолданыстағы үлгіні жүктеп алыңыз.",
+    },
+    "F_VERSION_YEAR": {
+        "en": "{cell}: template version '{found}' does not serve the year {year}.",
+        "ru": "{cell}: версия шаблона «{found}» не предназначена для {year} года.",
+        "kk": "{cell}: «{found}» үлгі нұсқасы {year} жылға арналмаған.",
+    },
+    "F_BAD_REGION": {
+        "en": "{cell}: '{found}' is not a region code; expected KZ-NN (e.g. KZ-75) or KZ for the national return.",
+        "ru": "{cell}: «{found}» не является кодом региона; ожидается KZ-NN (например, KZ-75) или KZ для республиканского отчёта.",
+        "kk": "{cell}: «{found}» өңір коды емес; KZ-NN (мысалы, KZ-75) немесе республикалық есеп үшін KZ күтіледі.",
+    },
+    "F_REGION_NOT_IN_YEAR": {
+        "en": "{cell}: region {found} did not exist in {year} (it existed {period}).",
+        "ru": "{cell}: региона {found} в {year} году не существовало (период: {period}).",
+        "kk": "{cell}: {found} өңірі {year} жылы болған жоқ (кезеңі: {period}).",
+    },
+    "F_REGION_MISMATCH": {
+        "en": "{cell}: this file is the return of {found}, but you are submitting for {expected}.",
+        "ru": "{cell}: это отчёт региона {found}, а вы сдаёте отчёт за {expected}.",
+        "kk": "{cell}: бұл {found} өңірінің есебі, ал сіз {expected} үшін тапсырып отырсыз.",
+    },
+    "F_BAD_YEAR": {
+        "en": "{cell}: '{found}' is not a year of the programme; expected {first}–{last}.",
+        "ru": "{cell}: «{found}» не является годом программы; ожидается {first}–{last}.",
+        "kk": "{cell}: «{found}» бағдарлама жылы емес; {first}–{last} күтіледі.",
+    },
+    "F_YEAR_MISMATCH": {
+        "en": "{cell}: this file is for {found}, but you are submitting for {expected}.",
+        "ru": "{cell}: этот файл за {found} год, а вы сдаёте отчёт за {expected} год.",
+        "kk": "{cell}: бұл файл {found} жылға арналған, ал сіз {expected} жылға тапсырып отырсыз.",
+    },
+    "F_PERSONAL_DATA": {
+        "en": "{cell}: this cell holds a personal identification number (ИИН). A return must contain only totals. The file was rejected and not kept anywhere; remove the personal data and upload again.",
+        "ru": "{cell}: в ячейке индивидуальный идентификационный номер (ИИН). Отчёт должен содержать только итоговые числа. Файл отклонён и нигде не сохранён; удалите персональные данные и загрузите снова.",
+        "kk": "{cell}: ұяшықта жеке сәйкестендіру нөмірі (ЖСН) бар. Есепте тек жиынтық сандар болуы керек. Файл қабылданбады және еш жерде сақталмады; дербес деректерді алып тастап, қайта жүктеңіз.",
+    },
+    "F_NAME_COLUMN": {
+        "en": "{cell}: this column is labelled as personal data (names, ИИН or dates of birth). A return must contain only totals. The file was rejected and not kept anywhere.",
+        "ru": "{cell}: столбец подписан как персональные данные (ФИО, ИИН или даты рождения). Отчёт должен содержать только итоговые числа. Файл отклонён и нигде не сохранён.",
+        "kk": "{cell}: баған дербес деректер ретінде белгіленген (аты-жөні, ЖСН немесе туған күні). Есепте тек жиынтық сандар болуы керек. Файл қабылданбады және еш жерде сақталмады.",
+    },
+    "R_BIN": {
+        "en": "{cell}: an unexpected identifier (a 12-digit company number, БСН) where a total was expected.",
+        "ru": "{cell}: неожиданный идентификатор (12-значный БИН организации) там, где ожидается итоговое число.",
+        "kk": "{cell}: жиынтық сан күтілген жерде күтпеген сәйкестендіргіш (12 таңбалы БСН).",
+    },
+    "W_EMPTY_RETURN": {
+        "en": "The return has no values: it is recorded as 'nothing reported'.",
+        "ru": "В отчёте нет значений: он учтён как «ничего не представлено».",
+        "kk": "Есепте мәндер жоқ: ол «ештеңе ұсынылмады» ретінде тіркелді.",
+    },
+    # --- rows ------------------------------------------------------------------------------------------------------
+    "R_UNKNOWN_INDICATOR": {
+        "en": "{cell}: '{found}' is not an indicator code of the programme.",
+        "ru": "{cell}: «{found}» не является кодом индикатора программы.",
+        "kk": "{cell}: «{found}» бағдарлама индикаторының коды емес.",
+    },
+    "R_NOT_REPORTABLE": {
+        "en": "{cell}: indicator {found} is not reported by {region} ({reason}).",
+        "ru": "{cell}: индикатор {found} не представляется регионом {region} ({reason}).",
+        "kk": "{cell}: {found} индикаторын {region} ұсынбайды ({reason}).",
+    },
+    "R_NOT_HELD": {
+        "en": "{cell}: {found} is an international assessment with no cycle held in {year}.",
+        "ru": "{cell}: {found} — международное исследование, в {year} году цикл не проводился.",
+        "kk": "{cell}: {found} — халықаралық зерттеу, {year} жылы оның циклі өткізілмеген.",
+    },
+    "R_SETTLEMENT": {
+        "en": "{cell}: '{found}' is not a settlement; expected total, urban or rural (Барлығы/Всего, Қала/Город, Ауыл/Село).",
+        "ru": "{cell}: «{found}» — неизвестный тип местности; ожидается Всего, Город или Село (total, urban, rural).",
+        "kk": "{cell}: «{found}» — белгісіз елді мекен түрі; Барлығы, Қала немесе Ауыл (total, urban, rural) күтіледі.",
+    },
+    "R_SETTLEMENT_NOT_SPLIT": {
+        "en": "{cell}: {found} is reported for the total only; expected no {settlement} row.",
+        "ru": "{cell}: {found} представляется только в целом (всего); строка «{settlement}» не ожидается.",
+        "kk": "{cell}: {found} тек барлығы бойынша ұсынылады; «{settlement}» жолы күтілмейді.",
+    },
+    "R_CITY_RURAL": {
+        "en": "{cell}: {region} is a city of republican significance, wholly urban: it has no {settlement} rows.",
+        "ru": "{cell}: {region} — город республиканского значения, полностью городской: строки «{settlement}» в нём нет.",
+        "kk": "{cell}: {region} — республикалық маңызы бар қала, толығымен қалалық: онда «{settlement}» жолы жоқ.",
+    },
+    "R_NOT_A_NUMBER": {
+        "en": "{cell}: '{found}' is not a number; expected a number (decimal comma or point), or leave it blank.",
+        "ru": "{cell}: «{found}» не является числом; ожидается число (с запятой или точкой) либо пустая ячейка.",
+        "kk": "{cell}: «{found}» сан емес; сан (үтір немесе нүкте арқылы) немесе бос ұяшық күтіледі.",
+    },
+    "R_FORMULA_NO_VALUE": {
+        "en": "{cell}: the formula has no saved result. Open the file in Excel, let it calculate, and save it.",
+        "ru": "{cell}: у формулы нет сохранённого результата. Откройте файл в Excel, дождитесь пересчёта и сохраните.",
+        "kk": "{cell}: формуланың сақталған нәтижесі жоқ. Файлды Excel-де ашып, есептелуін күтіп, сақтаңыз.",
+    },
+    "R_MERGED": {
+        "en": "{cell}: merged cells {range} cover several number cells; expected one number per cell.",
+        "ru": "{cell}: объединённые ячейки {range} занимают несколько числовых ячеек; ожидается одно число в каждой ячейке.",
+        "kk": "{cell}: біріктірілген {range} ұяшықтары бірнеше сандық ұяшықты алады; әр ұяшықта бір сан күтіледі.",
+    },
+    "R_HARD_BOUNDS": {
+        "en": "{cell}: {found} is impossible for {indicator}; expected {low}–{high} {unit}.",
+        "ru": "{cell}: значение {found} невозможно для {indicator}; ожидается {low}–{high} {unit}.",
+        "kk": "{cell}: {found} мәні {indicator} үшін мүмкін емес; {low}–{high} {unit} күтіледі.",
+    },
+    "R_NUMERATOR_GT_DENOMINATOR": {
+        "en": "{cell}: the numerator {found} is larger than the denominator {denominator}; for a share it cannot be.",
+        "ru": "{cell}: числитель {found} больше знаменателя {denominator}; для доли это невозможно.",
+        "kk": "{cell}: алым {found} бөлімнен {denominator} үлкен; үлес үшін бұл мүмкін емес.",
+    },
+    "R_DENOMINATOR_ZERO": {
+        "en": "{cell}: the denominator is {found}; expected a count greater than 0.",
+        "ru": "{cell}: знаменатель равен {found}; ожидается число больше 0.",
+        "kk": "{cell}: бөлім {found}-ге тең; 0-ден үлкен сан күтіледі.",
+    },
+    "R_NEGATIVE_COUNT": {
+        "en": "{cell}: {found} is negative; expected a count of 0 or more.",
+        "ru": "{cell}: {found} — отрицательное число; ожидается 0 или больше.",
+        "kk": "{cell}: {found} — теріс сан; 0 немесе одан көп күтіледі.",
+    },
+    "R_HALF_RATE": {
+        "en": "{cell}: {found} is given without {missing}; expected both the numerator and the denominator.",
+        "ru": "{cell}: указан {found}, но не указан {missing}; ожидаются и числитель, и знаменатель.",
+        "kk": "{cell}: {found} көрсетілген, бірақ {missing} көрсетілмеген; алым да, бөлім де күтіледі.",
+    },
+    "R_RATE_PARTS_MISSING": {
+        "en": "{cell}: only the value is given for {indicator}; expected the numerator and the denominator (the rate is computed from them).",
+        "ru": "{cell}: для {indicator} указано только значение; ожидаются числитель и знаменатель (доля вычисляется из них).",
+        "kk": "{cell}: {indicator} үшін тек мән көрсетілген; алым мен бөлім күтіледі (үлес солар арқылы есептеледі).",
+    },
+    "R_VALUE_MISMATCH": {
+        "en": "{cell}: the value {found} does not agree with numerator/denominator = {computed}; correct one of the three.",
+        "ru": "{cell}: значение {found} не совпадает с числитель/знаменатель = {computed}; исправьте одно из трёх чисел.",
+        "kk": "{cell}: {found} мәні алым/бөлім = {computed} нәтижесімен сәйкес келмейді; үш санның бірін түзетіңіз.",
+    },
+    "R_DUPLICATE": {
+        "en": "{cell}: {indicator} ({settlement}) appears again; it was already given in row {first_row}.",
+        "ru": "{cell}: {indicator} ({settlement}) указан повторно; он уже есть в строке {first_row}.",
+        "kk": "{cell}: {indicator} ({settlement}) қайталанған; ол {first_row}-жолда бар.",
+    },
+    "R_NO_VALUE": {
+        "en": "{cell}: the row for {indicator} ({settlement}) has a comment or parts but no number.",
+        "ru": "{cell}: в строке {indicator} ({settlement}) нет числа.",
+        "kk": "{cell}: {indicator} ({settlement}) жолында сан жоқ.",
+    },
+    # --- across rows -----------------------------------------------------------------------------------------------
+    "X_URBAN_RURAL_SUM": {
+        "en": "{cell}: urban {urban} + rural {rural} = {sum}, but the total {part} is {total}; expected them to add up.",
+        "ru": "{cell}: город {urban} + село {rural} = {sum}, а {part} «всего» равен {total}; ожидается, что они сойдутся.",
+        "kk": "{cell}: қала {urban} + ауыл {rural} = {sum}, ал барлығы бойынша {part} {total}; олардың қосындысы тең болуы керек.",
+    },
+    "X_TOTAL_NOT_BETWEEN": {
+        "en": "{cell}: the total {total} is not between urban {urban} and rural {rural}.",
+        "ru": "{cell}: значение «всего» {total} не лежит между городом {urban} и селом {rural}.",
+        "kk": "{cell}: барлығы {total} мәні қала {urban} мен ауыл {rural} арасында емес.",
+    },
+    # --- warnings --------------------------------------------------------------------------------------------------
+    "W_PLAUSIBLE": {
+        "en": "{cell}: {found} is unusual for {indicator} (usually {low}–{high} {unit}); check it.",
+        "ru": "{cell}: {found} — необычное значение для {indicator} (обычно {low}–{high} {unit}); проверьте.",
+        "kk": "{cell}: {found} — {indicator} үшін әдеттен тыс мән (әдетте {low}–{high} {unit}); тексеріңіз.",
+    },
+    "W_FRACTION_FOR_PERCENT": {
+        "en": "{cell}: {found} looks like a fraction typed for a percentage (did you mean {percent} %?).",
+        "ru": "{cell}: {found} похоже на долю вместо процента (возможно, имелось в виду {percent} %?).",
+        "kk": "{cell}: {found} пайыздың орнына бөлшек сияқты (мүмкін, {percent} % болар?).",
+    },
+    "W_JUMP": {
+        "en": "{cell}: {found} against {previous} in {previous_year}: an unusual change for {indicator}; check it.",
+        "ru": "{cell}: {found} против {previous} в {previous_year} году — необычное изменение для {indicator}; проверьте.",
+        "kk": "{cell}: {previous_year} жылғы {previous} мәнімен салыстырғанда {found} — {indicator} үшін әдеттен тыс өзгеріс; тексеріңіз.",
+    },
+    "W_MISSING_ROWS": {
+        "en": "{count} expected rows have no value (e.g. {examples}); the return is accepted as incomplete.",
+        "ru": "В {count} ожидаемых строках нет значения (например, {examples}); отчёт принят как неполный.",
+        "kk": "Күтілген {count} жолда мән жоқ (мысалы, {examples}); есеп толық емес ретінде қабылданды.",
+    },
+    "W_DROPPED_ROWS": {
+        "en": "{count} values of the return this one replaces are not in it (e.g. {examples}); they will no longer count.",
+        "ru": "В этом отчёте нет {count} значений из отчёта, который он заменяет (например, {examples}); они больше не будут учитываться.",
+        "kk": "Бұл есепте ол алмастыратын есептегі {count} мән жоқ (мысалы, {examples}); олар бұдан былай есептелмейді.",
+    },
+    "W_HIDDEN_ROW": {
+        "en": "{cell}: row {row} is hidden but holds values; they were read.",
+        "ru": "{cell}: строка {row} скрыта, но содержит значения; они прочитаны.",
+        "kk": "{cell}: {row}-жол жасырылған, бірақ мәндері бар; олар оқылды.",
+    },
+    "W_IDENTICAL": {
+        "en": "This exact file was already accepted on {accepted_at}; nothing changed.",
+        "ru": "Точно такой же файл уже принят {accepted_at}; ничего не изменилось.",
+        "kk": "Дәл осындай файл {accepted_at} қабылданған; ештеңе өзгерген жоқ.",
+    },
+}
+
+
+def render(code: str, lang: str, params: dict) -> str:
+    """The message for ``code`` in ``lang`` with ``params`` filled in."""
+    template = MESSAGES[code][lang]
+    return template.format(**{k: ("" if v is None else v) for k, v in params.items()})

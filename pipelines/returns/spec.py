@@ -1,0 +1,91 @@
+"""The return contract (DESIGN §5): sheet names, machine keys, template versions and the expected rows.
+
+A return is generated per region and year. Its ``data`` sheet has one header row of machine keys and one row per
+expected (indicator, settlement). Which rows are expected follows from the catalogue:
+
+- a region reports the series whose ``reporting`` is ``regional``; the national return (``KZ``) the ``national``
+  ones (with the assessment cycle where there is one);
+- a series with ``settlement_split = yes`` is asked for ``total``, ``urban`` and ``rural`` — except in the three
+  cities, which are wholly urban and have no rural (and no separate urban) rows;
+- the programme's own urban/rural series (``settlement`` urban or rural, e.g. G1.K2.R2.urban) are not asked: they
+  are shares of *all* pupils and are derived in the marts from the urban and rural rows of their total series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+SHEET_META = "meta"
+SHEET_DATA = "data"
+SHEET_INSTRUCTIONS = "instructions"
+SHEET_LISTS = "lists"
+DATA_KEYS = ["indicator_code", "settlement", "value", "numerator", "denominator", "comment"]
+FLAT_KEYS = ["region_code", "year", "cycle", "indicator_code", "settlement", "unit_kato", "value", "numerator", "denominator", "comment"]
+FLAT_REQUIRED = ["region_code", "year", "indicator_code", "settlement", "value"]
+META_KEYS = ["region_code", "year", "template_version", "prepared_by", "phone"]
+SETTLEMENTS = ["total", "urban", "rural"]
+NATIONAL = "KZ"
+FIRST_YEAR, LAST_YEAR = 2018, 2025
+CITY_TYPES = {"city"}
+
+# Each template version maps to its indicator list (the catalogue's series as they stood) and the years it serves.
+TEMPLATE_VERSIONS: dict[str, range] = {"2025.1": range(FIRST_YEAR, LAST_YEAR + 1)}
+CURRENT_TEMPLATE_VERSION = "2025.1"
+
+
+@dataclass(frozen=True)
+class ExpectedRow:
+    indicator_code: str
+    settlement: str
+    cycle: str | None = None
+
+
+def region_is_city(regions: pl.DataFrame, region_code: str) -> bool:
+    row = regions.filter(pl.col("region_code") == region_code)
+    return row.height == 1 and row["region_type"][0] in CITY_TYPES
+
+
+def reportable_series(indicators: pl.DataFrame, region_code: str) -> pl.DataFrame:
+    """The series a region (or ``KZ``) reports, in catalogue order."""
+    reporting = "national" if region_code == NATIONAL else "regional"
+    return indicators.filter((pl.col("reporting") == reporting) & (pl.col("settlement") == "total"))
+
+
+def expected_rows(indicators: pl.DataFrame, targets: pl.DataFrame, regions: pl.DataFrame, region_code: str, year: int) -> list[ExpectedRow]:
+    """Rows the return for ``region_code`` and ``year`` asks for, in catalogue order."""
+    city = region_is_city(regions, region_code)
+    out: list[ExpectedRow] = []
+    for s in reportable_series(indicators, region_code).iter_rows(named=True):
+        cycle = None
+        if s["reference_period"] == "assessment_cycle":
+            cycle = assessment_cycle_held_in(s, targets, year)
+            if cycle is None:
+                continue
+        settlements = ["total"] if (s["settlement_split"] == "no" or city or region_code == NATIONAL) else SETTLEMENTS
+        out += [ExpectedRow(s["code"], st, cycle) for st in settlements]
+    return out
+
+
+# The year an assessment cycle was actually held (and reported): PISA-2021 was postponed to 2022 by COVID-19,
+# PISA-2024 (renamed PISA 2025 by OECD) held in 2025.
+CYCLE_HELD_IN = {
+    "PISA-2018": 2018,
+    "PISA-2021": 2022,
+    "PISA-2024": 2025,
+    "TIMSS-2019": 2019,
+    "TIMSS-2023": 2023,
+    "PIRLS-2021": 2021,
+}
+
+
+def assessment_cycle_held_in(series: dict, targets: pl.DataFrame, year: int) -> str | None:
+    """The cycle of this series held in ``year`` (its baseline cycle or a targeted one), if any."""
+    cycles = set(targets.filter(pl.col("indicator_code") == series["code"])["cycle"].drop_nulls().to_list())
+    if series.get("baseline_cycle"):
+        cycles.add(series["baseline_cycle"])
+    for cycle in sorted(cycles):
+        if CYCLE_HELD_IN.get(cycle) == year:
+            return cycle
+    return None
