@@ -69,6 +69,86 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the Excel return template for one region (or ``KZ``) and year."""
+    from pipelines.catalogue.load import load_catalogue, load_regions
+    from pipelines.returns.template import write_template
+    from pipelines.tables import TableError
+
+    try:
+        catalogue, regions = load_catalogue(repo_raw()), load_regions(repo_raw())["regions"]
+    except TableError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return EXIT_REJECTED
+    try:
+        n = write_template(args.out, catalogue, regions, args.region, args.year)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"template {args.out}: {n} data rows")
+    return EXIT_OK
+
+
+def _print_verdicts(results: list[dict], texts: list[str], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(texts))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Dry run: the verdict for each file; nothing is written anywhere."""
+    from pipelines.returns.ingest import load_context, validate_only
+
+    layout = Layout.current()
+    ctx = load_context(layout)
+    results, texts, rejected = [], [], False
+    for path in args.files:
+        if not path.exists():
+            print(f"error: {path}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+        verdict = validate_only(path, ctx, layout)
+        rejected |= not verdict.accepted
+        results.append(verdict.to_dict())
+        texts.append(verdict.summary(args.lang))
+    _print_verdicts(results, texts, args.json)
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Accept each file into the archive and the ledger (or reject it), then rebuild and publish once."""
+    from pipelines.returns.ingest import ACCEPTED, REJECTED, accept_file, load_context
+    from pipelines.runner import prepare_dagster_home, run_all
+
+    layout = Layout.current()
+    missing = [p for p in args.files if not p.exists()]
+    if missing:
+        print(f"error: {missing[0]}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = load_context(layout)
+    results, texts, statuses = [], [], []
+    for path in args.files:
+        result = accept_file(path, ctx, layout, who=args.who)
+        statuses.append(result.status)
+        results.append(result.to_dict())
+        text = result.verdict.summary(args.lang) + f"\n  -> {result.status}"
+        if result.annotated:
+            text += f" (annotated copy: {result.annotated})"
+        texts.append(text)
+    if ACCEPTED in statuses:
+        prepare_dagster_home(layout)
+        ok, build_id, message = run_all(tags={"launched_by": "bilim ingest"})
+        if not ok:
+            print(f"error: accepted into the ledger, but the rebuild failed: {message}", file=sys.stderr)
+            return EXIT_REJECTED
+        texts.append(f"build {build_id} published")
+        for r in results:
+            r["build_id"] = build_id
+    _print_verdicts(results, texts, args.json)
+    return EXIT_REJECTED if REJECTED in statuses else EXIT_OK
+
+
 def _streamlit_cmd(host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
@@ -140,6 +220,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalogue", help="list every series with its baseline and targets")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_catalogue)
+
+    p = sub.add_parser("template", help="write the Excel return template for a region and year")
+    p.add_argument("--region", required=True, help="region code KZ-NN, or KZ for the national return")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("validate", help="dry run: the verdict for each return, nothing is written")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="a machine-readable report")
+    p.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("ingest", help="accept returns into the archive and ledger, rebuild and publish")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--who", default=None, help="who submits (default: the OS user)")
+    p.add_argument("--json", action="store_true", help="a machine-readable report")
+    p.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
+    p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--host", default="127.0.0.1")

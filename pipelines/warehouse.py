@@ -26,6 +26,19 @@ class WriterBusy(RuntimeError):
     """The writer lock could not be taken in time."""
 
 
+_LOCKS: dict[str, FileLock] = {}
+
+
+def writer_lock(layout: Layout) -> FileLock:
+    """The one writer lock of a ``BILIM_HOME``, one object per process so it is re-entrant: an ingest holds it
+    across archive, ledger and the rebuild while each asset inside takes it again."""
+    key = str(layout.writer_lock)
+    if key not in _LOCKS:
+        layout.writer_lock.parent.mkdir(parents=True, exist_ok=True)
+        _LOCKS[key] = FileLock(key, thread_local=False)
+    return _LOCKS[key]
+
+
 @dataclass(frozen=True)
 class Warehouse:
     layout: Layout
@@ -34,10 +47,9 @@ class Warehouse:
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection held under the writer lock; closed and released on exit."""
-        self.layout.writer_lock.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.layout.writer_lock), timeout=self.lock_timeout_s)
+        lock = writer_lock(self.layout)
         try:
-            lock.acquire()
+            lock.acquire(timeout=self.lock_timeout_s)
         except Timeout as exc:
             raise WriterBusy(
                 f"the warehouse is busy: another build or ingest has held {self.layout.writer_lock} for more than "

@@ -7,7 +7,7 @@ from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES
 from pipelines.publish import publish
 from pipelines.resources import WarehouseResource
 
-PUBLISHED_TABLES = [*CATALOGUE_SOURCES, *REGION_SOURCES]
+PUBLISHED_TABLES = [*CATALOGUE_SOURCES, *REGION_SOURCES, "submissions", "stg_returns__values"]
 
 
 @dg.asset(deps=PUBLISHED_TABLES, group_name="publish")

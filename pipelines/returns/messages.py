@@ -264,9 +264,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{cell}: {previous_year} жылғы {previous} мәнімен салыстырғанда {found} — {indicator} үшін әдеттен тыс өзгеріс; тексеріңіз.",
     },
     "W_MISSING_ROWS": {
-        "en": "{count} expected rows have no value (e.g. {examples}); the return is accepted as incomplete.",
-        "ru": "В {count} ожидаемых строках нет значения (например, {examples}); отчёт принят как неполный.",
-        "kk": "Күтілген {count} жолда мән жоқ (мысалы, {examples}); есеп толық емес ретінде қабылданды.",
+        "en": "{count} expected rows have no value (e.g. {examples}); without them the return counts as incomplete.",
+        "ru": "В {count} ожидаемых строках нет значения (например, {examples}); без них отчёт считается неполным.",
+        "kk": "Күтілген {count} жолда мән жоқ (мысалы, {examples}); оларсыз есеп толық емес болып саналады.",
     },
     "W_DROPPED_ROWS": {
         "en": "{count} values of the return this one replaces are not in it (e.g. {examples}); they will no longer count.",

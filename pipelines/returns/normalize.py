@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+import polars as pl
+
 
 class NumberStatus(str, Enum):
     OK = "ok"
@@ -29,58 +31,72 @@ class ParsedNumber:
     decimals_typed: int | None = None
 
 
-NOT_AVAILABLE = {"-", "–", "—", "‒", "x", "х", "н/д", "нд", "n/a", "na", "жоқ", "нет", "...", "…"}
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-_PLAIN = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_GROUPED_COMMA_DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 1.234,5
-_GROUPED_DOT_DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,234.5
+NOT_AVAILABLE = ["-", "–", "—", "‒", "x", "х", "н/д", "нд", "n/a", "na", "жоқ", "нет", "...", "…"]
+_SPACES = r"[\s\u00a0\u202f\u2009']+"
+_PLAIN = r"^[+-]?\d+(?:[.,]\d+)?$"
+_EXPONENT = r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$"
+_GROUPED_COMMA_DECIMAL = r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"  # 1.234,5
+_GROUPED_DOT_DECIMAL = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"  # 1,234.5
+
+
+def number_columns(text: pl.Expr, number_format: pl.Expr, is_number: pl.Expr, prefix: str) -> list[pl.Expr]:
+    """Vectorized reading of a text column as numbers: ``{prefix}_v`` (Float64), ``{prefix}_status``,
+    ``{prefix}_dec`` (decimals as typed or formatted), ``{prefix}_pct_sign``, ``{prefix}_pct_fmt``.
+
+    ``number_format`` is the cell's Excel format (null when unknown) and ``is_number`` whether the cell held a
+    number: a percent-formatted number (Excel stores 85.3 % as 0.853) is read as the percentage shown."""
+    s = text.str.strip_chars()
+    lowered = s.str.to_lowercase()
+    pct_sign = s.str.ends_with("%").fill_null(False)
+    body = s.str.strip_suffix("%").str.strip_chars().str.replace_all(_SPACES, "")
+    normalized = (
+        pl.when(body.str.contains(_PLAIN))
+        .then(body.str.replace(",", ".", literal=True))
+        .when(body.str.contains(_EXPONENT))
+        .then(body)
+        .when(body.str.contains(_GROUPED_COMMA_DECIMAL))
+        .then(body.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(body.str.contains(_GROUPED_DOT_DECIMAL))
+        .then(body.str.replace_all(",", "", literal=True))
+        .otherwise(None)
+    )
+    raw_value = normalized.cast(pl.Float64, strict=False)
+    pct_fmt = (number_format.str.contains("%", literal=True).fill_null(False)) & is_number.fill_null(False) & ~pct_sign
+    value = pl.when(pct_fmt).then((raw_value * 100).round(10)).otherwise(raw_value)
+    typed_decimals = pl.when(normalized.str.contains(".", literal=True)).then(
+        normalized.str.split(".").list.last().str.len_chars()
+    ).otherwise(0)
+    fmt_decimals = number_format.str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
+    status = (
+        pl.when(s.is_null() | (s == ""))
+        .then(pl.lit(NumberStatus.BLANK.value))
+        .when(lowered.is_in(NOT_AVAILABLE))
+        .then(pl.lit(NumberStatus.NOT_AVAILABLE.value))
+        .when(raw_value.is_not_null() & raw_value.is_finite())
+        .then(pl.lit(NumberStatus.OK.value))
+        .otherwise(pl.lit(NumberStatus.INVALID.value))
+    )
+    return [
+        pl.when(status == NumberStatus.OK.value).then(value).otherwise(None).alias(f"{prefix}_v"),
+        status.alias(f"{prefix}_status"),
+        pl.when(pct_fmt).then(fmt_decimals).otherwise(typed_decimals).cast(pl.Int32).alias(f"{prefix}_dec"),
+        pct_sign.alias(f"{prefix}_pct_sign"),
+        pct_fmt.alias(f"{prefix}_pct_fmt"),
+    ]
 
 
 def parse_number(cell: object, number_format: str | None = None) -> ParsedNumber:
-    """Read one cell as a number. ``number_format`` is the cell's Excel format, when known."""
-    percent_format = bool(number_format and "%" in number_format)
-    if cell is None:
-        return ParsedNumber(NumberStatus.BLANK)
-    if isinstance(cell, bool):
+    """One cell, through the same vectorized reading (used for meta fields and in tests)."""
+    from pipelines.returns.read import _text
+
+    if isinstance(cell, bool) or (isinstance(cell, float) and not math.isfinite(cell)):
         return ParsedNumber(NumberStatus.INVALID)
-    if isinstance(cell, int | float):
-        value = float(cell)
-        if math.isnan(value) or math.isinf(value):
-            return ParsedNumber(NumberStatus.INVALID)
-        if percent_format:
-            return ParsedNumber(NumberStatus.OK, round(value * 100, 10), percent_format=True, decimals_typed=_format_decimals(number_format))
-        return ParsedNumber(NumberStatus.OK, value, decimals_typed=_float_decimals(value))
-    text = str(cell).strip()
-    if not text:
-        return ParsedNumber(NumberStatus.BLANK)
-    if text.lower() in NOT_AVAILABLE:
-        return ParsedNumber(NumberStatus.NOT_AVAILABLE)
-    percent_sign = text.endswith("%")
-    if percent_sign:
-        text = text[:-1].strip()
-    text = _SPACES.sub("", text)
-    if _PLAIN.match(text):
-        normalized = text.replace(",", ".")
-    elif _GROUPED_COMMA_DECIMAL.match(text):
-        normalized = text.replace(".", "").replace(",", ".")
-    elif _GROUPED_DOT_DECIMAL.match(text):
-        normalized = text.replace(",", "")
-    else:
-        return ParsedNumber(NumberStatus.INVALID)
-    decimals = len(normalized.split(".", 1)[1]) if "." in normalized else 0
-    return ParsedNumber(NumberStatus.OK, float(normalized), percent_sign=percent_sign, decimals_typed=decimals)
-
-
-def _float_decimals(value: float) -> int:
-    text = repr(value)
-    if "e" in text or "E" in text:
-        return 6
-    return 0 if text.endswith(".0") else len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def _format_decimals(number_format: str | None) -> int:
-    m = re.search(r"0\.(0+)%", number_format or "")
-    return len(m.group(1)) if m else 0
+    frame = pl.DataFrame(
+        {"t": [_text(cell)], "f": [number_format], "n": [isinstance(cell, int | float)]},
+        schema={"t": pl.String, "f": pl.String, "n": pl.Boolean},
+    )
+    row = frame.select(number_columns(pl.col("t"), pl.col("f"), pl.col("n"), "x")).row(0, named=True)
+    return ParsedNumber(NumberStatus(row["x_status"]), row["x_v"], row["x_pct_sign"], row["x_pct_fmt"], row["x_dec"])
 
 
 # --- settlement words -------------------------------------------------------------------------------------------

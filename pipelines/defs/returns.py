@@ -1,0 +1,115 @@
+"""Assets of the returns layer: the inbox, the submissions ledger as a table, and the staged values; the inbox
+sensor."""
+
+import hashlib
+import json
+
+import dagster as dg
+
+from contracts.returns import StgReturnsValues, Submissions
+from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
+from pipelines.returns.staging import staged_values, submissions_table
+from pipelines.resources import WarehouseResource
+from pipelines.tables import validate_frame
+
+GROUP = "returns"
+INBOX_SUFFIXES = {".xlsx", ".csv"}
+
+
+def inbox_files(layout) -> list:
+    if not layout.inbox.exists():
+        return []
+    return sorted(p for p in layout.inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+@dg.asset(group_name=GROUP)
+def inbox_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Files dropped into ``$BILIM_HOME/raw/returns/inbox/``: each is validated and archived with a ledger entry,
+    or rejected (a rejected file leaves the inbox for ``rejected/``, or is deleted when it holds personal data)."""
+    layout = warehouse.layout()
+    files = inbox_files(layout)
+    counts = {ACCEPTED: 0, UNCHANGED: 0, REJECTED: 0}
+    if files:
+        ctx = load_context(layout)
+        rejected_dir = layout.home / "raw" / "returns" / "rejected"
+        for path in files:
+            result = accept_file(path, ctx, layout, who="inbox")
+            counts[result.status] += 1
+            context.log.info(f"{path.name}: {result.status} ({', '.join(result.verdict.rule_codes()) or 'no findings'})")
+            if result.status == REJECTED and not result.verdict.personal_data:
+                rejected_dir.mkdir(parents=True, exist_ok=True)
+                path.replace(rejected_dir / f"{result.verdict.sha256}{path.suffix.lower()}")
+            else:
+                path.unlink()
+    return dg.MaterializeResult(metadata={"files": len(files), **counts})
+
+
+@dg.asset(group_name=GROUP, deps=[inbox_returns])
+def submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per accepted (region, year) submission in ledger order, superseded ones included."""
+    wh = warehouse.warehouse()
+    df = submissions_table(wh.layout)
+    problems = validate_frame(df, Submissions, "submissions")
+    if problems:
+        raise dg.Failure(f"submissions fail their contract: {problems[0]}", metadata={"problems": len(problems)})
+    counts = wh.replace_tables({"submissions": df})
+    return dg.MaterializeResult(metadata={"row_count": counts["submissions"], "current": int(df["is_current"].sum())})
+
+
+@dg.asset(group_name=GROUP, deps=[submissions, "programme_indicators"])
+def stg_returns__values(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per value of the current submission of each region and year, with where it was typed."""
+    wh = warehouse.warehouse()
+    df = staged_values(wh.layout, load_context(wh.layout))
+    problems = validate_frame(df, StgReturnsValues, "stg_returns__values")
+    if problems:
+        raise dg.Failure(f"stg_returns__values fails its contract: {problems[0]}", metadata={"problems": len(problems)})
+    counts = wh.replace_tables({"stg_returns__values": df})
+    return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__values"]})
+
+
+@dg.asset_check(asset=stg_returns__values, description="Every current submission's values are staged")
+def staged_values_match_ledger(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.warehouse().connect(read_only=True) as con:
+        rows = con.execute(
+            """
+            with staged as (
+                select submission_id, count(*) as n from stg_returns__values group by submission_id
+            )
+            select s.submission_id, s.values, coalesce(staged.n, 0) as n
+            from submissions as s
+            left join staged using (submission_id)
+            where s.is_current and s.values <> coalesce(staged.n, 0)
+            """
+        ).fetchall()
+    return dg.AssetCheckResult(passed=not rows, metadata={"mismatched": json.dumps([r[0] for r in rows][:10])})
+
+
+@dg.asset_check(asset=stg_returns__values, description="A share's numerator never exceeds its denominator")
+def shares_within_parts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.warehouse().connect(read_only=True) as con:
+        n = con.execute(
+            """
+            select count(*)
+            from stg_returns__values as v
+            join programme_indicators as i on i.code = v.indicator_code
+            where i.kind = 'share' and v.numerator > v.denominator
+            """
+        ).fetchone()[0]
+    return dg.AssetCheckResult(passed=n == 0, metadata={"violations": n})
+
+
+ingest_job = dg.define_asset_job("ingest_returns", selection=dg.AssetSelection.all())
+
+
+@dg.sensor(job=ingest_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+    """New files in the inbox start one run; the run key is the hash of their contents, so a second tick over the
+    same files does nothing."""
+    files = inbox_files(warehouse.layout())
+    if not files:
+        return dg.SkipReason("the inbox is empty")
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return dg.RunRequest(run_key=digest.hexdigest(), tags={"bilim/inbox_files": str(len(files))})

@@ -1,0 +1,414 @@
+"""Read a return (template workbook, flat workbook, or CSV) into one uniform frame of text cells with locations.
+
+Every value keeps where it was typed: the sheet and Excel reference (``data!E14``) for workbooks, the line and
+column for CSV. Rows are located by their own row number, so blank, hidden and re-ordered rows do not shift
+anything. Cells are kept as text here; ``rules`` reads them as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.returns import pii
+from pipelines.returns.issues import Issue, error, warning
+from pipelines.returns.spec import DATA_KEYS, FLAT_KEYS, FLAT_REQUIRED, META_KEYS, SHEET_DATA, SHEET_META
+
+TEXT_COLUMNS = FLAT_KEYS
+MAX_HEADER_SCAN_ROWS = 30
+
+
+@dataclass
+class RawReturn:
+    """A return as read: ``frame`` has one row per data row, every key column as text (or null), plus
+    ``_row`` (Excel row or CSV line), ``_sheet``, ``_value_fmt``/``_numerator_fmt``/``_denominator_fmt`` (Excel number
+    format when known), ``_value_num`` (whether the value cell held a number rather than text)."""
+
+    kind: str  # "template" | "flat"
+    file_type: str  # "xlsx" | "csv"
+    frame: pl.DataFrame
+    letters: dict[str, str]  # key -> column letter (xlsx) or key -> key (csv)
+    data_sheet: str
+    meta: dict[str, tuple[object, str]] = field(default_factory=dict)  # key -> (value, location)
+    issues: list[Issue] = field(default_factory=list)
+
+    def location(self, key: str, row: int) -> str:
+        if self.file_type == "csv":
+            return f"{self.data_sheet}:{row}:{key}"
+        return f"{self.data_sheet}!{self.letters.get(key, '?')}{row}"
+
+    def cell_ref(self, key: str, row: int) -> str | None:
+        return None if self.file_type == "csv" else f"{self.letters.get(key, '?')}{row}"
+
+
+class ReadFailure(Exception):
+    """The file cannot be read as a return at all; carries the issues that say why."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("; ".join(i.code for i in issues))
+
+
+def _text(value: object) -> str | None:
+    """A cell as text, numbers written without exponent or trailing ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = f"{value:.15g}"
+        if "e" in text:
+            text = f"{value:.15f}".rstrip("0").rstrip(".")
+        return text
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _norm_key(value: object) -> str | None:
+    return str(value).strip().lower() if isinstance(value, str) else None
+
+
+# --- workbooks -------------------------------------------------------------------------------------------------
+
+
+def read_xlsx(path: Path, display_name: str) -> RawReturn:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        wb_values = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ReadFailure([error("F_CORRUPT")]) from None
+    issues: list[Issue] = []
+    issues += _scan_personal_data(wb_values)
+    if any(i.code in ("F_PERSONAL_DATA", "F_NAME_COLUMN") for i in issues):
+        raise ReadFailure(issues)
+
+    headers = []
+    for ws in wb_values.worksheets:
+        found = _find_header(ws)
+        if found:
+            headers.append((ws, *found))
+    if not headers:
+        raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(DATA_KEYS))])
+    if len(headers) > 1:
+        raise ReadFailure([error("F_MANY_DATA_SHEETS", sheets=", ".join(h[0].title for h in headers))])
+    ws, header_row, columns, kind = headers[0]
+    if kind == "template" and ws.title != SHEET_DATA:
+        issues.append(warning("W_SHEET_RENAMED", found=ws.title, expected=SHEET_DATA))
+
+    letters = {key: get_column_letter(col) for key, col in columns.items()}
+    meta: dict[str, tuple[object, str]] = {}
+    if kind == "template":
+        meta_ws = _find_meta(wb_values, exclude=ws.title)
+        if meta_ws is None:
+            raise ReadFailure([error("F_NO_META")])
+        if meta_ws.title != SHEET_META:
+            issues.append(warning("W_SHEET_RENAMED", found=meta_ws.title, expected=SHEET_META))
+        for row in meta_ws.iter_rows(min_row=1, max_row=60, max_col=2):
+            key = _norm_key(row[0].value)
+            if key in META_KEYS and key not in meta:
+                meta[key] = (row[1].value, f"{meta_ws.title}!B{row[0].row}")
+
+    formula_cells = _formulas_without_values(path, ws.title, header_row, columns)
+    merged = [rng for rng in ws.merged_cells.ranges if rng.min_row > header_row]
+    records = []
+    for row in ws.iter_rows(min_row=header_row + 1):
+        r = row[0].row
+        cells = {key: (row[col - 1] if col - 1 < len(row) else None) for key, col in columns.items()}
+        values = {key: (c.value if c is not None else None) for key, c in cells.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()) and not any(
+            (key, r) in formula_cells for key in columns
+        ):
+            continue
+        rec = {key: _text(values.get(key)) for key in TEXT_COLUMNS}
+        rec["_row"] = r
+        for key in ("value", "numerator", "denominator"):
+            c = cells.get(key)
+            rec[f"_{key}_fmt"] = c.number_format if c is not None else None
+            rec[f"_{key}_num"] = isinstance(values.get(key), int | float) and not isinstance(values.get(key), bool)
+            rec[f"_{key}_formula"] = (key, r) in formula_cells
+        rec["_hidden"] = bool(ws.row_dimensions[r].hidden) if r in ws.row_dimensions else False
+        records.append(rec)
+    for rng in merged:
+        number_cols = [columns[k] for k in ("value", "numerator", "denominator") if k in columns]
+        covers = [c for c in number_cols if rng.min_col <= c <= rng.max_col]
+        if covers and (rng.max_row > rng.min_row or rng.max_col > rng.min_col):
+            ref = f"{get_column_letter(rng.min_col)}{rng.min_row}"
+            issues.append(error("R_MERGED", f"{ws.title}!{ref}", ws.title, ref, range=str(rng)))
+    frame = _frame(records)
+    return RawReturn(kind, "xlsx", frame, letters, ws.title, meta, issues)
+
+
+def _frame(records: list[dict]) -> pl.DataFrame:
+    schema = {k: pl.String for k in TEXT_COLUMNS} | {"_row": pl.Int64, "_hidden": pl.Boolean}
+    for key in ("value", "numerator", "denominator"):
+        schema |= {f"_{key}_fmt": pl.String, f"_{key}_num": pl.Boolean, f"_{key}_formula": pl.Boolean}
+    return pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)
+
+
+def _find_header(ws) -> tuple[int, dict[str, int], str] | None:
+    """(header row, key -> column index, kind) when a row holds the template's or the flat format's keys."""
+    for row in ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN_ROWS):
+        keys = {}
+        for c in row:
+            k = _norm_key(c.value)
+            if k in FLAT_KEYS and k not in keys:
+                keys[k] = c.column
+        if all(k in keys for k in FLAT_REQUIRED):
+            return row[0].row, keys, "flat"
+        if all(k in keys for k in DATA_KEYS):
+            return row[0].row, keys, "template"
+    return None
+
+
+def _find_meta(wb, exclude: str):
+    candidates = [wb[SHEET_META]] if SHEET_META in wb.sheetnames else []
+    candidates += [ws for ws in wb.worksheets if ws.title not in (exclude, SHEET_META)]
+    for ws in candidates:
+        keys = {_norm_key(r[0].value) for r in ws.iter_rows(min_row=1, max_row=60, max_col=1)}
+        if {"region_code", "year"} <= keys:
+            return ws
+    return None
+
+
+def _scan_personal_data(wb) -> list[Issue]:
+    """Every cell of every sheet: an ИИН anywhere, or a column labelled as personal data, rejects the file.
+    A БСН is an unexpected identifier. Locations only: the identifier itself is never repeated."""
+    out: list[Issue] = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                if v is None:
+                    continue
+                kinds = pii.identifiers_in(v)
+                loc = f"{ws.title}!{c.coordinate}"
+                if pii.IdentifierKind.IIN in kinds:
+                    out.append(error("F_PERSONAL_DATA", loc, ws.title, c.coordinate))
+                elif pii.IdentifierKind.BIN in kinds:
+                    out.append(error("R_BIN", loc, ws.title, c.coordinate))
+                elif ws.title != "instructions" and pii.is_name_column_label(v):
+                    out.append(error("F_NAME_COLUMN", loc, ws.title, c.coordinate))
+    return out
+
+
+_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _formulas_without_values(path: Path, sheet_title: str, header_row: int, columns: dict[str, int]) -> set[tuple[str, int]]:
+    """(key, row) of number cells holding a formula with no saved result (files written by scripts, never opened
+    in Excel). Read from the sheet XML: openpyxl's cached-value view shows them as blanks."""
+    from openpyxl.utils import get_column_letter
+
+    wanted = {get_column_letter(columns[k]): k for k in ("value", "numerator", "denominator") if k in columns}
+    sheet_xml = _sheet_xml_name(path, sheet_title)
+    if sheet_xml is None:
+        return set()
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(sheet_xml)
+    if b"<f" not in data:
+        return set()
+    out = set()
+    for m in _CELL_RE.finditer(data):
+        col, row, inner = m.group(1).decode(), int(m.group(2)), m.group(3) or b""
+        if col in wanted and row > header_row and b"<f" in inner and b"<v" not in inner:
+            out.add((wanted[col], row))
+    return out
+
+
+def _sheet_xml_name(path: Path, title: str) -> str | None:
+    with zipfile.ZipFile(path) as zf:
+        wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    m = re.search(r'<sheet[^>]*name="' + re.escape(_xml_escape(title)) + r'"[^>]*r:id="([^"]+)"', wb)
+    if not m:
+        return None
+    r = re.search(r'<Relationship[^>]*Id="' + re.escape(m.group(1)) + r'"[^>]*Target="([^"]+)"', rels) or re.search(
+        r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="' + re.escape(m.group(1)) + r'"', rels
+    )
+    if not r:
+        return None
+    target = r.group(1).lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# --- flat workbooks (fast path) --------------------------------------------------------------------------------
+
+
+def read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
+    """A flat long-format workbook read with fastexcel (calamine): fast enough for 200,000 sub-regional rows.
+    Cell formats come from the styles part: percent-formatted value cells are read as the percentage shown."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(path)
+    except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
+        raise ReadFailure([error("F_CORRUPT")]) from None
+    for idx, name in enumerate(reader.sheet_names):
+        sheet = reader.load_sheet(idx, header_row=0, dtypes="string", n_rows=0)
+        cols = [c.name.strip().lower() for c in sheet.available_columns()]
+        if all(k in cols for k in FLAT_REQUIRED):
+            break
+    else:
+        raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
+    df = reader.load_sheet(idx, header_row=0, dtypes="string").to_polars()
+    df = df.rename({c: c.strip().lower() for c in df.columns})
+    origin_row, letters = _flat_origin(path, name)
+    df = df.with_row_index("_idx").with_columns((pl.col("_idx").cast(pl.Int64) + origin_row + 1).alias("_row")).drop("_idx")
+    keep = [k for k in FLAT_KEYS if k in df.columns]
+    extra_labels = [c for c in df.columns if c not in FLAT_KEYS and c != "_row"]
+    issues = _flat_personal_data(df, name, letters, extra_labels)
+    if issues:
+        raise ReadFailure(issues)
+    pct_rows = _percent_rows(path, name, letters.get("value"))
+    frame = df.select(
+        *[pl.col(k).str.strip_chars() if k in keep else pl.lit(None, dtype=pl.String).alias(k) for k in TEXT_COLUMNS],
+        pl.col("_row"),
+        pl.lit(False).alias("_hidden"),
+        *[
+            expr
+            for key in ("value", "numerator", "denominator")
+            for expr in (
+                (pl.when(pl.col("_row").is_in(list(pct_rows))).then(pl.lit("0.0%")).otherwise(None) if key == "value" and pct_rows else pl.lit(None, dtype=pl.String)).alias(f"_{key}_fmt"),
+                pl.lit(key == "value" and bool(pct_rows)).alias(f"_{key}_num"),
+                pl.lit(False).alias(f"_{key}_formula"),
+            )
+        ],
+    ).filter(pl.any_horizontal(pl.col(k).is_not_null() for k in keep))
+    return RawReturn("flat", "xlsx", frame, letters, name, {}, [])
+
+
+def _flat_origin(path: Path, sheet: str) -> tuple[int, dict[str, str]]:
+    """The header's Excel row and each key's column letter (calamine trims leading blank rows and columns)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        ws = wb[sheet]
+        for row in ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN_ROWS):
+            labels = {_norm_key(c.value): c.column_letter for c in row if getattr(c, "value", None) is not None and hasattr(c, "column_letter")}
+            if labels:
+                return row[0].row, {k: v for k, v in labels.items() if k}
+    finally:
+        wb.close()
+    return 1, {}
+
+
+def _flat_personal_data(df: pl.DataFrame, sheet: str, letters: dict[str, str], extra_labels: list[str]) -> list[Issue]:
+    out = []
+    for label in extra_labels:
+        if pii.is_name_column_label(label):
+            ref = f"{letters.get(label, '?')}1"
+            out.append(error("F_NAME_COLUMN", f"{sheet}!{ref}", sheet, ref))
+    for col in df.columns:
+        if col == "_row" or df.schema[col] != pl.String:
+            continue
+        hits = df.filter(pl.col(col).str.replace_all(r"[\s\u00a0-]", "").str.contains(r"\d{12}"))
+        for value, row in hits.select(col, "_row").iter_rows():
+            kinds = pii.identifiers_in(value)
+            ref = f"{letters.get(col, '?')}{row}"
+            if pii.IdentifierKind.IIN in kinds:
+                out.append(error("F_PERSONAL_DATA", f"{sheet}!{ref}", sheet, ref))
+            elif pii.IdentifierKind.BIN in kinds:
+                out.append(error("R_BIN", f"{sheet}!{ref}", sheet, ref))
+    return out
+
+
+_PERCENT_BUILTIN = {9, 10}
+
+
+def _percent_rows(path: Path, sheet: str, value_letter: str | None) -> set[int]:
+    """Rows whose value cell is percent-formatted, read from styles.xml and the sheet XML without a full parse."""
+    if value_letter is None:
+        return set()
+    with zipfile.ZipFile(path) as zf:
+        try:
+            styles = zf.read("xl/styles.xml").decode("utf-8", "replace")
+        except KeyError:
+            return set()
+        custom = {int(m.group(1)) for m in re.finditer(r'<numFmt[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*%[^"]*)"', styles)}
+        pct_ids = _PERCENT_BUILTIN | custom
+        xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
+        if not xfs:
+            return set()
+        styles_pct = {i for i, m in enumerate(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(1), re.S)) if int(re.search(r'numFmtId="(\d+)"', m.group(0)).group(1) if re.search(r'numFmtId="(\d+)"', m.group(0)) else 0) in pct_ids}
+        if not styles_pct:
+            return set()
+        name = _sheet_xml_name(path, sheet)
+        data = zf.read(name) if name else b""
+    pattern = re.compile(rb'<c r="' + value_letter.encode() + rb'(\d+)"[^>]*?\bs="(\d+)"')
+    return {int(m.group(1)) for m in pattern.finditer(data) if int(m.group(2)) in styles_pct}
+
+
+# --- CSV -------------------------------------------------------------------------------------------------------
+
+_LOST_LETTERS = re.compile(r"[А-Яа-яЁё]\?|\?[А-Яа-яЁё]")
+
+
+def decode_csv(raw: bytes) -> tuple[str | None, list[Issue]]:
+    """UTF-8 (with or without BOM) or cp1251; a file whose Kazakh letters became '?' is refused."""
+    text = None
+    for enc in ("utf-8-sig", "cp1251"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        return None, [error("F_ENCODING")]
+    for i, line in enumerate(text.splitlines(), start=1):
+        if _LOST_LETTERS.search(line):
+            return None, [error("F_LETTERS_LOST", line=i)]
+    return text, []
+
+
+def read_csv(path: Path, display_name: str) -> RawReturn:
+    text, issues = decode_csv(path.read_bytes())
+    if text is None:
+        raise ReadFailure(issues)
+    first = text.splitlines()[0] if text else ""
+    delimiter = max([";", ",", "\t"], key=first.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
+    header = [h.strip().lower() for h in rows[0]]
+    if not all(k in header for k in FLAT_REQUIRED):
+        raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
+    idx = {k: header.index(k) for k in FLAT_KEYS if k in header}
+    out_issues: list[Issue] = []
+    for j, label in enumerate(header):
+        if label not in FLAT_KEYS and pii.is_name_column_label(label):
+            out_issues.append(error("F_NAME_COLUMN", f"{display_name}:1:{label}"))
+    records = []
+    for line_no, rec in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in rec):
+            continue
+        for j, cell in enumerate(rec):
+            kinds = pii.identifiers_in(cell)
+            col = header[j] if j < len(header) else f"column {j + 1}"
+            if pii.IdentifierKind.IIN in kinds:
+                out_issues.append(error("F_PERSONAL_DATA", f"{display_name}:{line_no}:{col}"))
+            elif pii.IdentifierKind.BIN in kinds:
+                out_issues.append(error("R_BIN", f"{display_name}:{line_no}:{col}"))
+        r = {k: (rec[i].strip() or None) if i < len(rec) else None for k, i in idx.items()}
+        records.append({**{k: r.get(k) for k in TEXT_COLUMNS}, "_row": line_no, "_hidden": False,
+                        **{f"_{k}_{s}": (None if s == "fmt" else False) for k in ("value", "numerator", "denominator") for s in ("fmt", "num", "formula")}})
+    if any(i.code in ("F_PERSONAL_DATA", "F_NAME_COLUMN") for i in out_issues):
+        raise ReadFailure(out_issues)
+    return RawReturn("flat", "csv", _frame(records), {k: k for k in FLAT_KEYS}, display_name, {}, out_issues)

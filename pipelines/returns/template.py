@@ -1,0 +1,373 @@
+"""The Excel return template (DESIGN §5): one workbook per region and year, filled in by a regional department.
+
+Layout (a fixed contract with the reader):
+
+- ``meta`` (first sheet): keys in A1:A5 (``region_code, year, template_version, prepared_by, phone``), values in
+  column B, Kazakh/Russian labels in column C; the region's names from row 7, informational. Only B4 and B5 are
+  unlocked.
+- ``data``: row 1 Kazakh labels, row 2 Russian labels, row 3 exactly the machine keys in A..F (G3..M3 empty); one
+  row per expected (indicator, settlement) from row 4, in catalogue order. C..F are the only unlocked cells; G..M
+  tell the officer the series' name, unit, reference period, what the numerator and denominator count, and the
+  assessment cycle.
+- ``instructions``: how to fill the return, in Kazakh and Russian.
+- ``lists`` (hidden): every indicator code of the catalogue in column A, the source of column A's drop-down.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipelines.returns.spec import (
+    CURRENT_TEMPLATE_VERSION,
+    DATA_KEYS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    META_KEYS,
+    NATIONAL,
+    SETTLEMENTS,
+    SHEET_DATA,
+    SHEET_INSTRUCTIONS,
+    SHEET_LISTS,
+    SHEET_META,
+    TEMPLATE_VERSIONS,
+    ExpectedRow,
+    expected_rows,
+)
+
+FIRST_DATA_ROW = 4
+KEY_ROW = 3
+RATE_KINDS = {"share", "ratio"}
+NATIONAL_NAMES = ("Қазақстан Республикасы", "Республика Казахстан")
+
+META_LABELS = {
+    "region_code": "Өңір коды / Код региона",
+    "year": "Есепті жыл / Отчётный год",
+    "template_version": "Үлгі нұсқасы / Версия шаблона",
+    "prepared_by": "Орындаушы (лауазымы, бөлімі) / Исполнитель (должность, отдел)",
+    "phone": "Байланыс телефоны / Контактный телефон",
+}
+META_NAME_ROWS = [
+    ("region_name_kk", "Өңір атауы (қазақша) / Наименование региона (на казахском)"),
+    ("region_name_ru", "Өңір атауы (орысша) / Наименование региона (на русском)"),
+]
+META_NAME_FIRST_ROW = 7
+
+# Columns A..M of the data sheet: (machine key or None, Kazakh label, Russian label, width).
+DATA_COLUMNS: list[tuple[str | None, str, str, float]] = [
+    ("indicator_code", "Көрсеткіш коды", "Код показателя", 24),
+    ("settlement", "Елді мекен: total — барлығы, urban — қала, rural — ауыл",
+     "Местность: total — всего, urban — город, rural — село", 12),
+    ("value", "Мәні (үлес пен арақатынас үшін міндетті емес — салыстыру үшін)",
+     "Значение (для долей и соотношений необязательно — для сверки)", 14),
+    ("numerator", "Алымы — сан (үлес пен арақатынас үшін)", "Числитель — количество (для долей и соотношений)", 15),
+    ("denominator", "Бөлімі — сан (үлес пен арақатынас үшін)", "Знаменатель — количество (для долей и соотношений)", 15),
+    ("comment", "Түсініктеме (жеке деректерсіз)", "Комментарий (без персональных данных)", 28),
+    (None, "Көрсеткіштің атауы (қазақша)", "Наименование показателя (на казахском)", 48),
+    (None, "Көрсеткіштің атауы (орысша)", "Наименование показателя (на русском)", 48),
+    (None, "Өлшем бірлігі", "Единица измерения", 14),
+    (None, "Есепті кезең", "Отчётный период", 30),
+    (None, "Алымы нені есептейді", "Что считается в числителе", 40),
+    (None, "Бөлімі нені есептейді", "Что считается в знаменателе", 40),
+    (None, "Бағалау циклі", "Цикл оценки", 13),
+]
+WRAPPED_COLUMNS = "GHIJKL"
+INPUT_COLUMNS = "CDEF"
+
+# The programme prints units in Kazakh; their Russian equivalents (unit_kk -> ru; a rank's "орын" is "место").
+UNIT_RU = {
+    "%": "%",
+    "балл": "балл",
+    "адам": "человек",
+    "бірлік": "единиц",
+    "бірл.": "ед.",
+    "орын": "мест",
+    "0-ден 1-ге дейінгі шкала (балл)": "шкала от 0 до 1 (балл)",
+    "өткен жылға қарағанда %": "% к предыдущему году",
+    "2020 жылға қарай % өсім": "прирост в % к 2020 году",
+}
+RANK_RU = "место"
+
+NOT_A_RATE = ("— (тек C: мәні)", "— (только C: значение)")
+
+INSTRUCTIONS_KK = [
+    "Есепті толтыру нұсқаулығы",
+    "1. Бұл файл — бір өңірдің бір жылға арналған есебі. Бір өңір мен бір жылға бір файл жіберіледі; қайта "
+    "жүктелген файл сол жылдың алдыңғы есебін толығымен ауыстырады.",
+    "2. «meta» парағындағы өңір коды, жыл және үлгі нұсқасы алдын ала толтырылған — оларды өзгертпеңіз. Тек "
+    "«prepared_by» (орындаушы) және «phone» (байланыс телефоны) ұяшықтарын толтырыңыз.",
+    "3. «data» парағындағы әр жол — бір көрсеткіш пен елді мекен түрі (total — барлығы, urban — қала, rural — ауыл). "
+    "Тек C–F бағандарын толтырыңыз: C — мәні, D — алымы, E — бөлімі, F — түсініктеме. G–M бағандары анықтама үшін "
+    "берілген: көрсеткіштің атауы, өлшем бірлігі, есепті кезең, алымы мен бөлімі нені есептейді.",
+    "4. Үлес пен арақатынас көрсеткіштері (пайызбен) үшін алымын (D) және бөлімін (E) сан түрінде енгізіңіз — "
+    "мысалы, қамтылған балалар саны және барлық балалар саны. Пайызды жүйе өзі есептейді. C бағанындағы мән "
+    "міндетті емес: егер толтырылса, есептелген пайызбен салыстырылады.",
+    "5. Балл, индекс, сан және өзге көрсеткіштер үшін тек мәнін (C) енгізіңіз; D және E бағандарын бос қалдырыңыз.",
+    "6. Ондық бөлшекті үтірмен де, нүктемен де жазуға болады (85,3 немесе 85.3). Пайыз белгісін (%) қоймаңыз.",
+    "7. Дерек болмаса, ұяшықты бос қалдырыңыз — 0 жазбаңыз. 0 нақты мән нөлге тең болғанда ғана жазылады.",
+    "8. Парақтардың атауын өзгертпеңіз, F бағанына дейін (A–F арасына) жаңа баған қоспаңыз, 3-жолдағы кілттерді "
+    "өзгертпеңіз.",
+    "9. Жеке деректерді енгізбеңіз: ЖСН, оқушылардың, педагогтардың немесе басқа адамдардың аты-жөні болмауы тиіс. "
+    "Есепте тек жиынтық сандар болады. Жеке деректері бар файл қабылданбайды және ешқайда сақталмайды.",
+    "10. Толтырылған файлды жүктеу бетіне жүктеңіз (немесе оператор оны «bilim ingest» командасымен қабылдайды). "
+    "Тексеру қателері ұяшық сілтемесімен көрсетіледі (мысалы, data!E14). Файл толығымен қабылданады немесе "
+    "толығымен қабылданбайды.",
+]
+INSTRUCTIONS_RU = [
+    "Инструкция по заполнению отчёта",
+    "1. Этот файл — отчёт одного региона за один год. На один регион и год подаётся один файл; повторно "
+    "загруженный файл полностью заменяет предыдущий отчёт за этот год.",
+    "2. На листе «meta» код региона, год и версия шаблона уже заполнены — не изменяйте их. Заполните только ячейки "
+    "«prepared_by» (исполнитель) и «phone» (контактный телефон).",
+    "3. На листе «data» каждая строка — один показатель и тип местности (total — всего, urban — город, rural — "
+    "село). Заполняйте только столбцы C–F: C — значение, D — числитель, E — знаменатель, F — комментарий. "
+    "Столбцы G–M справочные: наименование показателя, единица измерения, отчётный период, что считается в "
+    "числителе и знаменателе.",
+    "4. Для долей и соотношений (в процентах) вводите числитель (D) и знаменатель (E) как количества — например, "
+    "число охваченных детей и общее число детей. Процент рассчитывает система. Значение в столбце C "
+    "необязательно: если оно указано, его сверяют с рассчитанным процентом.",
+    "5. Для баллов, индексов, количеств и прочих показателей вводите только значение (C); столбцы D и E "
+    "оставьте пустыми.",
+    "6. Десятичный разделитель — запятая или точка (85,3 или 85.3). Знак процента (%) не ставьте.",
+    "7. Если данных нет, оставьте ячейку пустой — не ставьте 0. Ноль ставится, только если фактическое значение "
+    "равно нулю.",
+    "8. Не переименовывайте листы, не добавляйте столбцы перед столбцом F (между A и F), не изменяйте ключи в "
+    "строке 3.",
+    "9. Не вносите персональные данные: ИИН, ФИО учащихся, педагогов или других лиц. Отчёт содержит только "
+    "сводные числа. Файл с персональными данными отклоняется и нигде не сохраняется.",
+    "10. Загрузите заполненный файл на странице загрузки (или оператор принимает его командой «bilim ingest»). "
+    "Ошибки проверки указываются со ссылкой на ячейку (например, data!E14). Файл принимается целиком или не "
+    "принимается.",
+]
+
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+KEY_FILL = PatternFill("solid", fgColor="EDEDED")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+UNLOCKED = Protection(locked=False)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checks and per-row wording (pure)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def reference_date(year: int) -> date:
+    """The date a return's year is taken at when deciding which regions existed: 1 September (school year start)."""
+    return date(year, 9, 1)
+
+
+def check_request(regions: pl.DataFrame, region_code: str, year: int, version: str) -> tuple[str, str]:
+    """Validate region, year and version; return the region's (Kazakh, Russian) names. Raises ``ValueError``."""
+    if version not in TEMPLATE_VERSIONS:
+        raise ValueError(f"unknown template version {version!r}; known: {', '.join(sorted(TEMPLATE_VERSIONS))}")
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"year {year!r} is outside the programme window {FIRST_YEAR}-{LAST_YEAR}")
+    if year not in TEMPLATE_VERSIONS[version]:
+        raise ValueError(f"template version {version!r} does not serve year {year}")
+    if region_code == NATIONAL:
+        return NATIONAL_NAMES
+    rows = regions.filter(pl.col("region_code") == region_code)
+    if rows.height == 0:
+        raise ValueError(f"unknown region {region_code!r}; expected a code of regions.csv (KZ-NN) or {NATIONAL!r}")
+    r = rows.row(0, named=True)
+    when = reference_date(year)
+    if (r["valid_from"] is not None and when < r["valid_from"]) or (r["valid_to"] is not None and when >= r["valid_to"]):
+        span = f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}"
+        raise ValueError(f"region {region_code} ({r['name_en']}) did not exist on {when.isoformat()} (valid {span}); no return for {year}")
+    return r["name_kk"], r["name_ru"]
+
+
+def bilingual(kk: str | None, ru: str | None) -> str:
+    """``kk / ru``, or one of them when they are the same or one is missing."""
+    kk, ru = (kk or "").strip(), (ru or "").strip()
+    if not kk or not ru or kk == ru:
+        return kk or ru
+    return f"{kk} / {ru}"
+
+
+def unit_label(series: dict) -> str:
+    """The unit in Kazakh and Russian, e.g. ``%`` or ``адам / человек``."""
+    kk = series["unit_kk"] or ""
+    ru = RANK_RU if series["kind"] == "rank" else UNIT_RU.get(kk, kk)
+    return bilingual(kk, ru)
+
+
+def period_label(series: dict, year: int, cycle: str | None) -> str:
+    """What period a value for ``year`` describes, in Kazakh and Russian."""
+    nxt, prev = year + 1, year - 1
+    wording = {
+        "school_year": (f"{year}–{nxt} оқу жылы (оқу жылының басындағы жағдай бойынша)",
+                        f"{year}–{nxt} учебный год (на начало учебного года)"),
+        "academic_year": (f"{year}–{nxt} оқу жылы", f"{year}–{nxt} учебный год"),
+        "calendar_year": (f"{year} күнтізбелік жыл", f"{year} календарный год"),
+        "year_end": (f"{year} жылдың соңындағы жағдай бойынша", f"на конец {year} года"),
+        "graduates_previous_year": (f"{prev} жылғы түлектер (бітіргеннен кейінгі бірінші жыл)",
+                                    f"выпускники {prev} года (первый год после окончания)"),
+        "assessment_cycle": (f"халықаралық зерттеу циклі {cycle or ''}".strip(),
+                             f"цикл международного исследования {cycle or ''}".strip()),
+    }
+    kk, ru = wording.get(series["reference_period"], (series["reference_period"], series["reference_period"]))
+    return f"{kk} / {ru}"
+
+
+def is_rate(series: dict) -> bool:
+    """Shares and ratios travel as numerator and denominator."""
+    return series["kind"] in RATE_KINDS
+
+
+def info_cells(series: dict, row: ExpectedRow, year: int) -> list[str | None]:
+    """Columns G..M of one data row: names, unit, reference period, numerator, denominator, cycle."""
+    if is_rate(series):
+        num = bilingual(series["numerator_kk"], series["numerator_ru"])
+        den = bilingual(series["denominator_kk"], series["denominator_ru"])
+    else:
+        num = den = bilingual(*NOT_A_RATE)
+    return [series["name_kk"], series["name_ru"], unit_label(series), period_label(series, year, row.cycle), num, den, row.cycle]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sheets
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect a sheet without a password; formatting columns and rows stays allowed."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def fill_meta(ws: Worksheet, region_code: str, year: int, version: str, names: tuple[str, str]) -> None:
+    values: dict[str, object] = {"region_code": region_code, "year": year, "template_version": version}
+    for i, key in enumerate(META_KEYS, start=1):
+        ws.cell(i, 1, key).font = BOLD
+        ws.cell(i, 2, values.get(key))
+        ws.cell(i, 3, META_LABELS[key])
+    for key in ("prepared_by", "phone"):
+        cell = ws.cell(META_KEYS.index(key) + 1, 2)
+        cell.protection = UNLOCKED
+        cell.fill = INPUT_FILL
+        cell.number_format = "@"
+    for offset, ((key, label), name) in enumerate(zip(META_NAME_ROWS, names)):
+        r = META_NAME_FIRST_ROW + offset
+        ws.cell(r, 1, key)
+        ws.cell(r, 2, name)
+        ws.cell(r, 3, label)
+    for col, width in zip("ABC", (20, 36, 64)):
+        ws.column_dimensions[col].width = width
+    protect(ws)
+
+
+def fill_data_header(ws: Worksheet) -> None:
+    for c, (key, kk, ru, width) in enumerate(DATA_COLUMNS, start=1):
+        letter = get_column_letter(c)
+        for r, text in ((1, kk), (2, ru)):
+            cell = ws.cell(r, c, text)
+            cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
+        if key is not None:
+            cell = ws.cell(KEY_ROW, c, key)
+            cell.font, cell.fill = BOLD, KEY_FILL
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+
+
+def fill_data_rows(ws: Worksheet, rows: list[ExpectedRow], series_by_code: dict[str, dict], year: int) -> None:
+    for i, row in enumerate(rows):
+        r = FIRST_DATA_ROW + i
+        series = series_by_code[row.indicator_code]
+        ws.cell(r, 1, row.indicator_code)
+        ws.cell(r, 2, row.settlement)
+        expected = "DE" if is_rate(series) else "C"
+        for letter in INPUT_COLUMNS:
+            cell = ws[f"{letter}{r}"]
+            cell.protection = UNLOCKED
+            if letter in expected:
+                cell.fill = INPUT_FILL
+        for c, value in enumerate(info_cells(series, row, year), start=len(DATA_KEYS) + 1):
+            cell = ws.cell(r, c, value)
+            if get_column_letter(c) in WRAPPED_COLUMNS:
+                cell.alignment = WRAP
+
+
+def add_data_validations(ws: Worksheet, n_rows: int, n_codes: int) -> None:
+    """Drop-downs for A (codes on the hidden sheet) and B (settlements); decimals for C, D and E."""
+    last = FIRST_DATA_ROW + max(n_rows, 1) - 1
+    title = "Қате / Ошибка"
+    code = DataValidation(type="list", formula1=f"{SHEET_LISTS}!$A$1:$A${n_codes}", allow_blank=False,
+                          error="Каталогтағы көрсеткіш коды / Код показателя из каталога", errorTitle=title)
+    settlement = DataValidation(type="list", formula1=f'"{",".join(SETTLEMENTS)}"', allow_blank=False,
+                                error="total, urban немесе rural / total, urban или rural", errorTitle=title)
+    value = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
+                           allow_blank=True, error="Сан енгізіңіз / Введите число", errorTitle=title)
+    count = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           error="Теріс емес сан енгізіңіз / Введите неотрицательное число", errorTitle=title)
+    for dv, cols in ((code, "A"), (settlement, "B"), (value, "C"), (count, "DE")):
+        dv.showErrorMessage = True
+        for col in cols:
+            dv.add(f"{col}{FIRST_DATA_ROW}:{col}{last}")
+        ws.add_data_validation(dv)
+
+
+def fill_instructions(ws: Worksheet) -> None:
+    ws.column_dimensions["A"].width = 120
+    lines = INSTRUCTIONS_KK + [""] + INSTRUCTIONS_RU
+    for r, text in enumerate(lines, start=1):
+        cell = ws.cell(r, 1, text or None)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in (1, len(INSTRUCTIONS_KK) + 2):
+        ws.cell(r, 1).font = Font(bold=True, size=13)
+
+
+def fill_lists(ws: Worksheet, codes: list[str]) -> None:
+    for r, code in enumerate(codes, start=1):
+        ws.cell(r, 1, code)
+    ws.sheet_state = "hidden"
+    protect(ws)
+
+
+def build_workbook(catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int,
+                   version: str) -> tuple[Workbook, int]:
+    """The template workbook and its number of data rows."""
+    names = check_request(regions, region_code, year, version)
+    indicators, targets = catalogue["programme_indicators"], catalogue["programme_targets"]
+    rows = expected_rows(indicators, targets, regions, region_code, year)
+    series_by_code = {s["code"]: s for s in indicators.iter_rows(named=True)}
+    codes = indicators["code"].to_list()
+
+    wb = Workbook()
+    meta = wb.active
+    meta.title = SHEET_META
+    data = wb.create_sheet(SHEET_DATA)
+    instructions = wb.create_sheet(SHEET_INSTRUCTIONS)
+    lists = wb.create_sheet(SHEET_LISTS)
+
+    fill_meta(meta, region_code, year, version, names)
+    fill_data_header(data)
+    fill_data_rows(data, rows, series_by_code, year)
+    add_data_validations(data, len(rows), len(codes))
+    protect(data)
+    fill_instructions(instructions)
+    fill_lists(lists, codes)
+    return wb, len(rows)
+
+
+def write_template(out: Path, catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int,
+                   version: str = CURRENT_TEMPLATE_VERSION) -> int:
+    """Write the return template for ``region_code`` and ``year`` to ``out``; return the number of data rows.
+
+    Raises ``ValueError`` for an unknown region or version, a region that did not exist on 1 September of the
+    year, or a year outside the programme window."""
+    wb, n = build_workbook(catalogue, regions, region_code, year, version)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return n

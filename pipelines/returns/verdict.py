@@ -1,0 +1,142 @@
+"""Validate a file end to end (dry run: nothing is written) and describe the verdict.
+
+Order: file guards (size, type, zip directory, macros, encryption) → read (personal data first) → rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.returns.guards import MAX_FILE_BYTES, MAX_FLAT_FILE_BYTES, sniff
+from pipelines.returns.issues import ERROR, PERSONAL_DATA_CODES, Issue, error
+from pipelines.returns.read import RawReturn, ReadFailure, read_csv, read_flat_xlsx, read_xlsx
+from pipelines.returns.rules import Checked, Context, validate_groups
+
+
+@dataclass
+class Verdict:
+    """What the officer is told about one file."""
+
+    file_name: str
+    sha256: str
+    size: int
+    file_type: str | None = None
+    kind: str | None = None
+    groups: list[Checked] = field(default_factory=list)
+    file_issues: list[Issue] = field(default_factory=list)
+    raw: RawReturn | None = None
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.file_issues + [i for g in self.groups for i in g.issues]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity != ERROR]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors and bool(self.groups)
+
+    @property
+    def personal_data(self) -> bool:
+        return any(i.code in PERSONAL_DATA_CODES for i in self.issues)
+
+    def rule_codes(self) -> list[str]:
+        return sorted({i.code for i in self.issues})
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "accepted": self.accepted,
+            "kind": self.kind,
+            "submissions": [
+                {"region_code": g.region_code, "year": g.year, "values": g.rows.height, "expected": g.expected}
+                for g in self.groups
+            ],
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }
+
+    def summary(self, lang: str = "en") -> str:
+        head = {
+            "en": ("ACCEPTED", "REJECTED"),
+            "ru": ("ПРИНЯТ", "ОТКЛОНЁН"),
+            "kk": ("ҚАБЫЛДАНДЫ", "ҚАБЫЛДАНБАДЫ"),
+        }[lang][0 if self.accepted else 1]
+        lines = [f"{self.file_name}: {head}"]
+        for g in self.groups:
+            lines.append(f"  {g.region_code} {g.year}: {g.rows.height} values of {g.expected} expected")
+        for i in self.errors:
+            lines.append(f"  error   {i.code}: {i.message(lang)}")
+        for i in self.warnings:
+            lines.append(f"  warning {i.code}: {i.message(lang)}")
+        return "\n".join(lines)
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def validate_file(path: Path, ctx: Context, display_name: str | None = None, max_bytes: int | None = None) -> Verdict:
+    """The whole verdict for one file; changes nothing anywhere."""
+    name = display_name or path.name
+    verdict = Verdict(name, file_hash(path), path.stat().st_size)
+    limit = max_bytes or (MAX_FLAT_FILE_BYTES if path.suffix.lower() == ".csv" else MAX_FILE_BYTES)
+    guard = sniff(path, limit)
+    if guard.kind is None:
+        verdict.file_issues.append(error(guard.code, **(guard.params or {})))
+        return verdict
+    verdict.file_type = guard.kind
+    try:
+        if guard.kind == "csv":
+            raw = read_csv(path, name)
+        else:
+            raw = _read_workbook(path, name)
+    except ReadFailure as failure:
+        verdict.file_issues += failure.issues
+        return verdict
+    verdict.raw, verdict.kind = raw, raw.kind
+    verdict.groups, verdict.file_issues = validate_groups(raw, ctx)
+    return verdict
+
+
+def _read_workbook(path: Path, name: str) -> RawReturn:
+    """Templates (and small workbooks) through openpyxl, which sees formats, merges, hidden rows and formulas;
+    large flat workbooks through fastexcel."""
+    if path.stat().st_size > 2 * 1024 * 1024 and _is_flat_workbook(path):
+        return read_flat_xlsx(path, name)
+    return read_xlsx(path, name)
+
+
+def _is_flat_workbook(path: Path) -> bool:
+    import fastexcel
+
+    from pipelines.returns.spec import FLAT_REQUIRED
+
+    try:
+        reader = fastexcel.read_excel(path)
+        for idx in range(len(reader.sheet_names)):
+            cols = [c.name.strip().lower() for c in reader.load_sheet(idx, n_rows=0).available_columns()]
+            if all(k in cols for k in FLAT_REQUIRED):
+                return True
+    except Exception:  # noqa: BLE001 - a broken file is judged by the openpyxl path
+        return False
+    return False
+
+
+def empty_history() -> pl.DataFrame:
+    return pl.DataFrame(schema={"region_code": pl.String, "indicator_code": pl.String, "year": pl.Int64, "settlement": pl.String, "value": pl.Float64})
