@@ -119,7 +119,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Accept each file into the archive and the ledger (or reject it), then rebuild and publish once."""
     from pipelines.returns.ingest import ACCEPTED, REJECTED, accept_file, load_context
-    from pipelines.runner import prepare_dagster_home, run_all
+    from pipelines.runner import prepare_dagster_home, rebuild_for
 
     layout = Layout.current()
     missing = [p for p in args.files if not p.exists()]
@@ -138,7 +138,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         texts.append(text)
     if ACCEPTED in statuses:
         prepare_dagster_home(layout)
-        ok, build_id, message = run_all(tags={"launched_by": "bilim ingest"})
+        ok, build_id, message = rebuild_for(layout, [sid for r in results for sid in r["submission_ids"]])
         if not ok:
             print(f"error: accepted into the ledger, but the rebuild failed: {message}", file=sys.stderr)
             return EXIT_REJECTED
@@ -194,7 +194,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build everything, then serve the dashboard and Dagster's UI until Ctrl-C (``--no-serve``: build only)."""
+    """Load the demo returns (synthetic regional data, real published national figures) through the real ingest
+    path unless returns are already there, build everything, then serve the dashboard and Dagster's UI until
+    Ctrl-C (``--no-serve``: build only)."""
+    from pipelines.returns.ledger import read_ledger
+
+    layout = Layout.current()
+    if not read_ledger(layout):
+        from pipelines.demo import generate_demo
+
+        print("loading demo returns (synthetic regional data, published national figures)…", flush=True)
+        summary = generate_demo(layout)
+        print(f"demo: {summary.accepted} returns accepted, {summary.national} national returns", flush=True)
+        for line in summary.rejected:
+            print(f"demo: rejected {line}", file=sys.stderr)
     code = cmd_build(args)
     if code != EXIT_OK or args.no_serve:
         return code

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contracts.home import Layout
+from pipelines.failpoints import WHILE_PUBLISHING, failpoint
 from pipelines.warehouse import Warehouse
 
 
@@ -55,6 +56,7 @@ def publish(warehouse: Warehouse, tables: list[str], extra_manifest: dict | None
         for f in staging.iterdir():
             with f.open("rb") as fh:
                 os.fsync(fh.fileno())
+        failpoint(WHILE_PUBLISHING)
         final = layout.build_dir(build_id)
         os.rename(staging, final)
         _fsync_dir(layout.builds)

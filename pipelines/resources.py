@@ -6,14 +6,14 @@ from pathlib import Path
 import dagster as dg
 
 from contracts.home import Layout, repo_raw
-from pipelines.warehouse import DEFAULT_LOCK_TIMEOUT_S, Warehouse
+from pipelines.warehouse import Warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse under ``BILIM_HOME`` (or ``home`` when set), behind the waiting writer lock."""
 
     home: str = ""
-    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    lock_timeout_s: float | None = None
 
     def layout(self) -> Layout:
         return Layout(Path(self.home)) if self.home else Layout.current()

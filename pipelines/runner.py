@@ -10,6 +10,18 @@ import dagster as dg
 from contracts.home import Layout
 
 
+# One run at a time from the UI and the sensor (the daemon dequeues), telemetry off.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 1
+"""
+
+
 def prepare_dagster_home(layout: Layout) -> Path:
     """Point ``DAGSTER_HOME`` at ``$BILIM_HOME/dagster`` (unless set) with telemetry off, so CLI runs, UI runs,
     sensor cursors and schedule state share one persistent instance."""
@@ -17,7 +29,7 @@ def prepare_dagster_home(layout: Layout) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
     if not cfg.exists():
-        cfg.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        cfg.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -26,8 +38,11 @@ def run_all(tags: dict[str, str] | None = None) -> tuple[bool, str | None, str]:
     """Materialize every asset and run every check. Returns (success, published build id, message)."""
     from pipelines.definitions import defs
 
+    from pipelines.warehouse import hold_writer
+
     job = defs.resolve_implicit_global_asset_job_def()
-    with dg.DagsterInstance.get() as instance:
+    # The whole run holds the writer lock, so a published build is derived from one state of the ledger.
+    with hold_writer(Layout.current()), dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -45,3 +60,22 @@ def run_all(tags: dict[str, str] | None = None) -> tuple[bool, str | None, str]:
     for mat in result.asset_materializations_for_node("published_build"):
         build_id = mat.metadata["build_id"].value
     return True, build_id, "ok"
+
+
+def rebuild_for(layout: Layout, submission_ids: list[str]) -> tuple[bool, str | None, str]:
+    """Rebuild and publish so the given submissions are visible — unless, once it is this process's turn at the
+    writer lock, the published build already holds them (a build queued behind others often finds its work done:
+    twenty concurrent ingests make a few builds, not twenty)."""
+    import polars as pl
+
+    from pipelines.warehouse import hold_writer
+
+    with hold_writer(layout):
+        build = layout.current_build_id()
+        if build is not None and submission_ids:
+            path = layout.build_dir(build) / "submissions.parquet"
+            if path.exists():
+                published = set(pl.read_parquet(path, columns=["submission_id"])["submission_id"].to_list())
+                if set(submission_ids) <= published:
+                    return True, build, "already published"
+        return run_all(tags={"launched_by": "bilim ingest"})

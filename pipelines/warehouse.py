@@ -9,6 +9,7 @@ it reads published builds (see ``pipelines.publish``).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +19,11 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from contracts.home import Layout
+from pipelines.failpoints import IN_TRANSACTION, failpoint
 
-DEFAULT_LOCK_TIMEOUT_S = 120.0
+def default_lock_timeout() -> float:
+    """How long a writer waits for the lock: ``$BILIM_LOCK_TIMEOUT_S`` or 600 s (twenty queued ingests fit)."""
+    return float(os.environ.get("BILIM_LOCK_TIMEOUT_S", "600"))
 
 
 class WriterBusy(RuntimeError):
@@ -39,33 +43,42 @@ def writer_lock(layout: Layout) -> FileLock:
     return _LOCKS[key]
 
 
+@contextmanager
+def hold_writer(layout: Layout, timeout_s: float | None = None) -> Iterator[None]:
+    """Hold the writer lock, waiting up to ``timeout_s`` (default ``default_lock_timeout()``) with a clear message."""
+    lock = writer_lock(layout)
+    timeout = timeout_s if timeout_s is not None else default_lock_timeout()
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise WriterBusy(
+            f"the warehouse is busy: another build or ingest has held {layout.writer_lock} for more than "
+            f"{timeout:g} s; try again when it finishes"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @dataclass(frozen=True)
 class Warehouse:
     layout: Layout
-    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    lock_timeout_s: float | None = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection held under the writer lock; closed and released on exit."""
-        lock = writer_lock(self.layout)
-        try:
-            lock.acquire(timeout=self.lock_timeout_s)
-        except Timeout as exc:
-            raise WriterBusy(
-                f"the warehouse is busy: another build or ingest has held {self.layout.writer_lock} for more than "
-                f"{self.lock_timeout_s:g} s; try again when it finishes"
-            ) from exc
-        try:
+        with hold_writer(self.layout, self.lock_timeout_s):
             if read_only and not self.layout.warehouse.exists():
                 con = duckdb.connect(":memory:")
             else:
+                self.layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
                 con = duckdb.connect(str(self.layout.warehouse), read_only=read_only)
             try:
                 yield con
             finally:
                 con.close()
-        finally:
-            lock.release()
 
     def replace_tables(self, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
         """Replace the given tables in one transaction: all of them or none. Returns row counts."""
@@ -78,6 +91,7 @@ class Warehouse:
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
                     con.unregister("_incoming")
                     counts[name] = df.height
+                failpoint(IN_TRANSACTION)
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")

@@ -33,7 +33,8 @@ from pipelines.returns.ledger import (
 )
 from pipelines.returns.rules import Checked, Context
 from pipelines.returns.verdict import Verdict, validate_file
-from pipelines.warehouse import writer_lock
+from pipelines.failpoints import AFTER_ARCHIVE, failpoint
+from pipelines.warehouse import hold_writer
 
 ACCEPTED, UNCHANGED, REJECTED = "accepted", "unchanged", "rejected"
 
@@ -147,13 +148,21 @@ def validate_only(path: Path, ctx: Context, layout: Layout, display_name: str | 
     return verdict
 
 
-def accept_file(path: Path, ctx: Context, layout: Layout, who: str | None = None, display_name: str | None = None) -> IngestResult:
-    """Validate, then archive and record the file, or reject it. Does not rebuild the marts (see ``run_all``)."""
+def accept_file(
+    path: Path,
+    ctx: Context,
+    layout: Layout,
+    who: str | None = None,
+    display_name: str | None = None,
+    received_at: str | None = None,
+) -> IngestResult:
+    """Validate, then archive and record the file, or reject it. Does not rebuild the marts (see ``run_all``).
+    ``received_at`` (UTC ISO time) is for loading historical returns with the date they really arrived."""
     who = who or default_who()
     verdict = validate_file(path, ctx, display_name)
     if not verdict.accepted:
         return _reject(path, verdict, layout)
-    with writer_lock(layout):
+    with hold_writer(layout):
         ledger = read_ledger(layout)
         current = current_entries(ledger)
         if all(
@@ -172,7 +181,8 @@ def accept_file(path: Path, ctx: Context, layout: Layout, who: str | None = None
             os.replace(tmp, parsed)
         suffix = ".csv" if verdict.file_type == "csv" else ".xlsx"
         rel = archive_file(layout, path, verdict.sha256, suffix)
-        received = now_utc()
+        failpoint(AFTER_ARCHIVE)
+        received = received_at or now_utc()
         entries = []
         for n, g in enumerate(verdict.groups):
             entries.append(

@@ -70,6 +70,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Строка заголовков есть на нескольких листах ({sheets}): в файле должен быть один лист данных.",
         "kk": "Тақырып жолы бірнеше парақта бар ({sheets}): бір файлда бір деректер парағы болуы керек.",
     },
+    "F_NO_ROWS": {
+        "en": "The file has the header row but no data rows: there is nothing to record.",
+        "ru": "В файле есть строка заголовков, но нет ни одной строки с данными: учитывать нечего.",
+        "kk": "Файлда тақырып жолы бар, бірақ деректер жолы жоқ: тіркейтін ештеңе жоқ.",
+    },
     "W_SHEET_RENAMED": {
         "en": "Sheet '{found}' was read as the '{expected}' sheet of the template (it was renamed).",
         "ru": "Лист «{found}» прочитан как лист «{expected}» шаблона (он был переименован).",

@@ -76,8 +76,9 @@ def identifiers_in(cell: object) -> list[IdentifierKind]:
 
 
 NAME_COLUMN_WORDS = re.compile(
-    r"(фио|ф\.и\.о|аты[\s-]*жөні|аты-жони|т\.а\.ә|тегі|фамилия|отчество|surname|full\s*name|first\s*name|last\s*name|"
-    r"имя\s+ученика|оқушының\s+аты|иин|жсн|\biin\b|дата\s+рождения|туған\s+күні)",
+    # Short words only as whole words: "тегін" (free of charge: free meals) is not "тегі" (surname).
+    r"(\bфио\b|ф\.и\.о|аты[\s-]*жөні|аты-жони|т\.а\.ә|\bтегі\b|фамилия|отчество|surname|full\s*name|first\s*name|"
+    r"last\s*name|имя\s+ученика|оқушының\s+аты|\bиин\b|\bжсн\b|\biin\b|дата\s+рождения|туған\s+күні)",
     re.IGNORECASE,
 )
 

@@ -204,7 +204,11 @@ def _scan_personal_data(wb) -> list[Issue]:
     return out
 
 
-_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# A saved result is a non-empty <v>; scripts (openpyxl) write an empty <v/> or none. Excel saves a formula whose
+# result is the empty string as t="str" with an empty <v></v>: that is a result (blank), not a missing one.
+_SAVED_VALUE_RE = re.compile(rb"<v>[^<]+</v>")
+_STRING_RESULT_RE = re.compile(rb'\bt="str"')
 
 
 def _formulas_without_values(path: Path, sheet_title: str, header_row: int, columns: dict[str, int]) -> set[tuple[str, int]]:
@@ -222,8 +226,9 @@ def _formulas_without_values(path: Path, sheet_title: str, header_row: int, colu
         return set()
     out = set()
     for m in _CELL_RE.finditer(data):
-        col, row, inner = m.group(1).decode(), int(m.group(2)), m.group(3) or b""
-        if col in wanted and row > header_row and b"<f" in inner and b"<v" not in inner:
+        col, row, attrs, inner = m.group(1).decode(), int(m.group(2)), m.group(3), m.group(4) or b""
+        has_result = _SAVED_VALUE_RE.search(inner) or (_STRING_RESULT_RE.search(attrs) and b"<v" in inner)
+        if col in wanted and row > header_row and b"<f" in inner and not has_result:
             out.add((wanted[col], row))
     return out
 

@@ -218,9 +218,14 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
 
     is_rate = c("kind").is_in(RATE_KINDS)
     has_num, has_den, has_val = c("numerator_v").is_not_null(), c("denominator_v").is_not_null(), c("value_v").is_not_null()
+    # A part that is there but unreadable (text, a formula without a result) has its own error already.
+    unreadable = {
+        k: (c(f"{k}_status") == NumberStatus.INVALID.value) | (c(f"_{k}_formula") & (c(f"{k}_status") == NumberStatus.BLANK.value))
+        for k in ("numerator", "denominator")
+    }
     half = df.filter(is_rate & (has_num ^ has_den))
-    emit("R_HALF_RATE", half.filter(has_num), "numerator", found="numerator", missing="denominator")
-    emit("R_HALF_RATE", half.filter(has_den), "denominator", found="denominator", missing="numerator")
+    emit("R_HALF_RATE", half.filter(has_num & ~unreadable["denominator"]), "numerator", found="numerator", missing="denominator")
+    emit("R_HALF_RATE", half.filter(has_den & ~unreadable["numerator"]), "denominator", found="denominator", missing="numerator")
     if region != NATIONAL:
         value_only = df.filter(is_rate & (c("rollup") == "ratio_of_sums") & has_val & ~has_num & ~has_den)
         emit("R_RATE_PARTS_MISSING", value_only, "value", indicator=lambda r: r["indicator_code"])
@@ -240,7 +245,8 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     )
     tolerance = 0.5 * (10.0 ** (-c("value_dec").cast(pl.Float64))) + 1e-9
     mismatch = df.filter(c("computed").is_not_null() & has_val & ((c("value_v") - c("computed")).abs() > tolerance))
-    emit("R_VALUE_MISMATCH", mismatch, "value", found=lambda r: r["value"], computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}")
+    # a percent-formatted cell is quoted as the officer sees it (60 formatted 0.0% shows 6000.0 %)
+    emit("R_VALUE_MISMATCH", mismatch, "value", found=lambda r: f"{_fmt(r['value_v'])} %" if r["value_pct_fmt"] else r["value"], computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}")
     df = df.with_columns(pl.coalesce(c("computed"), c("value_v")).alias("actual"))
 
     # fraction typed for a percentage: 0.853 where 85.3 was meant (a warning: 0.5 % can be real)
@@ -251,7 +257,7 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     emit("W_FRACTION_FOR_PERCENT", fraction, "value", sev="warning", found=lambda r: r["value"], percent=lambda r: _fmt(r["value_v"] * 100))
 
     hard = df.filter(c("actual").is_not_null() & ((c("actual") < c("hard_min")) | (c("actual") > c("hard_max")))).join(
-        over.select("_row"), on="_row", how="anti"
+        pl.concat([over.select("_row"), negative.select("_row")]), on="_row", how="anti"
     )
     emit("R_HARD_BOUNDS", hard.filter(c("computed").is_null()), "value",
          found=lambda r: _fmt(r["actual"]), indicator=lambda r: r["indicator_code"],
@@ -372,6 +378,8 @@ def validate_groups(raw: RawReturn, ctx: Context) -> tuple[list[Checked], list[I
         parts = [(region, year, typed)]
     else:
         parts = []
+        if typed.is_empty():  # a header and nothing under it: no region or year to record "nothing reported" for
+            file_issues.append(error("F_NO_ROWS"))
         typed = typed.with_columns(pl.col("region_code").str.strip_chars().str.to_uppercase(), pl.col("year").str.strip_chars())
         keys = typed.select("region_code", "year").unique(maintain_order=True)
         for region, ytext in keys.iter_rows():
