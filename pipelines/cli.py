@@ -149,6 +149,82 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if REJECTED in statuses else EXIT_OK
 
 
+GAP_COLUMNS = ["indicator_code", "region_code", "year", "settlement", "actual", "target", "baseline", "gap", "achievement", "status", "source", "coverage"]
+
+
+def _published_table(layout: Layout, name: str):
+    import polars as pl
+
+    build = layout.current_build_id()
+    if build is None:
+        return None
+    return pl.read_parquet(layout.build_dir(build) / f"{name}.parquet")
+
+
+def _emit(frame, fmt: str) -> None:
+    from pipelines.catalogue.listing import render_table
+
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif fmt == "json":
+        print(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render_table(frame))
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    """indicator_gaps from the published build, filtered."""
+    import polars as pl
+
+    gaps = _published_table(Layout.current(), "indicator_gaps")
+    if gaps is None:
+        print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
+        return EXIT_REJECTED
+    for column, value in (("indicator_code", args.indicator), ("year", args.year), ("region_code", args.region), ("settlement", args.settlement)):
+        if value is not None:
+            gaps = gaps.filter(pl.col(column) == value)
+    out = gaps.select(GAP_COLUMNS)
+    if args.format == "table":
+        out = out.with_columns(pl.col("actual", "target", "baseline", "gap").round(3), pl.col("achievement", "coverage").round(3))
+    _emit(out, args.format)
+    return EXIT_OK
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Take a KPI snapshot now (through Dagster, so it shows in the UI), compare two, or verify one."""
+    from contracts.snapshots import diff_gaps, read_output
+    from pipelines.snapshots import verify
+
+    layout = Layout.current()
+    if args.diff:
+        a, b = args.diff
+        for sid in (a, b):
+            if not (layout.snapshots / sid).is_dir():
+                print(f"error: no snapshot {sid} in {layout.snapshots}", file=sys.stderr)
+                return EXIT_USAGE
+        _emit(diff_gaps(read_output(layout, a, "indicator_gaps"), read_output(layout, b, "indicator_gaps")), args.format)
+        return EXIT_OK
+    if args.verify:
+        differing = verify(layout, args.verify)
+        if differing:
+            print(f"snapshot {args.verify} does NOT recompute to the same bytes: {', '.join(differing)}")
+            return EXIT_REJECTED
+        print(f"snapshot {args.verify} recomputes to the same bytes")
+        return EXIT_OK
+    if layout.current_build_id() is None:
+        print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
+        return EXIT_REJECTED
+    from pipelines.runner import prepare_dagster_home, run_all
+
+    prepare_dagster_home(layout)
+    ok, snapshot_id, message = run_all(tags={"launched_by": "bilim snapshot"}, job_name="kpi_snapshot_job")
+    if not ok:
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"snapshot {snapshot_id} written to {layout.snapshots / snapshot_id}")
+    return EXIT_OK
+
+
 def _streamlit_cmd(host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
@@ -252,6 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="a machine-readable report")
     p.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("gaps", help="target-versus-actual gaps from the published marts")
+    p.add_argument("--indicator", default=None)
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--region", default=None)
+    p.add_argument("--settlement", choices=["total", "urban", "rural"], default=None)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_gaps)
+
+    p = sub.add_parser("snapshot", help="take a KPI snapshot now, or compare two (--diff A B)")
+    p.add_argument("--diff", nargs=2, metavar=("A", "B"), default=None)
+    p.add_argument("--verify", metavar="ID", default=None, help="recompute a snapshot and compare its bytes")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--host", default="127.0.0.1")

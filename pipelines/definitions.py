@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs import catalogue, publish, returns
+from pipelines.defs import catalogue, marts, publish, returns, snapshots
 from pipelines.resources import CatalogueResource, WarehouseResource
 
 defs = dg.Definitions(
@@ -12,7 +12,9 @@ defs = dg.Definitions(
         returns.inbox_returns,
         returns.submissions,
         returns.stg_returns__values,
+        *marts.MART_ASSETS,
         publish.published_build,
+        snapshots.kpi_snapshot,
     ],
     asset_checks=[
         catalogue.indicators_match_seed,
@@ -20,9 +22,12 @@ defs = dg.Definitions(
         catalogue.region_counts,
         returns.staged_values_match_ledger,
         returns.shares_within_parts,
+        marts.rollups_are_ratios_of_sums,
+        marts.gap_sign_matches_status,
     ],
-    jobs=[returns.ingest_job],
+    jobs=[publish.build_job, returns.ingest_job, snapshots.snapshot_job],
     sensors=[returns.inbox_sensor],
+    schedules=[snapshots.monthly_snapshot],
     resources={"warehouse": WarehouseResource(), "catalogue": CatalogueResource()},
     executor=dg.in_process_executor,
 )

@@ -42,7 +42,7 @@ def publish(warehouse: Warehouse, tables: list[str], extra_manifest: dict | None
             for name in tables:
                 target = staging / f"{name}.parquet"
                 con.execute(f"copy \"{name}\" to '{target}' (format parquet)")
-                counts[name] = con.execute(f'select count(*) from "{name}"').fetchone()[0]
+                counts[name] = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
         for name in tables:
             digest.update((staging / f"{name}.parquet").read_bytes())
         build_id = f"{stamp}-{digest.hexdigest()[:10]}"

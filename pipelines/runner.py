@@ -34,13 +34,14 @@ def prepare_dagster_home(layout: Layout) -> Path:
     return home
 
 
-def run_all(tags: dict[str, str] | None = None) -> tuple[bool, str | None, str]:
-    """Materialize every asset and run every check. Returns (success, published build id, message)."""
+def run_all(tags: dict[str, str] | None = None, job_name: str = "build_all") -> tuple[bool, str | None, str]:
+    """Materialize every asset of ``job_name`` (all but the snapshots) and run their checks.
+    Returns (success, published build id, message)."""
     from pipelines.definitions import defs
 
     from pipelines.warehouse import hold_writer
 
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def(job_name)
     # The whole run holds the writer lock, so a published build is derived from one state of the ledger.
     with hold_writer(Layout.current()), dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
@@ -57,8 +58,9 @@ def run_all(tags: dict[str, str] | None = None) -> tuple[bool, str | None, str]:
         ]
         return False, None, "; ".join(failures) or "run failed"
     build_id = None
-    for mat in result.asset_materializations_for_node("published_build"):
-        build_id = mat.metadata["build_id"].value
+    for node in ("published_build", "kpi_snapshot"):
+        for mat in result.asset_materializations_for_node(node):
+            build_id = mat.metadata["build_id" if node == "published_build" else "snapshot_id"].value
     return True, build_id, "ok"
 
 

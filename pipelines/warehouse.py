@@ -122,4 +122,7 @@ class Warehouse:
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run a query and return a Polars frame (duckdb 2.0 has no ``.pl()`` on ``execute``)."""
-    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    # DuckDB names UTC "Etc/UTC"; the contracts say "UTC".
+    zoned = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone]
+    return frame.with_columns(pl.col(zoned).dt.convert_time_zone("UTC")) if zoned else frame

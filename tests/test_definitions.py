@@ -34,8 +34,8 @@ def test_graph_matches_the_committed_list():
 
 def test_runs_use_the_in_process_executor():
     """One writer: Dagster runs must not fan out into parallel processes writing the warehouse."""
-    job = defs.resolve_implicit_global_asset_job_def()
-    assert job.executor_def.name == "in_process"
+    for name in ("build_all", "ingest_returns", "kpi_snapshot_job"):
+        assert defs.resolve_job_def(name).executor_def.name == "in_process"
 
 
 def test_materialize_all_against_a_real_instance(bilim_home):

@@ -73,6 +73,6 @@ def region_counts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         where (valid_from is null or valid_from <= ?::date) and (valid_to is null or ?::date < valid_to)
     """
     with warehouse.warehouse().connect(read_only=True) as con:
-        n2025 = con.execute(sql, ["2025-01-01", "2025-01-01"]).fetchone()[0]
-        n2020 = con.execute(sql, ["2020-01-01", "2020-01-01"]).fetchone()[0]
+        n2025 = con.execute(sql, ["2025-01-01", "2025-01-01"]).fetchall()[0][0]
+        n2020 = con.execute(sql, ["2020-01-01", "2020-01-01"]).fetchall()[0][0]
     return dg.AssetCheckResult(passed=(n2025, n2020) == (20, 17), metadata={"units_2025": n2025, "units_2020": n2020})

@@ -1,0 +1,159 @@
+"""Pandera contracts of the published marts (the dashboard and ``bilim gaps`` read these)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+
+STATUSES = ["met", "on_track", "at_risk", "off_track", "no_data", "no_target", "national_only", "incomplete"]
+PACE_STATUSES = ["met", "on_track", "acceleration_needed", "limited", "deterioration", "insufficient_data"]
+VERDICTS = ["met", "missed", "no_data"]
+PARITY = ["parity", "rural_behind", "urban_behind", "n/a"]
+SETTLEMENTS = ["total", "urban", "rural"]
+REGION = r"^KZ(-\d{2})?$"
+
+
+class Actuals(pa.DataFrameModel):
+    """One row per indicator, region (or KZ), year, cycle and settlement: the latest accepted value."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ for the national return")
+    year: int = pa.Field(ge=2018, le=2025, description="Year (for assessments: the year the cycle was held)")
+    cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
+    value: Optional[float] = pa.Field(nullable=True, description="The rate from its parts, or the value reported")
+    numerator: Optional[float] = pa.Field(nullable=True, ge=0, description="Summed numerator")
+    denominator: Optional[float] = pa.Field(nullable=True, gt=0, description="Summed denominator")
+    n_units: Optional[int] = pa.Field(nullable=True, ge=1, description="Sub-regional rows summed, if any")
+    source: str = pa.Field(isin=["reported", "derived"], description="Typed in a return, or derived from its total series")
+    submission_id: str = pa.Field(description="Submission it came from")
+    sha256: str = pa.Field(description="Archive hash of the file")
+    sheet: str = pa.Field(description="Sheet it was typed on")
+    cell: str = pa.Field(description="Cell it was typed in")
+    received_at: pl.Datetime(time_zone="UTC") = pa.Field(description="When the submission was accepted")
+    is_synthetic: bool = pa.Field(description="Demo data")
+
+    class Config:
+        strict = True
+        unique = ["indicator_code", "region_code", "year", "cycle", "settlement"]
+
+
+class NationalValues(pa.DataFrameModel):
+    """One row per indicator, year, cycle and settlement: the national value and how it was obtained."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
+    value: Optional[float] = pa.Field(nullable=True, description="National value")
+    numerator: Optional[float] = pa.Field(nullable=True, description="Summed numerator")
+    denominator: Optional[float] = pa.Field(nullable=True, description="Summed denominator")
+    source: str = pa.Field(isin=["reported", "rolled_up"], description="National return, or roll-up of regions")
+    rolled_up_value: Optional[float] = pa.Field(nullable=True, description="The roll-up (a cross-check beside a reported value)")
+    n_reported: Optional[int] = pa.Field(nullable=True, description="Regions that reported")
+    n_expected: Optional[int] = pa.Field(nullable=True, description="Regions expected")
+    region_coverage: Optional[float] = pa.Field(nullable=True, ge=0, le=1, description="Share of regions covered")
+    denominator_coverage: Optional[float] = pa.Field(nullable=True, ge=0, le=1, description="Share of the denominator covered")
+    coverage: Optional[float] = pa.Field(nullable=True, ge=0, le=1, description="Coverage used for the status rule")
+    is_synthetic: bool = pa.Field(description="Built from demo data")
+
+    class Config:
+        strict = True
+
+
+class IndicatorGaps(pa.DataFrameModel):
+    """One row per indicator, region (or KZ), year and settlement: actual against target, gap and status."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
+    year: int = pa.Field(ge=2018, le=2025, description="Year (assessments: the year the cycle was held)")
+    cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
+    actual: Optional[float] = pa.Field(nullable=True, description="Actual value")
+    target: Optional[float] = pa.Field(nullable=True, description="Target that applies")
+    baseline: Optional[float] = pa.Field(nullable=True, description="Region's own 2018 value, else the national baseline")
+    gap: Optional[float] = pa.Field(nullable=True, description="d*(T-A): positive is a shortfall, in the unit")
+    achievement: Optional[float] = pa.Field(nullable=True, description="(A-B)/(T-B)")
+    status: str = pa.Field(isin=STATUSES, description="Status token")
+    source: Optional[str] = pa.Field(nullable=True, isin=["reported", "rolled_up"], description="reported or rolled_up")
+    coverage: Optional[float] = pa.Field(nullable=True, ge=0, le=1, description="Roll-up coverage")
+    is_synthetic: bool = pa.Field(description="Built from demo data")
+
+    class Config:
+        strict = True
+        unique = ["indicator_code", "region_code", "year", "cycle", "settlement"]
+
+
+class IndicatorPace(pa.DataFrameModel):
+    """One row per indicator, region (or KZ) and settlement: pace toward the last target and the final verdict."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="Settlement")
+    first_year: Optional[int] = pa.Field(nullable=True, description="First observed year")
+    first_value: Optional[float] = pa.Field(nullable=True, description="First observed value")
+    last_year: Optional[int] = pa.Field(nullable=True, description="Latest observed year")
+    last_value: Optional[float] = pa.Field(nullable=True, description="Latest observed value")
+    target_year: int = pa.Field(description="Year of the last target")
+    target: float = pa.Field(description="The last target")
+    method: str = pa.Field(isin=["cagr", "linear"], description="Growth rates, or rates of change")
+    observed_rate: Optional[float] = pa.Field(nullable=True, description="Observed CAGR (or yearly change)")
+    required_rate: Optional[float] = pa.Field(nullable=True, description="Required CAGR (or yearly change)")
+    pace_ratio: Optional[float] = pa.Field(nullable=True, description="R = d*observed/|required|")
+    pace_status: str = pa.Field(isin=PACE_STATUSES, description="Pace status")
+    verdict: Optional[str] = pa.Field(nullable=True, isin=VERDICTS, description="End-of-programme verdict")
+    verdict_gap: Optional[float] = pa.Field(nullable=True, description="By how much (positive: missed)")
+
+    class Config:
+        strict = True
+        unique = ["indicator_code", "region_code", "settlement"]
+
+
+class UrbanRural(pa.DataFrameModel):
+    """One row per indicator, region (or KZ) and year: urban and rural rates, their gap and parity index."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    total: Optional[float] = pa.Field(nullable=True, description="Total rate")
+    urban: Optional[float] = pa.Field(nullable=True, description="Urban rate")
+    rural: Optional[float] = pa.Field(nullable=True, description="Rural rate")
+    gap_urban_rural: Optional[float] = pa.Field(nullable=True, description="Urban minus rural, in the unit")
+    parity_index: Optional[float] = pa.Field(nullable=True, ge=0, description="Rural / urban")
+    parity_status: str = pa.Field(isin=PARITY, description="Parity reading (inverse for direction-down series)")
+
+    class Config:
+        strict = True
+
+
+class Completeness(pa.DataFrameModel):
+    """One row per region (or KZ) and year: what was expected, what arrived, when, on time, revisions."""
+
+    region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    arrived: bool = pa.Field(description="A return was accepted")
+    first_received_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="First accepted")
+    last_received_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="Latest accepted")
+    revisions: int = pa.Field(ge=0, description="Revisions after the first")
+    deadline: pl.Date = pa.Field(description="Deadline (configuration)")
+    on_time: Optional[bool] = pa.Field(nullable=True, description="First accepted by the deadline (Asia/Almaty date)")
+    values_reported: Optional[int] = pa.Field(nullable=True, description="Values in the current return")
+    values_expected: Optional[int] = pa.Field(nullable=True, description="Rows the return asked for")
+    share_complete: Optional[float] = pa.Field(nullable=True, ge=0, description="values_reported / values_expected")
+    is_synthetic: bool = pa.Field(description="Demo data")
+
+    class Config:
+        strict = True
+        unique = ["region_code", "year"]
+
+
+MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
+    "actuals": Actuals,
+    "national_values": NationalValues,
+    "indicator_gaps": IndicatorGaps,
+    "indicator_pace": IndicatorPace,
+    "urban_rural": UrbanRural,
+    "completeness": Completeness,
+}

@@ -1,0 +1,57 @@
+"""KPI snapshots as both sides read them: where they are, and what changed between two of them.
+
+A snapshot is a folder ``$BILIM_HOME/snapshots/<id>/`` holding ``inputs/`` and ``outputs/`` as canonical CSV
+(sorted rows, fixed column order), ``config.json`` and ``manifest.json``; its id is its UTC time plus a hash of its
+content. It is written once and never changed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from contracts.home import Layout
+
+GAP_KEY = ["indicator_code", "region_code", "year", "cycle", "settlement"]
+
+
+def list_snapshots(layout: Layout) -> list[dict]:
+    """Every snapshot's manifest, oldest first."""
+    root = layout.snapshots
+    if not root.exists():
+        return []
+    out = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        manifest = folder / "manifest.json"
+        if manifest.exists():
+            out.append(json.loads(manifest.read_text(encoding="utf-8")))
+    return out
+
+
+def read_output(layout: Layout, snapshot_id: str, table: str) -> pl.DataFrame:
+    path = layout.snapshots / snapshot_id / "outputs" / f"{table}.csv"
+    return pl.read_csv(path, infer_schema_length=None, schema_overrides={"cycle": pl.String})
+
+
+def diff_gaps(before: pl.DataFrame, after: pl.DataFrame, tolerance: float = 1e-9) -> pl.DataFrame:
+    """Rows of ``indicator_gaps`` whose status changed or whose actual moved between two snapshots:
+    one row per key with the value and status before and after and the change."""
+    cols = [*GAP_KEY, "actual", "status"]
+    b = before.select(cols).rename({"actual": "actual_before", "status": "status_before"})
+    a = after.select(cols).rename({"actual": "actual_after", "status": "status_after"})
+    joined = b.join(a, on=GAP_KEY, how="full", coalesce=True, nulls_equal=True)
+    moved = (
+        (pl.col("actual_before").is_null() != pl.col("actual_after").is_null())
+        | ((pl.col("actual_after") - pl.col("actual_before")).abs() > tolerance).fill_null(False)
+    )
+    changed_status = pl.col("status_before").fill_null("") != pl.col("status_after").fill_null("")
+    return (
+        joined.filter(moved | changed_status)
+        .with_columns(
+            (pl.col("actual_after") - pl.col("actual_before")).alias("change"),
+            changed_status.alias("status_changed"),
+        )
+        .sort(GAP_KEY, nulls_last=False)
+    )

@@ -1,0 +1,57 @@
+"""Assets of the marts layer: one asset per mart, each running its SQL file, validated against its contract."""
+
+import dagster as dg
+
+from contracts.home import repo_raw
+from contracts.marts import MART_CONTRACTS
+from pipelines.marts.build import INPUTS, MARTS, build_mart, check_gap_sign_matches_status, check_rollups_are_ratios_of_sums, load_config, mart_sql, register_inputs
+from pipelines.resources import WarehouseResource
+from pipelines.tables import validate_frame
+from pipelines.warehouse import fetch
+
+GROUP = "marts"
+
+
+def _first_line(name: str) -> str:
+    head = mart_sql(name).splitlines()[0]
+    return head.removeprefix("-- ").strip()
+
+
+def _make_asset(name: str) -> dg.AssetsDefinition:
+    @dg.asset(name=name, group_name=GROUP, deps=INPUTS[name], description=_first_line(name))
+    def _mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        config = load_config(repo_raw() / "config" / "monitoring.toml")
+        with warehouse.warehouse().connect() as con:
+            con.execute("begin transaction")
+            try:
+                register_inputs(con, config)
+                rows = build_mart(con, name)
+                model = MART_CONTRACTS.get(name)
+                if model is not None:
+                    problems = validate_frame(fetch(con, f'select * from "{name}"'), model, name)
+                    if problems:
+                        raise dg.Failure(f"{name} fails its contract: {problems[0]}", metadata={"problems": len(problems)})
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        return dg.MaterializeResult(metadata={"row_count": rows})
+
+    return _mart
+
+
+MART_ASSETS = [_make_asset(name) for name in MARTS]
+
+
+@dg.asset_check(asset="national_values", description="A rolled-up national rate is the ratio of summed numerators and denominators")
+def rollups_are_ratios_of_sums(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.warehouse().connect(read_only=True) as con:
+        problems = check_rollups_are_ratios_of_sums(con)
+    return dg.AssetCheckResult(passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""})
+
+
+@dg.asset_check(asset="indicator_gaps", description="Every status agrees with the sign of its gap")
+def gap_sign_matches_status(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.warehouse().connect(read_only=True) as con:
+        problems = check_gap_sign_matches_status(con)
+    return dg.AssetCheckResult(passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""})

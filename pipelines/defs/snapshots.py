@@ -1,0 +1,45 @@
+"""KPI snapshots: an asset that snapshots the published build, the monthly schedule, and the changes mart."""
+
+import dagster as dg
+import polars as pl
+
+from contracts.snapshots import diff_gaps, list_snapshots, read_output
+from pipelines.resources import WarehouseResource
+from pipelines.snapshots import take_snapshot
+
+GROUP = "snapshots"
+
+
+@dg.asset(group_name=GROUP, deps=["published_build"])
+def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """An immutable, dated, reproducible record of every KPI of the published build, and what changed since the
+    previous snapshot (table ``snapshot_changes``: one row per indicator, region, year, cycle and settlement whose
+    status or actual changed)."""
+    wh = warehouse.warehouse()
+    meta = take_snapshot(wh.layout)
+    snapshots = list_snapshots(wh.layout)
+    changes = None
+    if len(snapshots) >= 2:
+        before, after = snapshots[-2]["snapshot_id"], snapshots[-1]["snapshot_id"]
+        changes = diff_gaps(read_output(wh.layout, before, "indicator_gaps"), read_output(wh.layout, after, "indicator_gaps"))
+        changes = changes.with_columns(pl.lit(before).alias("snapshot_before"), pl.lit(after).alias("snapshot_after"))
+        wh.replace_tables({"snapshot_changes": changes})
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_id": meta["snapshot_id"],
+            "content_hash": meta["content_hash"],
+            "changes_vs_previous": -1 if changes is None else changes.height,
+        }
+    )
+
+
+snapshot_job = dg.define_asset_job("kpi_snapshot_job", selection=dg.AssetSelection.assets(kpi_snapshot))
+
+monthly_snapshot = dg.ScheduleDefinition(
+    name="monthly_kpi_snapshot",
+    job=snapshot_job,
+    cron_schedule="0 6 1 * *",
+    execution_timezone="Asia/Almaty",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="On the 1st of every month at 06:00 Kazakhstan time",
+)
