@@ -102,15 +102,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pipelines.returns.ingest import load_context, validate_only
 
     layout = Layout.current()
-    ctx = load_context(layout)
+    ctx = load_context(layout, args.region, args.year)
     results, texts, rejected = [], [], False
     for path in args.files:
         if not path.exists():
             print(f"error: {path}: no such file", file=sys.stderr)
             return EXIT_USAGE
-        verdict = validate_only(path, ctx, layout)
+        verdict = validate_only(path, ctx, layout, args.name)
         rejected |= not verdict.accepted
-        results.append(verdict.to_dict())
+        report = verdict.to_dict()
+        if args.annotate and not verdict.accepted and not verdict.personal_data and verdict.file_type == "xlsx" and verdict.raw is not None:
+            from pipelines.returns.annotate import annotate_workbook
+
+            out = args.annotate / f"{path.stem}.annotated.xlsx"
+            annotate_workbook(path, verdict.issues, out)
+            report["annotated_copy"] = str(out)
+        results.append(report)
         texts.append(verdict.summary(args.lang))
     _print_verdicts(results, texts, args.json)
     return EXIT_REJECTED if rejected else EXIT_OK
@@ -126,10 +133,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: {missing[0]}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    ctx = load_context(layout)
+    ctx = load_context(layout, args.region, args.year)
     results, texts, statuses = [], [], []
     for path in args.files:
-        result = accept_file(path, ctx, layout, who=args.who)
+        result = accept_file(path, ctx, layout, who=args.who, display_name=args.name)
         statuses.append(result.status)
         results.append(result.to_dict())
         text = result.verdict.summary(args.lang) + f"\n  -> {result.status}"
@@ -231,6 +238,7 @@ def _streamlit_cmd(host: str, port: int) -> list[str]:
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
+        "--server.maxUploadSize", "200", "--theme.base", "light",
     ]
 
 
@@ -320,6 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="a machine-readable report")
     p.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
+    p.add_argument("--region", default=None, help="the file must be this region's return (the upload page enforces one)")
+    p.add_argument("--year", type=int, default=None, help="the file must be for this year")
+    p.add_argument("--name", default=None, help="the file's name as the officer knows it (for messages)")
+    p.add_argument("--annotate", type=Path, default=None, help="folder for a copy of a rejected workbook with the cells marked")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="accept returns into the archive and ledger, rebuild and publish")
@@ -327,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--who", default=None, help="who submits (default: the OS user)")
     p.add_argument("--json", action="store_true", help="a machine-readable report")
     p.add_argument("--lang", choices=["kk", "ru", "en"], default="en")
+    p.add_argument("--region", default=None, help="the file must be this region's return")
+    p.add_argument("--year", type=int, default=None, help="the file must be for this year")
+    p.add_argument("--name", default=None, help="the file's name as the officer knows it")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("gaps", help="target-versus-actual gaps from the published marts")

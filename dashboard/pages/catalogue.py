@@ -1,23 +1,15 @@
-"""The programme catalogue: every series with its baseline and targets, in the chosen language."""
-
-from __future__ import annotations
+"""The programme catalogue: every series with its baseline and targets."""
 
 import streamlit as st
 
 from dashboard.catalogue_view import catalogue_rows
-from dashboard.data import current_build, read_table
 from dashboard.i18n import format_number, t
+from dashboard.page import footer, start
 
-lang = st.session_state.get("ui_lang", "kk")
-st.title(t("page_catalogue", lang))
-st.caption(t("catalogue_intro", lang))
-build = current_build()
-if build is None:
-    st.info(t("no_build", lang))
-    st.stop()
-indicators = read_table(build, "programme_indicators")
-targets = read_table(build, "programme_targets")
-rows = catalogue_rows(indicators, targets, lang)
-st.metric(t("series_count", lang), format_number(indicators.height, lang, 0))
-st.dataframe(rows, hide_index=True, width="stretch")
-st.caption(f"{t('build', lang)}: {build}")
+ctx = start("page_catalogue")
+if ctx is not None:
+    st.caption(t("catalogue_intro", ctx.lang))
+    indicators = ctx.table("programme_indicators")
+    st.metric(t("series_count", ctx.lang), format_number(indicators.height, ctx.lang, 0))
+    st.dataframe(catalogue_rows(indicators, ctx.table("programme_targets"), ctx.lang), hide_index=True, width="stretch")
+    footer(ctx)

@@ -1,0 +1,49 @@
+"""Indicator: national trajectory, regions ranked by gap, urban against rural, the tile map, the table."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, views
+from dashboard.i18n import t
+from dashboard.page import footer, start
+
+ctx = start("page_indicator")
+if ctx is not None:
+    lang = ctx.lang
+    gaps, indicators, regions = ctx.table("indicator_gaps"), ctx.table("programme_indicators"), ctx.table("regions")
+    urban_rural = ctx.table("urban_rural")
+    ordered = views.order_series(indicators)
+    names = views.series_names(indicators, lang)
+    code = st.selectbox(t("indicator", lang), ordered["code"].to_list(), format_func=lambda c: f"{c} · {names[c]}", key="indicator_code")
+    series = indicators.filter(pl.col("code") == code).row(0, named=True)
+    unit_label = t(f"unit_{series['unit']}", lang)
+    region_labels = views.region_names(regions, lang)
+    national = gaps.filter((pl.col("indicator_code") == code) & (pl.col("region_code") == "KZ") & (pl.col("settlement") == "total")).sort("year")
+    st.plotly_chart(
+        charts.trajectory(national.filter(pl.col("actual").is_not_null()), national.filter(pl.col("target").is_not_null()), series["baseline_2018"], lang, unit_label),
+        width="stretch",
+    )
+    years = sorted(gaps.filter((pl.col("indicator_code") == code) & pl.col("actual").is_not_null())["year"].unique().to_list())
+    if years:
+        year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="indicator_year")
+        ranked = views.ranked_regions(gaps, code, year)
+        if ranked.height:
+            target = ranked["target"].drop_nulls()
+            left, right = st.columns(2)
+            left.plotly_chart(charts.ranked_bars(ranked, region_labels, target[0] if target.len() else None, lang, unit_label), width="stretch")
+            alive = regions.filter(
+                (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.date(year, 9, 1)))
+                & (pl.col("valid_to").is_null() | (pl.date(year, 9, 1) < pl.col("valid_to")))
+            )
+            right.plotly_chart(charts.tile_map(ranked.select("region_code", "status", "gap"), alive, region_labels, lang), width="stretch")
+        ur = urban_rural.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ"))
+        if ur.filter(pl.col("urban").is_not_null()).height:
+            st.plotly_chart(charts.dumbbell(ur, region_labels, lang, unit_label), width="stretch")
+    st.subheader(t("table", lang))
+    table = gaps.filter(pl.col("indicator_code") == code).drop("is_synthetic")
+    st.dataframe(table, hide_index=True, width="stretch")
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_csv", lang), views.csv_bytes(table), file_name=f"{code}_gaps.csv", mime="text/csv")
+    c2.download_button(t("download_xlsx", lang), views.xlsx_bytes(table), file_name=f"{code}_gaps.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    footer(ctx)

@@ -1,0 +1,43 @@
+"""Overview: the programme's scorecard for a year and the region x indicator traffic lights."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, views
+from dashboard.i18n import STATUS_COLORS, format_number, t
+from dashboard.page import footer, start
+
+ctx = start("page_overview")
+if ctx is not None:
+    lang = ctx.lang
+    gaps, pace, indicators = ctx.table("indicator_gaps"), ctx.table("indicator_pace"), ctx.table("programme_indicators")
+    regions = ctx.table("regions")
+    years = sorted(gaps.filter(pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
+    year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="overview_year")
+    st.caption(t("overview_intro", lang))
+    names = views.series_names(indicators, lang)
+    region_labels = views.region_names(regions, lang)
+    missed = views.most_missed(gaps, indicators, year)
+    if missed:
+        c1, c2, c3 = st.columns(3)
+        unit = indicators.filter(pl.col("code") == missed["indicator_code"])["unit"][0]
+        c1.metric(t("missed_most", lang), missed["indicator_code"], views.format_gap(missed["gap"], unit, 1, lang), delta_color="off")
+        c1.caption(names[missed["indicator_code"]])
+        if missed["region_code"]:
+            c2.metric(t("furthest_behind", lang), region_labels.get(missed["region_code"], missed["region_code"]),
+                      views.format_gap(missed["region_gap"], unit, 1, lang), delta_color="off")
+        if missed["larger_in"]:
+            c3.metric(t("urban_vs_rural", lang), t(f"settlement_{missed['larger_in']}", lang),
+                      f"{t('col_urban', lang)} {format_number(missed['urban_gap'], lang)} · {t('col_rural', lang)} {format_number(missed['rural_gap'], lang)}",
+                      delta_color="off")
+    card = views.scorecard(gaps, pace, indicators, year, lang)
+    status_col = t("col_status", lang)
+    for level, key in (("target", "target_indicators"), ("result", "result_indicators")):
+        part = card.filter(pl.col("level") == level)
+        st.subheader(t(key, lang))
+        tokens = part["status_token"].to_list()
+        shown = part.drop("code", "level", "status_token").to_pandas()
+        styled = shown.style.apply(lambda col: [f"background-color: {STATUS_COLORS[s]}" for s in tokens], subset=[status_col])
+        st.dataframe(styled, hide_index=True, width="stretch")
+    st.plotly_chart(charts.status_heatmap(views.status_grid(gaps, indicators, year), region_labels, lang), width="stretch")
+    footer(ctx)

@@ -1,0 +1,36 @@
+"""Region: every indicator's status, trajectory and urban/rural split; its returns; where each number came from."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import views
+from dashboard.i18n import t
+from dashboard.page import footer, start
+
+ctx = start("page_region")
+if ctx is not None:
+    lang = ctx.lang
+    gaps, indicators, regions = ctx.table("indicator_gaps"), ctx.table("programme_indicators"), ctx.table("regions")
+    region_labels = views.region_names(regions, lang)
+    codes = sorted(c for c in gaps["region_code"].unique().to_list() if c != "KZ")
+    region = st.selectbox(t("region", lang), codes, format_func=lambda c: region_labels.get(c, c), key="region_code")
+    years = sorted(gaps.filter((pl.col("region_code") == region) & pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
+    year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="region_year")
+    names = views.series_names(indicators, lang)
+    mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
+    wide = (
+        mine.select("indicator_code", "settlement", "actual", "target", "gap", "status")
+        .pivot(on="settlement", index="indicator_code", values=["actual", "status"], aggregate_function="first")
+    )
+    st.dataframe(
+        wide.with_columns(pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang))),
+        hide_index=True, width="stretch",
+    )
+    st.subheader(t("returns_history", lang))
+    subs = ctx.table("submissions").filter(pl.col("region_code") == region).sort("received_at", descending=True)
+    st.dataframe(subs.select("year", "file_name", "who", "received_at", "values", "expected", "warnings", "is_current"), hide_index=True, width="stretch")
+    st.subheader(t("provenance", lang))
+    actuals = ctx.table("actuals").filter((pl.col("region_code") == region) & (pl.col("year") == year))
+    st.dataframe(actuals.select("indicator_code", "settlement", "value", "numerator", "denominator", "sheet", "cell", "sha256", "received_at"),
+                 hide_index=True, width="stretch")
+    footer(ctx)

@@ -1,0 +1,181 @@
+"""Frames for people: pure functions from published tables to what a page shows. Testable without Streamlit."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from dashboard.i18n import format_number, t
+
+GAP_DECIMALS = 1
+
+
+def series_names(indicators: pl.DataFrame, lang: str) -> dict[str, str]:
+    return dict(zip(indicators["code"], indicators[f"name_{lang}"], strict=True))
+
+
+def region_names(regions: pl.DataFrame, lang: str) -> dict[str, str]:
+    names = dict(zip(regions["region_code"], regions[f"name_{lang}"], strict=True))
+    names["KZ"] = t("national", lang)
+    return names
+
+
+def order_series(indicators: pl.DataFrame) -> pl.DataFrame:
+    """Target indicators first, then result indicators by goal and task, in the programme's order."""
+    return indicators.with_row_index("_order").sort(
+        pl.col("level") != "target", "goal", pl.col("task").fill_null(0), "_order"
+    ).drop("_order")
+
+
+def format_value(value: float | None, unit: str, decimals: int, lang: str) -> str:
+    text = format_number(value, lang, decimals)
+    if value is None or text == "–":
+        return text
+    return f"{text}\u00a0%" if unit == "percent" and lang in ("kk", "ru") else (f"{text}%" if unit == "percent" else text)
+
+
+def format_gap(gap: float | None, unit: str, decimals: int, lang: str) -> str:
+    """A gap in the indicator's unit: percentage points for percentages (п.т. / п.п. / p.p.)."""
+    if gap is None:
+        return "–"
+    text = format_number(gap, lang, decimals)
+    if unit == "percent":
+        return f"{text}\u00a0{t('gap_unit_percent', lang)}"
+    return text
+
+
+def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, year: int, lang: str) -> pl.DataFrame:
+    """The programme's scorecard for ``year``: one row per series with the national value, target, gap, status,
+    and pace or end-of-programme verdict. Assessment series show the cycle held in (or nearest before) the year."""
+    national = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") <= year))
+    latest = national.filter(pl.col("year") == year)
+    pace_kz = pace.filter(pl.col("region_code") == "KZ").select("indicator_code", "pace_status", "verdict", "verdict_gap")
+    rows = []
+    for s in order_series(indicators).iter_rows(named=True):
+        r = latest.filter(pl.col("indicator_code") == s["code"])
+        rec = r.row(0, named=True) if r.height else {}
+        p = pace_kz.filter(pl.col("indicator_code") == s["code"])
+        prec = p.row(0, named=True) if p.height else {}
+        status = rec.get("status") or "no_target"
+        verdict = prec.get("verdict")
+        pace_text = t(f"verdict_{verdict}", lang) if verdict else (t(f"pace_{prec['pace_status']}", lang) if prec else "–")
+        if verdict == "missed" and prec.get("verdict_gap") is not None:
+            pace_text += f" ({format_gap(prec['verdict_gap'], s['unit'], s['decimals'], lang)})"
+        rows.append(
+            {
+                "code": s["code"],
+                "level": s["level"],
+                "status_token": status,
+                t("col_code", lang): s["code"],
+                t("col_name", lang): s[f"name_{lang}"],
+                t("col_actual", lang): format_value(rec.get("actual"), s["unit"], s["decimals"], lang),
+                t("col_target", lang): format_value(rec.get("target"), s["unit"], s["decimals"], lang),
+                t("col_gap", lang): format_gap(rec.get("gap"), s["unit"], s["decimals"], lang),
+                t("col_status", lang): t(f"status_{status}", lang),
+                t("col_verdict", lang): pace_text,
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def relative_shortfall(frame: pl.DataFrame) -> pl.Expr:
+    """Gap as a share of the distance the target asked for (|T - B|): comparable across units."""
+    return pl.col("gap") / (pl.col("target") - pl.col("baseline")).abs()
+
+
+def most_missed(gaps: pl.DataFrame, indicators: pl.DataFrame, year: int) -> dict | None:
+    """The target-indicator series furthest from its target nationally in ``year`` (largest gap relative to the
+    distance from its baseline), the region furthest behind on it, and whether its gap is larger in cities or in
+    villages (national urban and rural rows)."""
+    targets = set(indicators.filter(pl.col("level") == "target")["code"])
+    national = gaps.filter(
+        (pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == year)
+        & pl.col("indicator_code").is_in(list(targets)) & (pl.col("gap") > 0)
+        & (pl.col("target") != pl.col("baseline"))
+    ).with_columns(relative_shortfall(gaps).alias("rel"))
+    if national.is_empty():
+        return None
+    worst = national.sort("rel", descending=True).row(0, named=True)
+    code = worst["indicator_code"]
+    regional = gaps.filter(
+        (pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ")
+        & (pl.col("settlement") == "total") & pl.col("gap").is_not_null()
+    ).sort("gap", descending=True)
+    split = gaps.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") == "KZ"))
+    urban = split.filter(pl.col("settlement") == "urban")["gap"].to_list()
+    rural = split.filter(pl.col("settlement") == "rural")["gap"].to_list()
+    where = None
+    if urban and rural and urban[0] is not None and rural[0] is not None:
+        where = "urban" if urban[0] > rural[0] else "rural"
+    return {
+        "indicator_code": code,
+        "gap": worst["gap"],
+        "region_code": regional["region_code"][0] if regional.height else None,
+        "region_gap": regional["gap"][0] if regional.height else None,
+        "larger_in": where,
+        "urban_gap": urban[0] if urban else None,
+        "rural_gap": rural[0] if rural else None,
+    }
+
+
+def status_grid(gaps: pl.DataFrame, indicators: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Region x series status for ``year`` (regional series, settlement total) in catalogue order."""
+    regional = order_series(indicators.filter(pl.col("reporting") == "regional"))["code"].to_list()
+    return gaps.filter(
+        (pl.col("year") == year) & (pl.col("settlement") == "total") & pl.col("indicator_code").is_in(regional)
+    ).select("region_code", "indicator_code", "status", "gap", "actual", "target")
+
+
+def ranked_regions(gaps: pl.DataFrame, code: str, year: int) -> pl.DataFrame:
+    """Regions by gap (largest shortfall first) for one series and year."""
+    return (
+        gaps.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("settlement") == "total") & (pl.col("region_code") != "KZ"))
+        .filter(pl.col("actual").is_not_null())
+        .sort("gap", descending=True, nulls_last=True)
+        .select("region_code", "actual", "target", "gap", "status")
+    )
+
+
+def excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that Excel would read as a formula (=, +, -, @, tab, CR at the start) get a leading apostrophe;
+    numbers stay numbers."""
+    risky = r"^[=+\-@\t\r]"
+    return frame.with_columns(
+        [
+            pl.when(pl.col(name).str.contains(risky)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+            for name, dtype in frame.schema.items()
+            if dtype == pl.String
+        ]
+    )
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """UTF-8 with a BOM, so Excel opens Kazakh and Russian text correctly."""
+    return b"\xef\xbb\xbf" + excel_safe(frame).write_csv().encode("utf-8")
+
+
+def xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    safe = excel_safe(frame)
+    ws.append(safe.columns)
+    for row in safe.iter_rows():
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def completeness_grid(completeness: pl.DataFrame) -> pl.DataFrame:
+    """Region x year: on_time, late, partial, missing."""
+    return completeness.filter(pl.col("region_code") != "KZ").with_columns(
+        pl.when(~pl.col("arrived")).then(pl.lit("missing"))
+        .when(pl.col("share_complete") < 1).then(pl.lit("partial"))
+        .when(pl.col("on_time")).then(pl.lit("on_time"))
+        .otherwise(pl.lit("late"))
+        .alias("state")
+    ).select("region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected")
