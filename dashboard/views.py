@@ -179,3 +179,19 @@ def completeness_grid(completeness: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("late"))
         .alias("state")
     ).select("region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected")
+
+
+LOCAL_TZ = "Asia/Almaty"
+
+
+def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A region's submissions, newest first, times in Kazakhstan time, labels in the language."""
+    return submissions.sort("received_at", descending=True).select(
+        pl.col("year").alias(t("year", lang)),
+        pl.col("file_name").alias(t("col_file", lang)),
+        pl.col("who").alias(t("col_who", lang)),
+        pl.col("received_at").dt.convert_time_zone(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M").alias(t("col_received", lang)),
+        pl.col("values").alias(t("col_values", lang)),
+        pl.col("warnings").alias(t("warnings", lang)),
+        pl.col("is_current").alias(t("col_current", lang)),
+    )

@@ -168,7 +168,7 @@ def test_snapshots_page_shows_what_moved(published, lang):
 def test_upload_page_shows_the_region_history(published, lang):
     at = _app(published, lang, "upload", upload_year=2023, upload_region="KZ-19")
     history = at.dataframe[0].value
-    assert history["is_current"].tolist() == [True, False]
+    assert history[t("col_current", lang)].tolist() == [True, False]
 
 
 @pytest.mark.parametrize("lang", list(LANGS))

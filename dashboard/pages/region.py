@@ -27,8 +27,8 @@ if ctx is not None:
         hide_index=True, width="stretch",
     )
     st.subheader(t("returns_history", lang))
-    subs = ctx.table("submissions").filter(pl.col("region_code") == region).sort("received_at", descending=True)
-    st.dataframe(subs.select("year", "file_name", "who", "received_at", "values", "expected", "warnings", "is_current"), hide_index=True, width="stretch")
+    subs = ctx.table("submissions").filter(pl.col("region_code") == region)
+    st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
     st.subheader(t("provenance", lang))
     actuals = ctx.table("actuals").filter((pl.col("region_code") == region) & (pl.col("year") == year))
     st.dataframe(actuals.select("indicator_code", "settlement", "value", "numerator", "denominator", "sheet", "cell", "sha256", "received_at"),

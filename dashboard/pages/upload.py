@@ -51,7 +51,7 @@ if ctx is not None:
                 if report["errors"]:
                     st.subheader(t("errors", lang))
                     for e in report["errors"]:
-                        st.markdown(f"- **{e['location'] or ''}** {e['messages'][lang]}")
+                        st.markdown(f"- {e['messages'][lang]}")
                 if report["warnings"]:
                     st.subheader(t("warnings", lang))
                     for w in report["warnings"]:
@@ -78,6 +78,6 @@ if ctx is not None:
     from dashboard.data import current_build, read_table
 
     build = current_build()
-    subs = read_table(build, "submissions").filter(pl.col("region_code") == region).sort("received_at", descending=True)
-    st.dataframe(subs.select("year", "file_name", "who", "received_at", "values", "expected", "warnings", "is_current"), hide_index=True, width="stretch")
+    subs = read_table(build, "submissions").filter(pl.col("region_code") == region)
+    st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
     footer(ctx)

@@ -3,11 +3,14 @@
 -- the ratio of summed numerators and denominators for rates, the sum for counts, never an average of rates.
 -- Coverage is the share of the expected denominator covered by the regions that reported (a missing region's
 -- denominator estimated by its own nearest reported year), or, where that cannot be estimated, the share of the
--- expected regions.
+-- expected regions. The programme's urban/rural series that are shares of all pupils (split_denominator = 'all',
+-- derived in actuals) roll up the same way; a city, wholly urban, adds its whole numerator to the urban series and
+-- nothing to the rural one, over its whole denominator.
 with series as (
     select code as indicator_code, kind, rollup, settlement_split
     from programme_indicators
-    where reporting = 'regional' and rollup in ('ratio_of_sums', 'sum') and settlement = 'total'
+    where reporting = 'regional' and rollup in ('ratio_of_sums', 'sum')
+      and (settlement = 'total' or split_denominator = 'all')
 ),
 
 settlements as (
@@ -22,10 +25,27 @@ expected as (
     where st.settlement = 'total' or (s.settlement_split = 'yes' and not ry.is_city)
 ),
 
+city_parts as (
+    select
+        p.code as indicator_code, a.region_code, a.year, 'total' as settlement,
+        case when p.settlement = 'urban' then a.numerator else 0 end as numerator,
+        a.denominator,
+        a.is_synthetic
+    from programme_indicators as p
+    join actuals as a
+        on a.indicator_code = regexp_replace(p.code, '\.(urban|rural)$', '.total')
+       and a.settlement = 'total' and a.source = 'reported' and a.denominator > 0
+    join ref_region_years as ry on ry.region_code = a.region_code and ry.year = a.year and ry.is_city
+    where p.settlement in ('urban', 'rural') and p.split_denominator = 'all'
+),
+
 regional as (
     select indicator_code, region_code, year, settlement, value, numerator, denominator, is_synthetic
     from actuals
-    where region_code <> 'KZ' and source = 'reported'
+    where region_code <> 'KZ' and source in ('reported', 'derived')
+    union all
+    select indicator_code, region_code, year, settlement, numerator / denominator * 100 as value, numerator, denominator, is_synthetic
+    from city_parts
 ),
 
 joined as (
