@@ -39,50 +39,75 @@ _GROUPED_COMMA_DECIMAL = r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"  # 1.234,5
 _GROUPED_DOT_DECIMAL = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"  # 1,234.5
 
 
-def number_columns(text: pl.Expr, number_format: pl.Expr, is_number: pl.Expr, prefix: str) -> list[pl.Expr]:
-    """Vectorized reading of a text column as numbers: ``{prefix}_v`` (Float64), ``{prefix}_status``,
-    ``{prefix}_dec`` (decimals as typed or formatted), ``{prefix}_pct_sign``, ``{prefix}_pct_fmt``.
+def with_parsed_numbers(frame: pl.DataFrame, key: str, fmt_col: str, num_col: str, prefix: str) -> pl.DataFrame:
+    """Add ``{prefix}_v`` (Float64), ``{prefix}_status``, ``{prefix}_dec`` (decimals as typed or formatted),
+    ``{prefix}_pct_sign`` and ``{prefix}_pct_fmt`` for the text column ``key``.
 
-    ``number_format`` is the cell's Excel format (null when unknown) and ``is_number`` whether the cell held a
-    number: a percent-formatted number (Excel stores 85.3 % as 0.853) is read as the percentage shown."""
-    s = text.str.strip_chars()
-    lowered = s.str.to_lowercase()
-    pct_sign = s.str.ends_with("%").fill_null(False)
-    body = s.str.strip_suffix("%").str.strip_chars().str.replace_all(_SPACES, "")
-    normalized = (
-        pl.when(body.str.contains(_PLAIN))
-        .then(body.str.replace(",", ".", literal=True))
-        .when(body.str.contains(_EXPONENT))
-        .then(body)
-        .when(body.str.contains(_GROUPED_COMMA_DECIMAL))
-        .then(body.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
-        .when(body.str.contains(_GROUPED_DOT_DECIMAL))
-        .then(body.str.replace_all(",", "", literal=True))
-        .otherwise(None)
+    ``fmt_col`` holds the cell's Excel format (null when unknown) and ``num_col`` whether the cell held a number:
+    a percent-formatted number (Excel stores 85.3 % as 0.853) is read as the percentage shown. Each step is its own
+    column, so no regular expression runs twice over the same text."""
+    c = pl.col
+    known = f"_{key}_f"
+    if known in frame.columns and frame[known].null_count() == frame[key].null_count():
+        return _with_known_numbers(frame, key, known, fmt_col, num_col, prefix)
+    s, body, norm, raw = (f"__{prefix}_{n}" for n in ("s", "body", "norm", "raw"))
+    out = frame.with_columns(c(key).str.strip_chars().alias(s))
+    out = out.with_columns(
+        c(s).str.ends_with("%").fill_null(False).alias(f"{prefix}_pct_sign"),
+        c(s).str.strip_suffix("%").str.strip_chars().str.replace_all(_SPACES, "").alias(body),
     )
-    raw_value = normalized.cast(pl.Float64, strict=False)
-    pct_fmt = (number_format.str.contains("%", literal=True).fill_null(False)) & is_number.fill_null(False) & ~pct_sign
-    value = pl.when(pct_fmt).then((raw_value * 100).round(10)).otherwise(raw_value)
-    typed_decimals = pl.when(normalized.str.contains(".", literal=True)).then(
-        normalized.str.split(".").list.last().str.len_chars()
-    ).otherwise(0)
-    fmt_decimals = number_format.str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
+    out = out.with_columns(
+        pl.when(c(body).str.contains(_PLAIN))
+        .then(c(body).str.replace(",", ".", literal=True))
+        .when(c(body).str.contains(_EXPONENT))
+        .then(c(body))
+        .when(c(body).str.contains(_GROUPED_COMMA_DECIMAL))
+        .then(c(body).str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(c(body).str.contains(_GROUPED_DOT_DECIMAL))
+        .then(c(body).str.replace_all(",", "", literal=True))
+        .otherwise(None)
+        .alias(norm)
+    )
+    out = out.with_columns(
+        c(norm).cast(pl.Float64, strict=False).alias(raw),
+        (c(fmt_col).str.contains("%", literal=True).fill_null(False) & c(num_col).fill_null(False) & ~c(f"{prefix}_pct_sign")).alias(f"{prefix}_pct_fmt"),
+    )
     status = (
-        pl.when(s.is_null() | (s == ""))
+        pl.when(c(s).is_null() | (c(s) == ""))
         .then(pl.lit(NumberStatus.BLANK.value))
-        .when(lowered.is_in(NOT_AVAILABLE))
+        .when(c(s).str.to_lowercase().is_in(NOT_AVAILABLE))
         .then(pl.lit(NumberStatus.NOT_AVAILABLE.value))
-        .when(raw_value.is_not_null() & raw_value.is_finite())
+        .when(c(raw).is_not_null() & c(raw).is_finite())
         .then(pl.lit(NumberStatus.OK.value))
         .otherwise(pl.lit(NumberStatus.INVALID.value))
     )
-    return [
-        pl.when(status == NumberStatus.OK.value).then(value).otherwise(None).alias(f"{prefix}_v"),
-        status.alias(f"{prefix}_status"),
+    typed_decimals = pl.when(c(norm).str.contains(".", literal=True)).then(c(norm).str.split(".").list.last().str.len_chars()).otherwise(0)
+    fmt_decimals = c(fmt_col).str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
+    out = out.with_columns(status.alias(f"{prefix}_status"))
+    out = out.with_columns(
+        pl.when(c(f"{prefix}_status") == NumberStatus.OK.value)
+        .then(pl.when(c(f"{prefix}_pct_fmt")).then((c(raw) * 100).round(10)).otherwise(c(raw)))
+        .otherwise(None)
+        .alias(f"{prefix}_v"),
+        pl.when(c(f"{prefix}_pct_fmt")).then(fmt_decimals).otherwise(typed_decimals).cast(pl.Int32).alias(f"{prefix}_dec"),
+    )
+    return out.drop(s, body, norm, raw)
+
+
+def _with_known_numbers(frame: pl.DataFrame, key: str, known: str, fmt_col: str, num_col: str, prefix: str) -> pl.DataFrame:
+    """The fast path of ``with_parsed_numbers``: every non-empty cell of the column arrived as a number."""
+    c = pl.col
+    pct_fmt = c(fmt_col).str.contains("%", literal=True).fill_null(False)
+    text = c(key)
+    typed_decimals = pl.when(text.str.contains(".", literal=True)).then(text.str.split(".").list.last().str.len_chars()).otherwise(0)
+    fmt_decimals = c(fmt_col).str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
+    return frame.with_columns(
+        pl.when(pct_fmt).then((c(known) * 100).round(10)).otherwise(c(known)).alias(f"{prefix}_v"),
+        pl.when(c(known).is_null()).then(pl.lit(NumberStatus.BLANK.value)).otherwise(pl.lit(NumberStatus.OK.value)).alias(f"{prefix}_status"),
         pl.when(pct_fmt).then(fmt_decimals).otherwise(typed_decimals).cast(pl.Int32).alias(f"{prefix}_dec"),
-        pct_sign.alias(f"{prefix}_pct_sign"),
+        pl.lit(False).alias(f"{prefix}_pct_sign"),
         pct_fmt.alias(f"{prefix}_pct_fmt"),
-    ]
+    )
 
 
 def parse_number(cell: object, number_format: str | None = None) -> ParsedNumber:
@@ -95,7 +120,7 @@ def parse_number(cell: object, number_format: str | None = None) -> ParsedNumber
         {"t": [_text(cell)], "f": [number_format], "n": [isinstance(cell, int | float)]},
         schema={"t": pl.String, "f": pl.String, "n": pl.Boolean},
     )
-    row = frame.select(number_columns(pl.col("t"), pl.col("f"), pl.col("n"), "x")).row(0, named=True)
+    row = with_parsed_numbers(frame, "t", "f", "n", "x").row(0, named=True)
     return ParsedNumber(NumberStatus(row["x_status"]), row["x_v"], row["x_pct_sign"], row["x_pct_fmt"], row["x_dec"])
 
 

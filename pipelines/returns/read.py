@@ -154,7 +154,7 @@ def read_xlsx(path: Path, display_name: str) -> RawReturn:
 def _frame(records: list[dict]) -> pl.DataFrame:
     schema = {k: pl.String for k in TEXT_COLUMNS} | {"_row": pl.Int64, "_hidden": pl.Boolean}
     for key in ("value", "numerator", "denominator"):
-        schema |= {f"_{key}_fmt": pl.String, f"_{key}_num": pl.Boolean, f"_{key}_formula": pl.Boolean}
+        schema |= {f"_{key}_fmt": pl.String, f"_{key}_num": pl.Boolean, f"_{key}_formula": pl.Boolean, f"_{key}_f": pl.Float64}
     return pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)
 
 
@@ -265,16 +265,24 @@ def read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
         reader = fastexcel.read_excel(path)
     except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
         raise ReadFailure([error("F_CORRUPT")]) from None
+    # Each sheet is parsed once: calamine reads the whole sheet even for its header.
     for idx, name in enumerate(reader.sheet_names):
-        sheet = reader.load_sheet(idx, header_row=0, dtypes="string", n_rows=0)
-        cols = [c.name.strip().lower() for c in sheet.available_columns()]
-        if all(k in cols for k in FLAT_REQUIRED):
+        columns, loaded = _load_sheet(reader, idx)
+        if all(k in [c.name.strip().lower() for c in columns] for k in FLAT_REQUIRED):
             break
     else:
         raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
-    df = reader.load_sheet(idx, header_row=0, dtypes="string").to_polars()
-    df = df.rename({c: c.strip().lower() for c in df.columns})
-    origin_row, letters = _flat_origin(path, name)
+    from openpyxl.utils import get_column_letter
+
+    letters = {c.name.strip().lower(): get_column_letter(c.absolute_index + 1) for c in columns}
+    loaded = loaded.rename({c: c.strip().lower() for c in loaded.columns})
+    # Number columns that arrived as numbers keep their values too, so rules need not parse their text back.
+    numeric = {k for k in ("value", "numerator", "denominator") if k in loaded.columns and loaded.schema[k].is_numeric()}
+    df = _as_text(loaded).with_columns(
+        [(loaded[k].cast(pl.Float64) if k in numeric else pl.Series(k, [None] * loaded.height, dtype=pl.Float64)).alias(f"_{k}_f")
+         for k in ("value", "numerator", "denominator")]
+    )
+    origin_row = _first_row_number(path, name)
     df = df.with_row_index("_idx").with_columns((pl.col("_idx").cast(pl.Int64) + origin_row + 1).alias("_row")).drop("_idx")
     keep = [k for k in FLAT_KEYS if k in df.columns]
     extra_labels = [c for c in df.columns if c not in FLAT_KEYS and c != "_row"]
@@ -293,26 +301,57 @@ def read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
                 (pl.when(pl.col("_row").is_in(list(pct_rows))).then(pl.lit("0.0%")).otherwise(None) if key == "value" and pct_rows else pl.lit(None, dtype=pl.String)).alias(f"_{key}_fmt"),
                 pl.lit(key == "value" and bool(pct_rows)).alias(f"_{key}_num"),
                 pl.lit(False).alias(f"_{key}_formula"),
+                pl.col(f"_{key}_f"),
             )
         ],
     ).filter(pl.any_horizontal(pl.col(k).is_not_null() for k in keep))
     return RawReturn("flat", "xlsx", frame, letters, name, {}, [])
 
 
-def _flat_origin(path: Path, sheet: str) -> tuple[int, dict[str, str]]:
-    """The header's Excel row and each key's column letter (calamine trims leading blank rows and columns)."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True)
+def _load_sheet(reader, idx: int) -> tuple[list, pl.DataFrame]:
+    """Typed columns where every cell of a column has one type (the fast path), text where any column mixes types:
+    ``strict`` coercion refuses rather than turning a stray text cell into a null."""
     try:
-        ws = wb[sheet]
-        for row in ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN_ROWS):
-            labels = {_norm_key(c.value): c.column_letter for c in row if getattr(c, "value", None) is not None and hasattr(c, "column_letter")}
-            if labels:
-                return row[0].row, {k: v for k, v in labels.items() if k}
-    finally:
-        wb.close()
-    return 1, {}
+        sheet = reader.load_sheet(idx, header_row=0, dtype_coercion="strict", schema_sample_rows=None)
+        return sheet.available_columns(), sheet.to_polars()
+    except Exception:  # noqa: BLE001 - calamine's own error for a mixed-type column
+        sheet = reader.load_sheet(idx, header_row=0, dtypes="string")
+        return sheet.available_columns(), sheet.to_polars()
+
+
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as text, numbers written as a person would type them (no trailing ``.0``)."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.String:
+            exprs.append(pl.col(name))
+        elif dtype.is_numeric():
+            exprs.append(pl.col(name).cast(pl.String).str.strip_suffix(".0").alias(name))
+        else:
+            exprs.append(pl.col(name).cast(pl.String).alias(name))
+    return frame.select(exprs)
+
+
+_ROW_RE = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>(.*?)</row>', re.S)
+
+
+def _first_row_number(path: Path, sheet: str, max_bytes: int = 4 * 1024 * 1024) -> int:
+    """The Excel row number of the sheet's first row holding a value (calamine trims leading blank rows), read
+    from the start of the sheet XML without parsing the rest."""
+    name = _sheet_xml_name(path, sheet)
+    if name is None:
+        return 1
+    buffer = b""
+    with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
+        while len(buffer) < max_bytes:
+            chunk = fh.read(64 * 1024)
+            if not chunk:
+                break
+            buffer += chunk
+            for m in _ROW_RE.finditer(buffer):
+                if b"<v" in m.group(2) or b"<is" in m.group(2):
+                    return int(m.group(1))
+    return 1
 
 
 def _flat_personal_data(df: pl.DataFrame, sheet: str, letters: dict[str, str], extra_labels: list[str]) -> list[Issue]:

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from pipelines.returns.issues import Issue, error, warning
-from pipelines.returns.normalize import NumberStatus, normalize_settlement, number_columns
+from pipelines.returns.normalize import NumberStatus, normalize_settlement, with_parsed_numbers
 from pipelines.returns.read import RawReturn
 from pipelines.returns.spec import (
     CYCLE_HELD_IN,
@@ -150,11 +150,9 @@ def typed_frame(raw: RawReturn) -> pl.DataFrame:
     """The read frame with numbers parsed and settlements normalized."""
     frame = raw.frame
     words = {w: normalize_settlement(w) for w in frame["settlement"].drop_nulls().unique().to_list()}
-    exprs = []
     for key in ("value", "numerator", "denominator"):
-        exprs += number_columns(pl.col(key), pl.col(f"_{key}_fmt"), pl.col(f"_{key}_num"), key)
+        frame = with_parsed_numbers(frame, key, f"_{key}_fmt", f"_{key}_num", key)
     return frame.with_columns(
-        *exprs,
         pl.col("settlement").replace_strict(words, default=None, return_dtype=pl.String).alias("settlement_token"),
         pl.col("indicator_code").str.strip_chars().alias("indicator_code"),
     )
@@ -346,7 +344,8 @@ def check_completeness(rows: pl.DataFrame, region: str, year: int, ctx: Context)
     """Expected rows without a value: a partial return is accepted and shows as incomplete."""
     cat = ctx.catalogue
     expected = expected_rows(cat.indicators, cat.targets, cat.regions, region, year)
-    have = set(zip(rows["indicator_code"].to_list(), rows["settlement_token"].to_list(), strict=True))
+    present = rows.select("indicator_code", "settlement_token").unique()
+    have = set(zip(present["indicator_code"].to_list(), present["settlement_token"].to_list(), strict=True))
     missing = [e for e in expected if (e.indicator_code, e.settlement) not in have]
     if missing and len(missing) < len(expected):
         examples = ", ".join(f"{m.indicator_code} ({m.settlement})" for m in missing[:3])

@@ -116,26 +116,14 @@ def validate_file(path: Path, ctx: Context, display_name: str | None = None, max
 
 def _read_workbook(path: Path, name: str) -> RawReturn:
     """Templates (and small workbooks) through openpyxl, which sees formats, merges, hidden rows and formulas;
-    large flat workbooks through fastexcel."""
-    if path.stat().st_size > 2 * 1024 * 1024 and _is_flat_workbook(path):
-        return read_flat_xlsx(path, name)
+    large flat workbooks through fastexcel (a large workbook without the flat header falls back to openpyxl)."""
+    if path.stat().st_size > 2 * 1024 * 1024:
+        try:
+            return read_flat_xlsx(path, name)
+        except ReadFailure as failure:
+            if [i.code for i in failure.issues] != ["F_NO_DATA_SHEET"]:
+                raise
     return read_xlsx(path, name)
-
-
-def _is_flat_workbook(path: Path) -> bool:
-    import fastexcel
-
-    from pipelines.returns.spec import FLAT_REQUIRED
-
-    try:
-        reader = fastexcel.read_excel(path)
-        for idx in range(len(reader.sheet_names)):
-            cols = [c.name.strip().lower() for c in reader.load_sheet(idx, n_rows=0).available_columns()]
-            if all(k in cols for k in FLAT_REQUIRED):
-                return True
-    except Exception:  # noqa: BLE001 - a broken file is judged by the openpyxl path
-        return False
-    return False
 
 
 def empty_history() -> pl.DataFrame:
