@@ -246,7 +246,14 @@ def _dagster_cmd(host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", host, "-p", str(port)]
 
 
+def _stop(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
 def _serve(processes: list[tuple[str, list[str]]]) -> int:
+    # Ctrl-C and a polite kill both stop everything (a shell may start us with SIGINT ignored).
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     env = {**os.environ, "DAGSTER_DISABLE_TELEMETRY": "1"}
     procs = [(name, subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, start_new_session=True)) for name, cmd in processes]
     try:
