@@ -8,7 +8,6 @@ content. It is written once and never changed.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import polars as pl
 

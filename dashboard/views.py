@@ -195,3 +195,11 @@ def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("warnings").alias(t("warnings", lang)),
         pl.col("is_current").alias(t("col_current", lang)),
     )
+
+
+def alive_regions(regions: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The regions that existed on 1 September of ``year`` (the census date; ``valid_to`` is exclusive)."""
+    day = pl.date(year, 9, 1)
+    return regions.filter(
+        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day)) & (pl.col("valid_to").is_null() | (day < pl.col("valid_to")))
+    )

@@ -25,7 +25,7 @@ import polars as pl
 
 from contracts.home import Layout, repo_raw, shared_dir
 from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
-from pipelines.returns.rules import region_exists
+from pipelines.returns.spec import region_exists
 from pipelines.returns.template import write_template
 
 DEMO_YEARS = range(2019, 2026)

@@ -34,7 +34,7 @@ def _start(path: Path, **env) -> subprocess.Popen:
 
 
 def _current_regions(year: int) -> list[str]:
-    from pipelines.returns.rules import region_exists
+    from pipelines.returns.spec import region_exists
 
     regs = regions()
     return [r for r in regs["region_code"].to_list() if r != "KZ-51" and region_exists(regs, r, year)[0]]

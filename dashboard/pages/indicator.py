@@ -31,10 +31,7 @@ if ctx is not None:
             target = ranked["target"].drop_nulls()
             left, right = st.columns(2)
             left.plotly_chart(charts.ranked_bars(ranked, region_labels, target[0] if target.len() else None, lang, unit_label), width="stretch")
-            alive = regions.filter(
-                (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.date(year, 9, 1)))
-                & (pl.col("valid_to").is_null() | (pl.date(year, 9, 1) < pl.col("valid_to")))
-            )
+            alive = views.alive_regions(regions, year)
             right.plotly_chart(charts.tile_map(ranked.select("region_code", "status", "gap"), alive, region_labels, lang), width="stretch")
         ur = urban_rural.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ"))
         if ur.filter(pl.col("urban").is_not_null()).height:

@@ -14,10 +14,7 @@ if ctx is not None:
     regions = ctx.table("regions")
     labels = views.region_names(regions, lang)
     year = st.selectbox(t("year", lang), list(range(2025, 2017, -1)), key="upload_year")
-    alive = regions.filter(
-        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= pl.date(year, 9, 1)))
-        & (pl.col("valid_to").is_null() | (pl.date(year, 9, 1) < pl.col("valid_to")))
-    )["region_code"].to_list()
+    alive = views.alive_regions(regions, year)["region_code"].to_list()
     region = st.selectbox(t("region", lang), [*sorted(alive), "KZ"], format_func=lambda c: f"{c} · {labels.get(c, c)}", key="upload_region")
     st.caption(t("upload_intro", lang))
     if st.button(t("download_template", lang), key="make_template"):

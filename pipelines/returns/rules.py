@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 import polars as pl
 
@@ -21,6 +20,7 @@ from pipelines.returns.spec import (
     NATIONAL,
     TEMPLATE_VERSIONS,
     expected_rows,
+    region_exists,
     region_is_city,
 )
 
@@ -55,22 +55,6 @@ class Checked:
     rows: pl.DataFrame
     issues: list[Issue] = field(default_factory=list)
     expected: int = 0
-
-
-def reference_date(year: int) -> date:
-    """A return describes the school year starting in ``year`` (census on 1 September)."""
-    return date(year, 9, 1)
-
-
-def region_exists(regions: pl.DataFrame, code: str, year: int) -> tuple[bool, str]:
-    row = regions.filter(pl.col("region_code") == code)
-    if row.height != 1:
-        return False, ""
-    r = row.row(0, named=True)
-    day = reference_date(year)
-    ok = (r["valid_from"] is None or r["valid_from"] <= day) and (r["valid_to"] is None or day < r["valid_to"])
-    period = f"{r['valid_from'] or '…'} – {r['valid_to'] or '…'}"
-    return ok, period
 
 
 def _capped(issues: list[Issue]) -> list[Issue]:

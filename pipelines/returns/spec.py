@@ -14,6 +14,7 @@ expected (indicator, settlement). Which rows are expected follows from the catal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -40,6 +41,23 @@ class ExpectedRow:
     indicator_code: str
     settlement: str
     cycle: str | None = None
+
+
+def reference_date(year: int) -> date:
+    """A return describes the school year starting in ``year``: which regions existed is decided on its census
+    date, 1 September (so 2022 has the 20 units created on 8 June 2022)."""
+    return date(year, 9, 1)
+
+
+def region_exists(regions: pl.DataFrame, code: str, year: int) -> tuple[bool, str]:
+    """Whether the unit existed on the reference date of ``year`` (``valid_to`` is exclusive), and its period."""
+    row = regions.filter(pl.col("region_code") == code)
+    if row.height != 1:
+        return False, ""
+    r = row.row(0, named=True)
+    day = reference_date(year)
+    ok = (r["valid_from"] is None or r["valid_from"] <= day) and (r["valid_to"] is None or day < r["valid_to"])
+    return ok, f"{r['valid_from'] or '…'} – {r['valid_to'] or '…'}"
 
 
 def region_is_city(regions: pl.DataFrame, region_code: str) -> bool:

@@ -15,7 +15,6 @@ Layout (a fixed contract with the reader):
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +39,8 @@ from pipelines.returns.spec import (
     TEMPLATE_VERSIONS,
     ExpectedRow,
     expected_rows,
+    reference_date,
+    region_exists,
 )
 
 FIRST_DATA_ROW = 4
@@ -160,11 +161,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def reference_date(year: int) -> date:
-    """The date a return's year is taken at when deciding which regions existed: 1 September (school year start)."""
-    return date(year, 9, 1)
-
-
 def check_request(regions: pl.DataFrame, region_code: str, year: int, version: str) -> tuple[str, str]:
     """Validate region, year and version; return the region's (Kazakh, Russian) names. Raises ``ValueError``."""
     if version not in TEMPLATE_VERSIONS:
@@ -179,10 +175,9 @@ def check_request(regions: pl.DataFrame, region_code: str, year: int, version: s
     if rows.height == 0:
         raise ValueError(f"unknown region {region_code!r}; expected a code of regions.csv (KZ-NN) or {NATIONAL!r}")
     r = rows.row(0, named=True)
-    when = reference_date(year)
-    if (r["valid_from"] is not None and when < r["valid_from"]) or (r["valid_to"] is not None and when >= r["valid_to"]):
-        span = f"{r['valid_from'] or '…'} to {r['valid_to'] or '…'}"
-        raise ValueError(f"region {region_code} ({r['name_en']}) did not exist on {when.isoformat()} (valid {span}); no return for {year}")
+    exists, span = region_exists(regions, region_code, year)
+    if not exists:
+        raise ValueError(f"region {region_code} ({r['name_en']}) did not exist on {reference_date(year).isoformat()} (valid {span}); no return for {year}")
     return r["name_kk"], r["name_ru"]
 
 
