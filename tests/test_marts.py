@@ -227,13 +227,13 @@ def test_a_count_has_no_regional_target_and_its_national_sum_meets_the_national_
 
 def test_a_growth_series_is_compared_as_the_growth_reported():
     """G2.T3, publications: growth against the 2018 level 4 873. The national return types the growth:
-    2023: 7 802 publications -> 7 802/4 873 - 1 = 60.1 %; T_2023 = 62.9 -> gap = 62.9 - 60.1 = 2.8; the catalogue
-    has no baseline for a growth series, so achievement is empty and the status comes from the gap: off_track.
+    2023: 7 802 publications -> 7 802/4 873 - 1 = 60.1 %; T_2023 = 62.9 -> gap = 62.9 - 60.1 = 2.8. Growth from the
+    2018 level is 0 % in 2018, so B = 0 and achievement = (60.1 - 0)/(62.9 - 0) = 0.9555 -> on_track.
     2024: 76.0 % against T = 75.5 -> gap = -0.5 -> met."""
     con = build([V("G2.T3", "KZ", 2023, value=60.1), V("G2.T3", "KZ", 2024, value=76.0)])
     g = gap(con, "G2.T3", "KZ", 2023)
-    assert (g["actual"], g["target"], g["baseline"]) == (60.1, 62.9, None)
-    assert g["gap"] == pytest.approx(2.8) and g["achievement"] is None and g["status"] == "off_track"
+    assert (g["actual"], g["target"], g["baseline"]) == (60.1, 62.9, 0.0)
+    assert g["gap"] == pytest.approx(2.8) and g["achievement"] == pytest.approx(60.1 / 62.9) and g["status"] == "on_track"
     g = gap(con, "G2.T3", "KZ", 2024)
     assert g["gap"] == pytest.approx(-0.5) and g["status"] == "met"
     assert gap(con, "G2.T3", "KZ-11", 2023)["status"] == "national_only"

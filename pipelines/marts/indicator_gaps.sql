@@ -3,12 +3,14 @@
 -- after rounding to the series' decimals. Assessment series are keyed by cycle and sit in the year the cycle was
 -- held (a PISA-2021 target is compared with the PISA-2021 result, held in 2022). National targets apply to a region
 -- only for shares, ratios, scores and indices. A region's baseline is its own 2018 value if reported, else the
--- national one. Status thresholds come from data/raw/config/monitoring.toml (table _config).
+-- national one (0 for growth measured from the 2018 level). Status thresholds come from data/raw/config/monitoring.toml (table _config).
 with series as (
     select
         code as indicator_code, kind, reporting, settlement_split, reference_period, cast(decimals as integer) as decimals,
         case when direction = 'up' then 1 else -1 end as d,
-        baseline_2018, baseline_cycle
+        -- growth measured from the 2018 level is 0 % in 2018 by definition
+        coalesce(baseline_2018, case when kind = 'growth' and growth_base_kind = 'level_2018' then 0.0 end) as baseline_2018,
+        baseline_cycle
     from programme_indicators
 ),
 
