@@ -9,7 +9,9 @@ import streamlit as st
 
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
 
-PAGES = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit treats a pages/ folder beside the main script as a legacy multipage app, and a widget
+# in the entrypoint then loses its value on the rerun it triggers (the language switch did nothing).
+PAGES = Path(__file__).parent / "screens"
 
 
 def main() -> None:

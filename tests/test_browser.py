@@ -113,8 +113,7 @@ def test_dashboard_in_chromium(served):
         page.get_by_role("heading", name="Обзор").wait_for(timeout=60000)
         page.wait_for_selector("[data-testid='stDataFrame']", timeout=60000)
         page.screenshot(path=str(shots / "overview_ru.png"), full_page=True)
-        # The language lives in the entrypoint and in ?lang= (DESIGN §8: a page widget is lost on page change).
-        page.goto(served["url"] + "/?lang=kk")
+        _pick(page, "Язык", "Қазақша")
         page.get_by_role("heading", name="Шолу").wait_for(timeout=30000)
         page.wait_for_selector("[data-testid='stDataFrame']", timeout=60000)
         page.screenshot(path=str(shots / "overview_kk.png"), full_page=True)

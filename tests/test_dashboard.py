@@ -69,7 +69,7 @@ def _app(published, lang: str, page: str | None = None, **widgets) -> AppTest:
         at.query_params["lang"] = lang
         at.run()
         if page:
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"screens/{page}.py").run()
         for key, value in widgets.items():
             at.selectbox(key=key).set_value(value).run()
         assert not at.exception, [e.value for e in at.exception]
@@ -195,3 +195,13 @@ def test_urban_rural_gap_in_the_mart(published):
     row = ur.filter((pl.col("region_code") == "KZ-19") & (pl.col("indicator_code") == CODE) & (pl.col("year") == 2023)).row(0, named=True)
     assert row["gap_urban_rural"] == pytest.approx(22.0) and row["parity_index"] == pytest.approx(70 / 92)
     assert row["parity_status"] == "rural_behind"
+
+
+def test_the_language_switch_in_the_sidebar_changes_the_page(published):
+    """Choosing English in the entrypoint's selectbox relabels the page and writes ?lang=en for the next page."""
+    at = _app(published, "kk")
+    assert at.title[0].value == t("page_overview", "kk")
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == t("page_overview", "en")
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
