@@ -235,10 +235,12 @@ def load_context(layout: Layout, expected_region: str | None = None, expected_ye
     if build:
         path = layout.build_dir(build) / "stg_returns__values.parquet"
         if path.exists():
+            # Lazily: only region-level rows and five columns are read, not a whole sub-regional history.
             history = (
-                pl.read_parquet(path)
+                pl.scan_parquet(path)
                 .filter(pl.col("unit_kato").is_null())
                 .select("region_code", "indicator_code", "year", "settlement", "value")
+                .collect()
             )
     return Context(Catalogue(cat["programme_indicators"], cat["programme_targets"], regions), expected_region, expected_year, history)
 

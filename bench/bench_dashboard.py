@@ -1,0 +1,810 @@
+"""Benchmark: the dashboard's per-page data work, cold and warm, at demo size and on 10 million rows; and the time
+to first render in Chromium.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_dashboard.py          # writes bench/results/dashboard.json
+    .venv/bin/python bench/report.py                   # refreshes the tables in README.md
+
+Two published homes, both cached under ``bench/.cache/`` (keyed on the code and the hand-curated inputs):
+
+- **demo**: ``BILIM_HOME=<home> bilim demo --no-serve`` (synthetic returns through the real ingest path);
+- **10M**: the 10-million-row input DuckDB file of ``bench_marts.py`` copied in as the warehouse, the marts built
+  with ``build_all`` and published with ``pipelines.publish.publish(Warehouse(layout), PUBLISHED_TABLES, ...)``
+  (the same table list as the ``published_build`` asset, ``stg_returns__values`` included).
+
+In each home two KPI snapshots are taken with ``pipelines.snapshots.take_snapshot`` so the snapshots page has a diff
+to show: one of the published build, one of a copy of it whose ``indicator_gaps`` has one region's 2025 actuals moved
+(as a revised return would move them). How long building, publishing and snapshotting took is recorded beside.
+
+Per page (overview, indicator, region, quality, snapshots, upload, catalogue), each run a fresh subprocess with the
+page's imports done: the page's work as ``dashboard/screens/<page>.py`` does it for its default selections, in
+Russian, without Streamlit's rendering: ``current_build()``, the cached ``dashboard.data.read_table`` /
+``snapshot_diff`` (``st.cache_resource`` outside a Streamlit server keeps its in-memory cache), the ``views``
+functions, the pandas conversion the overview does, the CSV/XLSX bytes the indicator page makes for its download
+buttons, and separately the Plotly figures (``charts.*``). **Cold** is the first run in the process (parquet read
+and compute); **warm** the median of ``--warm`` further runs (cached frames and compute). "Data" is everything but
+the Plotly figures.
+
+Time to first render: ``bilim serve --port P`` on the demo home (a fresh server per run), Debian's Chromium through
+Playwright with the flags of tests/test_browser.py, a new browser context per load; from ``page.goto(/?lang=ru)`` until
+the scorecard dataframe (``[data-testid='stDataFrame']``) and the first chart (``[data-testid='stPlotlyChart']``) are
+both visible. The first load after the server starts is the cold one; later loads are new sessions on a warm server.
+
+Peak memory is each child's ``ru_maxrss`` from ``os.wait4`` (the parent stays a bare interpreter). This is a
+benchmark, not a test: nothing here asserts speed, the goals are reported as met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+CACHE = BENCH / ".cache"
+RESULTS = BENCH / "results"
+PY = sys.executable
+BILIM = str(Path(PY).parent / "bilim")
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BENCH))
+
+from bench_marts import _rss_mb, _summary, dirty_files, git, input_db_path, input_key, machine, run_measured, versions  # noqa: E402
+
+HOME_VERSION = 1
+PAGES = ["overview", "indicator", "region", "quality", "snapshots", "upload", "catalogue"]
+LANG = "ru"
+PACKAGES = ["polars", "pyarrow", "pandas", "streamlit", "plotly", "openpyxl", "duckdb", "playwright"]
+GOAL_WARM_S = 0.150  # each page's data under 150 ms warm at 10M rows
+GOAL_RENDER_S = 2.0  # first render in Chromium under 2 s
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+DATAFRAME, CHART = "[data-testid='stDataFrame']", "[data-testid='stPlotlyChart']"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Homes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def code_key() -> str:
+    """What decides a published home: the pipeline code, the contracts, the mart SQL and the hand-curated inputs."""
+    digest = hashlib.sha256(str(HOME_VERSION).encode())
+    for root in ("pipelines", "contracts", "data/raw"):
+        for f in sorted((REPO / root).rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc":
+                digest.update(str(f.relative_to(REPO)).encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def home_path(size: str, rows: int) -> Path:
+    if size == "demo":
+        return CACHE / f"home_demo_{code_key()}"
+    return CACHE / f"home_{rows}_{input_key(rows)}_{code_key()}"
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.pop("DAGSTER_HOME", None)
+    env["BILIM_HOME"] = str(home)
+    return env
+
+
+def step_build_publish(home: Path, rows: int) -> dict:
+    """The 10M home: the input file as warehouse, build_all with the warehouse's own connection, publish."""
+    from contracts.home import Layout, repo_raw
+    from pipelines.defs.publish import PUBLISHED_TABLES
+    from pipelines.marts.build import build_all, load_config
+    from pipelines.publish import publish
+    from pipelines.warehouse import Warehouse
+
+    layout = Layout(home)
+    layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(input_db_path(rows), layout.warehouse)
+    config = load_config(repo_raw() / "config" / "monitoring.toml")
+    wh = Warehouse(layout)
+    # The catalogue tables the marts do not read but the build publishes (target sets, funding, glossary), written
+    # as the catalogue asset writes them.
+    from pipelines.catalogue.load import load_catalogue
+
+    with wh.connect(read_only=True) as con:
+        have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    wh.replace_tables({k: v for k, v in load_catalogue(repo_raw()).items() if k not in have})
+    t0 = time.perf_counter()
+    with wh.connect() as con:
+        counts = build_all(con, config)
+    t1 = time.perf_counter()
+    build_id = publish(wh, PUBLISHED_TABLES, {"config": config})
+    t2 = time.perf_counter()
+    sizes = {f.stem: f.stat().st_size for f in layout.build_dir(build_id).glob("*.parquet")}
+    return {"build_all_s": round(t1 - t0, 3), "publish_s": round(t2 - t1, 3), "build_id": build_id, "mart_rows": counts,
+            "parquet_bytes": sizes}
+
+
+def step_snapshots(home: Path) -> dict:
+    """Two snapshots: the published build, and a copy of it with KZ-19's 2025 actuals moved by +0.5."""
+    import polars as pl
+
+    from contracts.home import Layout
+    from pipelines.snapshots import take_snapshot
+
+    layout = Layout(home)
+    b1 = layout.current_build_id()
+    t0 = time.perf_counter()
+    s1 = take_snapshot(layout, b1)
+    t1 = time.perf_counter()
+    b2 = f"{b1}-bench-revised"
+    src, dst = layout.build_dir(b1), layout.build_dir(b2)
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name not in ("indicator_gaps.parquet", "manifest.json"):
+            os.link(f, dst / f.name)
+    gaps = pl.read_parquet(src / "indicator_gaps.parquet")
+    moved = (pl.col("region_code") == "KZ-19") & (pl.col("year") == 2025) & pl.col("actual").is_not_null()
+    gaps.with_columns(pl.when(moved).then(pl.col("actual") + 0.5).otherwise(pl.col("actual")).alias("actual")).write_parquet(dst / "indicator_gaps.parquet")
+    manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
+    manifest["build_id"] = b2
+    (dst / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    time.sleep(1.1)  # snapshot ids start with the second they were taken
+    t2 = time.perf_counter()
+    s2 = take_snapshot(layout, b2)
+    t3 = time.perf_counter()
+    size = sum(f.stat().st_size for f in (layout.snapshots / s1["snapshot_id"]).rglob("*") if f.is_file())
+    return {"take_snapshot_s": [round(t1 - t0, 3), round(t3 - t2, 3)], "snapshots": [s1["snapshot_id"], s2["snapshot_id"]],
+            "snapshot_bytes": size}
+
+
+def ensure_home(size: str, rows: int, fresh: bool = False) -> tuple[Path, dict]:
+    """The cached published home of ``size`` ('demo' or 'big'), made when missing; returns it and how it was made."""
+    home = home_path(size, rows)
+    ready = home / ".bench-ready.json"
+    if ready.exists() and not fresh:
+        made = json.loads(ready.read_text(encoding="utf-8"))
+        made["from_cache"] = True
+        return home, made
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    env = _env(home)
+    made: dict = {"home": str(home.relative_to(REPO)), "made_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    if size == "demo":
+        print(f"making the demo home {home.relative_to(REPO)} (bilim demo --no-serve, about a minute) ...", flush=True)
+        wall, rss, rc, out, err = run_measured([BILIM, "demo", "--no-serve"], env)
+        if rc != 0:
+            raise SystemExit(f"bilim demo --no-serve exited {rc}:\n{out[-2000:]}\n{err[-2000:]}")
+        made["bilim_demo_no_serve"] = {"wall_s": round(wall, 1), "peak_rss_mib": round(rss, 1)}
+    else:
+        if not input_db_path(rows).exists():
+            proc = subprocess.run([PY, str(BENCH / "bench_marts.py"), "--prepare", str(rows)], env=env, cwd=REPO)
+            if proc.returncode != 0:
+                raise SystemExit("making the 10M inputs failed")
+        print(f"making the {rows:,}-row home {home.relative_to(REPO)} (build_all + publish) ...", flush=True)
+        d, wall, rss = run_child("build_publish", env, ["--rows", str(rows)])
+        made["build_publish"] = {**d, "wall_s": round(wall, 1), "peak_rss_mib": round(rss, 1)}
+        (home / "warehouse" / "bilim.duckdb").unlink(missing_ok=True)  # published; the dashboard never opens it
+    print("taking two KPI snapshots ...", flush=True)
+    d, wall, rss = run_child("snapshots", env)
+    made["snapshots"] = {**d, "wall_s": round(wall, 1), "peak_rss_mib": round(rss, 1)}
+    from_build = json.loads(next((home / "marts" / "builds").glob("*/manifest.json")).read_text(encoding="utf-8"))
+    made["published_rows"] = from_build.get("tables")
+    ready.write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
+    made["from_cache"] = False
+    return home, made
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Page work, as dashboard/screens/*.py does it (default selections)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class Steps:
+    """Times named steps of one page run; ``chart`` steps are the Plotly figures."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.kinds: dict[str, str] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str, kind: str = "data"):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t0
+            self.kinds[name] = kind
+
+    def charts(self) -> float:
+        return sum(t for n, t in self.times.items() if self.kinds[n] == "chart")
+
+
+def _pages():
+    """The page functions (imports inside so the parent never loads Streamlit)."""
+    import polars as pl
+
+    from dashboard import charts, data, views
+    from dashboard.catalogue_view import catalogue_rows
+    from dashboard.i18n import STATUS_COLORS, format_number, t
+
+    def start(S: Steps) -> str:
+        with S("start: build id, submissions, banner"):
+            build = data.current_build()
+            subs = data.read_table(build, "submissions")
+            _ = subs.height and subs["who"].str.starts_with("demo-synthetic").any()
+        return build
+
+    def overview(S: Steps, lang: str) -> None:
+        build = start(S)
+        with S("read tables"):
+            gaps, pace, indicators = data.read_table(build, "indicator_gaps"), data.read_table(build, "indicator_pace"), data.read_table(build, "programme_indicators")
+            regions = data.read_table(build, "regions")
+        with S("years, names"):
+            years = sorted(gaps.filter(pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
+            year = years[-1]
+            names = views.series_names(indicators, lang)
+            region_labels = views.region_names(regions, lang)
+        with S("most_missed"):
+            missed = views.most_missed(gaps, indicators, year)
+            if missed:
+                unit = indicators.filter(pl.col("code") == missed["indicator_code"])["unit"][0]
+                views.format_gap(missed["gap"], unit, 1, lang), names[missed["indicator_code"]]
+                if missed["region_code"]:
+                    region_labels.get(missed["region_code"]), views.format_gap(missed["region_gap"], unit, 1, lang)
+                if missed["larger_in"]:
+                    format_number(missed["urban_gap"], lang), format_number(missed["rural_gap"], lang)
+        with S("scorecard"):
+            card = views.scorecard(gaps, pace, indicators, year, lang)
+        with S("scorecard to pandas + style"):
+            status_col = t("col_status", lang)
+            for level in ("target", "result"):
+                part = card.filter(pl.col("level") == level)
+                tokens = part["status_token"].to_list()
+                shown = part.drop("code", "level", "status_token").to_pandas()
+                shown.style.apply(lambda col, tokens=tokens: [f"background-color: {STATUS_COLORS[s]}" for s in tokens], subset=[status_col])
+        with S("status_grid"):
+            grid = views.status_grid(gaps, indicators, year)
+        with S("status_heatmap", "chart"):
+            charts.status_heatmap(grid, region_labels, lang)
+
+    def indicator(S: Steps, lang: str) -> None:
+        build = start(S)
+        with S("read tables"):
+            gaps, indicators, regions = data.read_table(build, "indicator_gaps"), data.read_table(build, "programme_indicators"), data.read_table(build, "regions")
+            urban_rural = data.read_table(build, "urban_rural")
+        with S("series, names, national"):
+            ordered = views.order_series(indicators)
+            names = views.series_names(indicators, lang)
+            code = ordered["code"].to_list()[0]
+            [f"{c} · {names[c]}" for c in ordered["code"].to_list()]
+            series = indicators.filter(pl.col("code") == code).row(0, named=True)
+            unit_label = t(f"unit_{series['unit']}", lang)
+            region_labels = views.region_names(regions, lang)
+            national = gaps.filter((pl.col("indicator_code") == code) & (pl.col("region_code") == "KZ") & (pl.col("settlement") == "total")).sort("year")
+            nat_actual, nat_target = national.filter(pl.col("actual").is_not_null()), national.filter(pl.col("target").is_not_null())
+        with S("trajectory", "chart"):
+            charts.trajectory(nat_actual, nat_target, series["baseline_2018"], lang, unit_label)
+        with S("years"):
+            years = sorted(gaps.filter((pl.col("indicator_code") == code) & pl.col("actual").is_not_null())["year"].unique().to_list())
+        if years:
+            year = years[-1]
+            with S("ranked_regions"):
+                ranked = views.ranked_regions(gaps, code, year)
+            if ranked.height:
+                with S("ranked target, alive regions"):
+                    target = ranked["target"].drop_nulls()
+                    alive = views.alive_regions(regions, year)
+                    tile_values = ranked.select("region_code", "status", "gap")
+                with S("ranked_bars", "chart"):
+                    charts.ranked_bars(ranked, region_labels, target[0] if target.len() else None, lang, unit_label)
+                with S("tile_map", "chart"):
+                    charts.tile_map(tile_values, alive, region_labels, lang)
+            with S("urban_rural filter"):
+                ur = urban_rural.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ"))
+                has_ur = ur.filter(pl.col("urban").is_not_null()).height
+            if has_ur:
+                with S("dumbbell", "chart"):
+                    charts.dumbbell(ur, region_labels, lang, unit_label)
+        with S("table"):
+            table = gaps.filter(pl.col("indicator_code") == code).drop("is_synthetic")
+        with S("csv_bytes (download button)"):
+            views.csv_bytes(table)
+        with S("xlsx_bytes (download button)"):
+            views.xlsx_bytes(table)
+
+    def region(S: Steps, lang: str) -> None:
+        build = start(S)
+        with S("read tables"):
+            gaps, indicators, regions = data.read_table(build, "indicator_gaps"), data.read_table(build, "programme_indicators"), data.read_table(build, "regions")
+        with S("regions, years"):
+            region_labels = views.region_names(regions, lang)
+            codes = sorted(c for c in gaps["region_code"].unique().to_list() if c != "KZ")
+            region = codes[0]
+            [region_labels.get(c, c) for c in codes]
+            years = sorted(gaps.filter((pl.col("region_code") == region) & pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
+            year = years[-1]
+            names = views.series_names(indicators, lang)
+        with S("filter + pivot"):
+            mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
+            wide = (
+                mine.select("indicator_code", "settlement", "actual", "target", "gap", "status")
+                .pivot(on="settlement", index="indicator_code", values=["actual", "status"], aggregate_function="first")
+            )
+            wide.with_columns(pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)))
+        with S("history_table"):
+            subs = data.read_table(build, "submissions").filter(pl.col("region_code") == region)
+            views.history_table(subs, lang)
+        with S("provenance (actuals)"):
+            actuals = data.read_table(build, "actuals").filter((pl.col("region_code") == region) & (pl.col("year") == year))
+            actuals.select("indicator_code", "settlement", "value", "numerator", "denominator", "sheet", "cell", "sha256", "received_at")
+
+    def quality(S: Steps, lang: str) -> None:
+        build = start(S)
+        with S("completeness_grid"):
+            completeness = data.read_table(build, "completeness")
+            region_labels = views.region_names(data.read_table(build, "regions"), lang)
+            grid = views.completeness_grid(completeness)
+        with S("completeness_heatmap", "chart"):
+            charts.completeness_heatmap(grid, region_labels, lang)
+        with S("revisions, warnings"):
+            completeness.filter(pl.col("revisions") > 0)
+            subs = data.read_table(build, "submissions").filter(pl.col("warnings") > 0).sort("warnings", descending=True)
+            subs.select("region_code", "year", "file_name", "warnings", "received_at", "is_current")
+
+    def snapshots(S: Steps, lang: str) -> None:
+        start(S)
+        with S("list snapshots"):
+            items = data.snapshots()
+        if items:
+            with S("snapshot table"):
+                pl.DataFrame(items).select("snapshot_id", "taken_at", "build_id", "catalogue_hash", "code_version")
+            ids = [s["snapshot_id"] for s in items]
+            if len(ids) >= 2:
+                with S("snapshot_diff"):
+                    changes = data.snapshot_diff(ids[-2], ids[-1])
+                    _ = changes.height
+
+    def upload(S: Steps, lang: str) -> None:
+        build = start(S)
+        with S("regions alive, labels"):
+            regions = data.read_table(build, "regions")
+            labels = views.region_names(regions, lang)
+            year = 2025
+            alive = views.alive_regions(regions, year)["region_code"].to_list()
+            region = sorted(alive)[0]
+            [f"{c} · {labels.get(c, c)}" for c in [*sorted(alive), "KZ"]]
+        with S("history_table"):
+            build = data.current_build()
+            subs = data.read_table(build, "submissions").filter(pl.col("region_code") == region)
+            views.history_table(subs, lang)
+
+    def catalogue(S: Steps, lang: str) -> None:
+        build = start(S)
+        with S("catalogue_rows"):
+            indicators = data.read_table(build, "programme_indicators")
+            format_number(indicators.height, lang, 0)
+            catalogue_rows(indicators, data.read_table(build, "programme_targets"), lang)
+
+    return {"overview": overview, "indicator": indicator, "region": region, "quality": quality, "snapshots": snapshots,
+            "upload": upload, "catalogue": catalogue}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Children
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def child_page(page: str, warm: int) -> dict:
+    import logging
+    import warnings
+
+    t_start = time.perf_counter()
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)  # Streamlit says, once, that it runs without a server
+    import pandas  # noqa: F401 - the overview converts to pandas; imported by the page's modules in a server
+    import plotly.graph_objects  # noqa: F401
+    import polars  # noqa: F401
+    import streamlit  # noqa: F401
+
+    fn = _pages()[page]
+    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+    S = Steps()
+    t0 = time.perf_counter()
+    fn(S, LANG)
+    cold = time.perf_counter() - t0
+    cold_steps, cold_charts = S.times, S.charts()
+    warm_runs, warm_charts, warm_steps = [], [], []
+    for _ in range(warm):
+        S = Steps()
+        t0 = time.perf_counter()
+        fn(S, LANG)
+        warm_runs.append(time.perf_counter() - t0)
+        warm_charts.append(S.charts())
+        warm_steps.append(S.times)
+    steps = {n: {"kind": S.kinds[n], "cold_s": round(cold_steps.get(n, 0.0), 5),
+                 "warm_median_s": round(statistics.median(w.get(n, 0.0) for w in warm_steps), 5)} for n in cold_steps}
+    return {**setup, "cold_s": cold, "cold_charts_s": cold_charts, "cold_data_s": cold - cold_charts,
+            "warm_runs_s": warm_runs, "warm_median_s": statistics.median(warm_runs),
+            "warm_data_median_s": statistics.median(w - c for w, c in zip(warm_runs, warm_charts)),
+            "warm_charts_median_s": statistics.median(warm_charts), "steps": steps, "rss_after_mb": _rss_mb()}
+
+
+def child_load_context() -> dict:
+    """What every `bilim validate` (the upload page's verdict) and ingest does first."""
+    t_start = time.perf_counter()
+    from contracts.home import Layout
+    from pipelines.returns.ingest import load_context
+
+    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+    t0 = time.perf_counter()
+    ctx = load_context(Layout.current())
+    dt = time.perf_counter() - t0
+    return {**setup, "seconds": dt, "history_rows": None if ctx.history is None else ctx.history.height}
+
+
+def child_apptest(warm: int) -> dict:
+    """The overview's whole script server-side (Streamlit's AppTest: widgets, dataframes and figures marshalled, no
+    browser): the first run in the process, then ``warm`` new sessions."""
+    import logging
+    import warnings
+
+    t_start = time.perf_counter()
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)
+    from streamlit.testing.v1 import AppTest
+
+    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+    times = []
+    for _ in range(warm + 1):
+        at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+        at.query_params["lang"] = LANG
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        if at.exception or not at.dataframe:
+            raise SystemExit(f"the overview did not render in AppTest: {[e.value for e in at.exception]}")
+    return {**setup, "cold_s": times[0], "warm_runs_s": times[1:], "warm_median_s": statistics.median(times[1:])}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children_of(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            text = (task / "children").read_text().split()
+            out += [int(c) for c in text]
+    except OSError:
+        pass
+    return out + [g for c in out for g in _children_of(c)]
+
+
+def _vm_hwm_mib(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def child_browser(loads: int, app: str = "bilim") -> dict:
+    """One fresh `bilim serve` (or, ``app='minimal'``, bench/minimal_app.py under the same Streamlit flags), then
+    ``loads`` page loads (the first cold), each in a new browser context."""
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    if app == "minimal":
+        from pipelines.cli import _streamlit_cmd
+
+        cmd = _streamlit_cmd("127.0.0.1", port)
+        cmd[cmd.index(str(REPO / "dashboard" / "app.py"))] = str(BENCH / "minimal_app.py")
+    else:
+        cmd = [BILIM, "serve", "--port", str(port)]
+    log = tempfile.NamedTemporaryFile("w", prefix="bilim-serve-", suffix=".log", delete=False)
+    t_spawn = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline or proc.poll() is not None:
+                raise SystemExit(f"bilim serve did not come up: {Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.1)
+        server_ready = time.perf_counter() - t_spawn
+        out = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            for k in range(loads):
+                ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = ctx.new_page()
+                t0 = time.perf_counter()
+                page.goto(url + f"/?lang={LANG}", wait_until="commit")
+                page.get_by_role("heading", name="Обзор").wait_for(timeout=60000)
+                t_heading = time.perf_counter() - t0
+                page.wait_for_selector(DATAFRAME, state="visible", timeout=60000)
+                t_df = time.perf_counter() - t0
+                page.wait_for_selector(CHART, state="visible", timeout=60000)
+                t_both = time.perf_counter() - t0
+                nav = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+                                        return {dom_content_loaded_s: n.domContentLoadedEventEnd / 1000, load_s: n.loadEventEnd / 1000}; }""")
+                out.append({"load": k, "heading_s": t_heading, "dataframe_s": t_df, "both_s": t_both, **nav})
+                ctx.close()
+            browser.close()
+        server = _children_of(proc.pid)
+        hwm = {str(c): _vm_hwm_mib(c) for c in [proc.pid, *server]}
+        return {"server_ready_s": server_ready, "loads": out, "server_vm_hwm_mib": hwm, **_stop_server(proc, log)}
+    except BaseException:
+        _stop_server(proc, log)
+        raise
+
+
+def _stop_server(proc: subprocess.Popen, log) -> dict:
+    """SIGTERM to `bilim serve`'s group (it stops the Streamlit server it started in its own session); any server
+    process still alive 20 s after `bilim serve` exited is recorded and ended by its id."""
+    if proc.poll() is not None and getattr(proc, "_bench_stopped", False):
+        return {}
+    proc._bench_stopped = True
+    servers = _children_of(proc.pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    deadline = time.time() + 20
+    alive = servers
+    while alive and time.time() < deadline:
+        time.sleep(0.5)
+        alive = [c for c in servers if Path(f"/proc/{c}").exists() and "streamlit" in Path(f"/proc/{c}/cmdline").read_text(errors="replace")]
+    for c in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(c, signal.SIGKILL)
+    log.close()
+    with contextlib.suppress(OSError):
+        os.unlink(log.name)
+    return {"bilim_serve_exit": proc.returncode, "server_left_running_20s_after_stop": bool(alive)}
+
+
+def run_child(case: str, env: dict[str, str], extra: list[str] | None = None) -> tuple[dict, float, float]:
+    cmd = [PY, str(Path(__file__).resolve()), "--child", case, *(extra or [])]
+    wall, rss, rc, out, err = run_measured(cmd, env)
+    if rc != 0:
+        raise SystemExit(f"child {case} failed ({rc}):\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), wall, rss
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parent
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=3, help="fresh processes per page and size (and server starts)")
+    ap.add_argument("--warm", type=int, default=20, help="warm runs per process")
+    ap.add_argument("--loads", type=int, default=4, help="page loads per server start in Chromium (the first cold)")
+    ap.add_argument("--fresh", action="store_true", help="remake the cached homes")
+    ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--out", type=Path, default=RESULTS / "dashboard.json")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--page", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.child:
+        if args.child == "page":
+            d = child_page(args.page, args.warm)
+        elif args.child == "apptest":
+            d = child_apptest(args.warm)
+        elif args.child == "load_context":
+            d = child_load_context()
+        elif args.child == "browser":
+            d = child_browser(args.loads, args.page or "bilim")
+        elif args.child == "build_publish":
+            d = step_build_publish(Path(os.environ["BILIM_HOME"]), args.rows)
+        elif args.child == "snapshots":
+            d = step_snapshots(Path(os.environ["BILIM_HOME"]))
+        else:
+            raise SystemExit(f"unknown child {args.child}")
+        print(json.dumps(d))
+        return 0
+    return _run(args)
+
+
+def _ms(x: float) -> float:
+    return round(x * 1000, 2)
+
+
+def _run(args: argparse.Namespace) -> int:
+    R = args.repeat
+    big = f"{args.rows / 1e6:g}M"
+    homes = {}
+    for size in ("demo", "big"):
+        homes[size] = ensure_home(size, args.rows, args.fresh)
+    load_before = list(os.getloadavg())
+    print(f"parent RSS high-water mark before measuring: {_rss_mb():.1f} MiB", flush=True)
+
+    pages = []
+    for page in PAGES:
+        entry = {"page": page}
+        for size in ("demo", "big"):
+            env = _env(homes[size][0])
+            runs = [run_child("page", env, ["--page", page, "--warm", str(args.warm)]) for _ in range(R)]
+            ds = [r[0] for r in runs]
+            entry[size] = {
+                "cold_data": _summary([d["cold_data_s"] for d in ds]),
+                "cold_total": _summary([d["cold_s"] for d in ds]),
+                "warm_data": _summary([d["warm_data_median_s"] for d in ds]),
+                "warm_total": _summary([d["warm_median_s"] for d in ds]),
+                "warm_charts": _summary([d["warm_charts_median_s"] for d in ds]),
+                "peak_rss_mib": round(max(r[2] for r in runs), 1),
+                "rss_setup_mib": round(max(d["rss_setup_mb"] for d in ds), 1),
+                "steps": {n: {"kind": s["kind"], "cold_median_s": round(statistics.median(d["steps"][n]["cold_s"] for d in ds), 5),
+                              "warm_median_s": round(statistics.median(d["steps"][n]["warm_median_s"] for d in ds), 5)}
+                          for n, s in ds[-1]["steps"].items()},
+            }
+            e = entry[size]
+            print(f"  {page:<10} {size:<4} cold data {_ms(e['cold_data']['median_s']):8.1f} ms  warm data {_ms(e['warm_data']['median_s']):7.1f} ms"
+                  f"  (+ figures {_ms(e['warm_charts']['median_s']):6.1f} ms)  peak {e['peak_rss_mib']:6.0f} MiB", flush=True)
+        pages.append(entry)
+
+    cases = []
+
+    def record(key: str, label: str, what: str, times: list[float], rss: list[float], setup: list[float] | None = None, **extra) -> None:
+        cases.append({"case": key, "label": label, "what": what, **_summary(times), "peak_rss_mib": round(max(rss), 1),
+                      "rss_setup_mib": round(max(setup), 1) if setup else None, **extra})
+        c = cases[-1]
+        print(f"  {label:<56} best {c['best_s']:8.3f} s  median {c['median_s']:8.3f} s  peak {c['peak_rss_mib']:7.1f} MiB", flush=True)
+
+    runs = [run_child("apptest", _env(homes["demo"][0]), ["--warm", "5"]) for _ in range(R)]
+    record("apptest_first", "overview script server-side, first run (AppTest, demo)",
+           "streamlit.testing AppTest of dashboard/app.py ?lang=ru: the whole script with Streamlit's marshalling of "
+           "widgets, dataframes and figures, no browser; first run in a fresh process (Streamlit imported before the clock)",
+           [d["cold_s"] for d, _, _ in runs], [r for _, _, r in runs], [d["rss_setup_mb"] for d, _, _ in runs])
+    record("apptest_later", "overview script server-side, later session (AppTest, demo)",
+           "same, median of 5 new sessions in the same process (caches warm)",
+           [d["warm_median_s"] for d, _, _ in runs], [r for _, _, r in runs], [d["rss_setup_mb"] for d, _, _ in runs])
+
+    browser = None
+    if not args.no_browser:
+        print(f"Chromium: {R} server starts x {args.loads} loads ...", flush=True)
+        bruns = [run_child("browser", _env(homes["demo"][0]), ["--loads", str(args.loads)]) for _ in range(R)]
+        first = [d["loads"][0]["both_s"] for d, _, _ in bruns]
+        later = [statistics.median(x["both_s"] for x in d["loads"][1:]) for d, _, _ in bruns] if args.loads > 1 else []
+        hwm = [max(v for v in d["server_vm_hwm_mib"].values() if v) for d, _, _ in bruns]
+        med = lambda key, loads: statistics.median(x[key] for d, _, _ in bruns for x in loads(d))  # noqa: E731
+        firsts, laters = (lambda d: d["loads"][:1]), (lambda d: d["loads"][1:])
+        record("browser_first_load", "Chromium, first load after `bilim serve` starts (demo)",
+               "goto /?lang=ru until the scorecard dataframe and the first Plotly chart are both visible; medians: "
+               f"DOMContentLoaded {med('dom_content_loaded_s', firsts):.2f} s, heading {med('heading_s', firsts):.2f} s, "
+               f"dataframe {med('dataframe_s', firsts):.2f} s", first, hwm, rss_is="streamlit server VmHWM")
+        if later:
+            record("browser_later_load", "Chromium, later load, new session (demo)",
+                   f"same on the warm server, new browser context; median of {args.loads - 1} loads per start; medians: "
+                   f"DOMContentLoaded {med('dom_content_loaded_s', laters):.2f} s, heading {med('heading_s', laters):.2f} s, "
+                   f"dataframe {med('dataframe_s', laters):.2f} s", later, hwm, rss_is="streamlit server VmHWM")
+        mruns = [run_child("browser", _env(homes["demo"][0]), ["--loads", str(args.loads), "--page", "minimal"]) for _ in range(R)]
+        mlater = [statistics.median(x["both_s"] for x in d["loads"][1:]) for d, _, _ in mruns] if args.loads > 1 else []
+        record("browser_minimal_first", "Chromium, minimal Streamlit app, first load (floor, info)",
+               "bench/minimal_app.py (a heading, a 65-row st.dataframe, a small Plotly heatmap, no data work) with the "
+               "Streamlit flags of `bilim serve`; same measure as above",
+               [d["loads"][0]["both_s"] for d, _, _ in mruns], [max(v for v in d["server_vm_hwm_mib"].values() if v) for d, _, _ in mruns],
+               rss_is="streamlit server VmHWM")
+        if mlater:
+            record("browser_minimal_later", "Chromium, minimal Streamlit app, later load (floor, info)", "same, new session on the warm server",
+                   mlater, [max(v for v in d["server_vm_hwm_mib"].values() if v) for d, _, _ in mruns], rss_is="streamlit server VmHWM")
+        browser = {"runs": [d for d, _, _ in bruns], "minimal_runs": [d for d, _, _ in mruns],
+                   "server_left_running": sum(1 for d, _, _ in [*bruns, *mruns] if d.get("server_left_running_20s_after_stop"))}
+
+    for size in ("demo", "big"):
+        runs = [run_child("load_context", _env(homes[size][0])) for _ in range(R)]
+        record(f"load_context_{size}", f"load_context() ({'demo' if size == 'demo' else big}) (info)",
+               "first step of every `bilim validate` (the upload page's verdict) and ingest: catalogue + the published "
+               "stg_returns__values read whole, filtered to region-level rows", [d["seconds"] for d, _, _ in runs],
+               [r for _, _, r in runs], [d["rss_setup_mb"] for d, _, _ in runs], history_rows=runs[-1][0]["history_rows"])
+
+    # How the homes were made (measured once, when each home was made; info, not goals).
+    for size, (home, made) in homes.items():
+        name = "demo" if size == "demo" else big
+        when = f"measured when the home was made ({made['made_at']})"
+        if "bilim_demo_no_serve" in made:
+            m = made["bilim_demo_no_serve"]
+            record("bilim_demo", "`bilim demo --no-serve` (demo home) (info)", f"generate + ingest + build + publish, once; {when}",
+                   [m["wall_s"]], [m["peak_rss_mib"]])
+        if "build_publish" in made:
+            m = made["build_publish"]
+            record(f"publish_{size}", f"publish(PUBLISHED_TABLES) ({name}) (info)",
+                   f"one process: build_all (DuckDB defaults) {m['build_all_s']:.1f} s, then publish (parquet of every "
+                   f"published table, stg_returns__values {m['parquet_bytes'].get('stg_returns__values', 0) / 2**20:.0f} MiB); "
+                   f"time is publish alone, RSS the whole process; once; {when}", [m["publish_s"]], [m["peak_rss_mib"]])
+        m = made["snapshots"]
+        record(f"take_snapshot_{size}", f"take_snapshot() ({name}) (info)",
+               f"canonical CSV of inputs and outputs, {m['snapshot_bytes'] / 2**20:.0f} MiB per snapshot; two snapshots in "
+               f"one process (RSS is that process); {when}", m["take_snapshot_s"], [m["peak_rss_mib"]])
+
+    goals = []
+    for e in pages:
+        w = e["big"]["warm_data"]
+        goals.append({"goal": f"{e['page']}: page data under {GOAL_WARM_S * 1000:g} ms warm ({big} rows)", "measure": "ms",
+                      "value_best": _ms(w["best_s"]), "value_median": _ms(w["median_s"]), "target": f"< {GOAL_WARM_S * 1000:g}",
+                      "met": w["best_s"] < GOAL_WARM_S and w["median_s"] < GOAL_WARM_S})
+    for c in cases:
+        if c["case"] in ("browser_first_load", "browser_later_load"):
+            goals.append({"goal": f"time to first render in Chromium under {GOAL_RENDER_S:g} s: {c['label'].split(', ', 1)[1]}",
+                          "measure": "s", "value_best": round(c["best_s"], 2), "value_median": round(c["median_s"], 2),
+                          "target": f"< {GOAL_RENDER_S:g}", "met": c["best_s"] < GOAL_RENDER_S and c["median_s"] < GOAL_RENDER_S})
+    for g in goals:
+        print(f"  goal: {g['goal']}: {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}")
+
+    result = {
+        "bench": "dashboard",
+        "title": f"Dashboard: each page's data, cold and warm, at demo size and on {args.rows / 1e6:g} million rows; first render in Chromium",
+        "command": ".venv/bin/python bench/bench_dashboard.py && .venv/bin/python bench/report.py",
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_dirty_files": dirty_files(),
+        "machine": machine(),
+        "python": platform.python_version(),
+        "packages": versions(PACKAGES),
+        "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip() if Path(CHROMIUM).exists() else None,
+        "repeat": R,
+        "warm_runs": args.warm,
+        "lang": LANG,
+        "method": "pages: each run a fresh subprocess of a bare parent with the page's imports done; cold = the first "
+                  "run (parquet read + compute), warm = median of --warm further runs in the same process (cached "
+                  "frames + compute); data = all but the Plotly figures; best/median over --repeat processes; peak "
+                  "RSS = ru_maxrss of that child from os.wait4. Chromium: a fresh `bilim serve` per run, a new browser "
+                  "context per load, from goto until both selectors are visible; its RSS is the Streamlit server's VmHWM",
+        "method_readme": f"Pages: best and median of {R} fresh processes (imports done before the clock); cold is the "
+                         f"first run of the page's work in the process (parquet read + compute), warm the median of "
+                         f"{args.warm} further runs (cached frames + compute); \"data\" is all but the Plotly figures, "
+                         "shown apart; default selections, Russian. Chromium: a fresh `bilim serve` per run, peak RSS "
+                         "there is the Streamlit server's. A goal is met when both best and median meet it.",
+        "parent_rss_mib": round(_rss_mb(), 1),
+        "load_average": {"before": load_before, "after": list(os.getloadavg())},
+        "homes": {"demo": homes["demo"][1], big: homes["big"][1]},
+        "sizes": {"demo": "demo", "big": big},
+        "pages": pages,
+        "cases": cases,
+        "browser": browser,
+        "goals": goals,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, args.out)
+    print(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
