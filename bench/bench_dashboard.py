@@ -42,7 +42,6 @@ import contextlib
 import hashlib
 import json
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -55,15 +54,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-CACHE = BENCH / ".cache"
-RESULTS = BENCH / "results"
-PY = sys.executable
-BILIM = str(Path(PY).parent / "bilim")
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from bench_marts import _rss_mb, _summary, dirty_files, git, input_db_path, input_key, machine, run_measured, versions  # noqa: E402
+from bench_marts import input_db_path, input_key  # noqa: E402
+from common import BILIM, CACHE, PY, REPO, RESULTS, provenance, rss_mb, run_measured, summary, write_results  # noqa: E402
+from common import run_child as _run_script  # noqa: E402
 
 HOME_VERSION = 1
 PAGES = ["overview", "indicator", "region", "quality", "snapshots", "upload", "catalogue"]
@@ -421,7 +417,7 @@ def child_page(page: str, warm: int) -> dict:
     import streamlit  # noqa: F401
 
     fn = _pages()[page]
-    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb()}
     S = Steps()
     t0 = time.perf_counter()
     fn(S, LANG)
@@ -440,7 +436,7 @@ def child_page(page: str, warm: int) -> dict:
     return {**setup, "cold_s": cold, "cold_charts_s": cold_charts, "cold_data_s": cold - cold_charts,
             "warm_runs_s": warm_runs, "warm_median_s": statistics.median(warm_runs),
             "warm_data_median_s": statistics.median(w - c for w, c in zip(warm_runs, warm_charts)),
-            "warm_charts_median_s": statistics.median(warm_charts), "steps": steps, "rss_after_mb": _rss_mb()}
+            "warm_charts_median_s": statistics.median(warm_charts), "steps": steps, "rss_after_mb": rss_mb()}
 
 
 def child_load_context() -> dict:
@@ -449,7 +445,7 @@ def child_load_context() -> dict:
     from contracts.home import Layout
     from pipelines.returns.ingest import load_context
 
-    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb()}
     t0 = time.perf_counter()
     ctx = load_context(Layout.current())
     dt = time.perf_counter() - t0
@@ -467,7 +463,7 @@ def child_apptest(warm: int) -> dict:
     logging.disable(logging.WARNING)
     from streamlit.testing.v1 import AppTest
 
-    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+    setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb()}
     times = []
     for _ in range(warm + 1):
         at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
@@ -595,11 +591,7 @@ def _stop_server(proc: subprocess.Popen, log) -> dict:
 
 
 def run_child(case: str, env: dict[str, str], extra: list[str] | None = None) -> tuple[dict, float, float]:
-    cmd = [PY, str(Path(__file__).resolve()), "--child", case, *(extra or [])]
-    wall, rss, rc, out, err = run_measured(cmd, env)
-    if rc != 0:
-        raise SystemExit(f"child {case} failed ({rc}):\n{err[-3000:]}")
-    return json.loads(out.strip().splitlines()[-1]), wall, rss
+    return _run_script(Path(__file__).resolve(), case, extra or [], env)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -651,7 +643,7 @@ def _run(args: argparse.Namespace) -> int:
     for size in ("demo", "big"):
         homes[size] = ensure_home(size, args.rows, args.fresh)
     load_before = list(os.getloadavg())
-    print(f"parent RSS high-water mark before measuring: {_rss_mb():.1f} MiB", flush=True)
+    print(f"parent RSS high-water mark before measuring: {rss_mb():.1f} MiB", flush=True)
 
     pages = []
     for page in PAGES:
@@ -661,11 +653,11 @@ def _run(args: argparse.Namespace) -> int:
             runs = [run_child("page", env, ["--page", page, "--warm", str(args.warm)]) for _ in range(R)]
             ds = [r[0] for r in runs]
             entry[size] = {
-                "cold_data": _summary([d["cold_data_s"] for d in ds]),
-                "cold_total": _summary([d["cold_s"] for d in ds]),
-                "warm_data": _summary([d["warm_data_median_s"] for d in ds]),
-                "warm_total": _summary([d["warm_median_s"] for d in ds]),
-                "warm_charts": _summary([d["warm_charts_median_s"] for d in ds]),
+                "cold_data": summary([d["cold_data_s"] for d in ds]),
+                "cold_total": summary([d["cold_s"] for d in ds]),
+                "warm_data": summary([d["warm_data_median_s"] for d in ds]),
+                "warm_total": summary([d["warm_median_s"] for d in ds]),
+                "warm_charts": summary([d["warm_charts_median_s"] for d in ds]),
                 "peak_rss_mib": round(max(r[2] for r in runs), 1),
                 "rss_setup_mib": round(max(d["rss_setup_mb"] for d in ds), 1),
                 "steps": {n: {"kind": s["kind"], "cold_median_s": round(statistics.median(d["steps"][n]["cold_s"] for d in ds), 5),
@@ -680,7 +672,7 @@ def _run(args: argparse.Namespace) -> int:
     cases = []
 
     def record(key: str, label: str, what: str, times: list[float], rss: list[float], setup: list[float] | None = None, **extra) -> None:
-        cases.append({"case": key, "label": label, "what": what, **_summary(times), "peak_rss_mib": round(max(rss), 1),
+        cases.append({"case": key, "label": label, "what": what, **summary(times), "peak_rss_mib": round(max(rss), 1),
                       "rss_setup_mib": round(max(setup), 1) if setup else None, **extra})
         c = cases[-1]
         print(f"  {label:<56} best {c['best_s']:8.3f} s  median {c['median_s']:8.3f} s  peak {c['peak_rss_mib']:7.1f} MiB", flush=True)
@@ -769,12 +761,7 @@ def _run(args: argparse.Namespace) -> int:
         "bench": "dashboard",
         "title": f"Dashboard: each page's data, cold and warm, at demo size and on {args.rows / 1e6:g} million rows; first render in Chromium",
         "command": ".venv/bin/python bench/bench_dashboard.py && .venv/bin/python bench/report.py",
-        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty_files": dirty_files(),
-        "machine": machine(),
-        "python": platform.python_version(),
-        "packages": versions(PACKAGES),
+        **provenance(PACKAGES),
         "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip() if Path(CHROMIUM).exists() else None,
         "repeat": R,
         "warm_runs": args.warm,
@@ -789,7 +776,7 @@ def _run(args: argparse.Namespace) -> int:
                          f"{args.warm} further runs (cached frames + compute); \"data\" is all but the Plotly figures, "
                          "shown apart; default selections, Russian. Chromium: a fresh `bilim serve` per run, peak RSS "
                          "there is the Streamlit server's. A goal is met when both best and median meet it.",
-        "parent_rss_mib": round(_rss_mb(), 1),
+        "parent_rss_mib": round(rss_mb(), 1),
         "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "homes": {"demo": homes["demo"][1], big: homes["big"][1]},
         "sizes": {"demo": "demo", "big": big},
@@ -798,11 +785,7 @@ def _run(args: argparse.Namespace) -> int:
         "browser": browser,
         "goals": goals,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    write_results(args.out, result)
     return 0
 
 

@@ -37,21 +37,17 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-CACHE = BENCH / ".cache"
-RESULTS = BENCH / "results"
-PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import CACHE, REPO, RESULTS, provenance, rss_mb, run_child, run_prepare, summary, write_results  # noqa: E402
+
 sys.path.insert(0, str(REPO))
 
 GENERATOR_VERSION = 1
@@ -310,12 +306,6 @@ def build_inputs(rows: int) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _connect(db: str, memory_limit: str | None, threads: int | None):
     import duckdb
 
@@ -341,7 +331,7 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
         from pipelines.warehouse import fetch
 
         con, settings = _connect(db, None, None) if case == "ours_defaults" else _connect(db, memory_limit, threads)
-        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb(), "duckdb": settings}
+        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb(), "duckdb": settings}
         t0 = time.perf_counter()
         counts = build_all(con, config)
         t_build = time.perf_counter()
@@ -364,10 +354,10 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
         close_s = time.perf_counter() - a
         return {**setup, "seconds": t_end - t0, "build_all_s": t_build - t0, "validation_s": t_end - t_build,
                 "validation": validation, "problems": problems, "rows": counts, "close_s": round(close_s, 4),
-                "rss_after_mb": _rss_mb()}
+                "rss_after_mb": rss_mb()}
     if case == "bare":
         con, settings = _connect(db, memory_limit, threads)
-        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb(), "duckdb": settings}
+        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb(), "duckdb": settings}
         t0 = time.perf_counter()
         register_inputs(con, config)
         per = {}
@@ -382,14 +372,14 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
         con.close()
         close_s = time.perf_counter() - a
         return {**setup, "seconds": t_end - t0, "per_mart_s": per, "rows": rows, "close_s": round(close_s, 4),
-                "rss_after_mb": _rss_mb()}
+                "rss_after_mb": rss_mb()}
     if case == "stg_contract":
         from contracts.returns import StgReturnsValues
         from pipelines.tables import validate_frame
         from pipelines.warehouse import fetch
 
         con, settings = _connect(db, None, None)
-        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb(), "duckdb": settings}
+        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb(), "duckdb": settings}
         t0 = time.perf_counter()
         frame = fetch(con, "select * from stg_returns__values")
         t_fetch = time.perf_counter()
@@ -406,71 +396,10 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, str, str]:
-    """(wall seconds, peak RSS MiB of that child, exit code, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=REPO)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0), err.seek(0)
-        return wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(), err.read().decode()
-
-
-def _summary(times: list[float]) -> dict:
-    return {"best_s": round(min(times), 4), "median_s": round(statistics.median(times), 4), "runs_s": [round(t, 4) for t in times]}
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": ram, "os": f"{platform.system()} {platform.release()}"}
-
-
-def versions(packages: list[str] = PACKAGES) -> dict:
-    import importlib.metadata as md
-
-    out = {}
-    for p in packages:
-        try:
-            out[p] = md.version(p)
-        except md.PackageNotFoundError:
-            out[p] = None
-    return out
-
-
-def git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout.rstrip("\n")
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
-def dirty_files() -> list[str]:
-    return [line[3:] for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/") and line[3:] != "README.md"]
-
-
-def prepare_inputs(rows: int, env: dict[str, str]) -> dict:
-    """Made in a child: a child's ru_maxrss starts at its parent's RSS, so the parent stays a bare interpreter."""
-    proc = subprocess.run([PY, str(Path(__file__).resolve()), "--prepare", str(rows)], env=env, cwd=REPO,
-                          stdout=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"preparing the inputs failed ({proc.returncode})")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def _remove_copies(work: Path, pattern: str) -> None:
+    """A run's copy of the input file and whatever DuckDB left beside it."""
+    for leftover in work.glob(pattern):
+        shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
 
 
 def main() -> int:
@@ -497,9 +426,9 @@ def main() -> int:
 
     env = dict(os.environ)
     env.pop("DAGSTER_HOME", None)
-    inputs = prepare_inputs(args.rows, env)
+    inputs = run_prepare(Path(__file__).resolve(), args.rows, env)
     src = REPO / inputs["file"]
-    print(f"parent RSS high-water mark before measuring: {_rss_mb():.1f} MiB", flush=True)
+    print(f"parent RSS high-water mark before measuring: {rss_mb():.1f} MiB", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bilim-bench-marts-", dir=CACHE))
     try:
         return _run(args, env, inputs, src, work)
@@ -530,14 +459,11 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         for case in order:
             db = work / f"run_{case}_{i}.duckdb"
             shutil.copyfile(src, db)
-            cmd = [PY, str(Path(__file__).resolve()), "--child", case, "--db", str(db),
-                   "--memory-limit", args.memory_limit, "--threads", str(args.threads)]
-            wall, rss, rc, out, err = run_measured(cmd, env)
-            for leftover in work.glob(f"run_{case}_{i}.duckdb*"):
-                shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
-            if rc != 0:
-                raise SystemExit(f"child {case} failed ({rc}):\n{err[-3000:]}")
-            d = json.loads(out.strip().splitlines()[-1])
+            try:
+                d, wall, rss = run_child(Path(__file__).resolve(), case, ["--db", str(db), "--memory-limit", args.memory_limit,
+                                                                          "--threads", str(args.threads)], env)
+            finally:
+                _remove_copies(work, f"run_{case}_{i}.duckdb*")
             runs[case].append((d, wall, rss))
             print(f"  run {i + 1} {case:<14} {d['seconds']:7.2f} s  peak {rss:7.1f} MiB", flush=True)
 
@@ -545,12 +471,10 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
     for i in range(args.stg_contract_runs):
         db = work / f"run_stg_{i}.duckdb"
         shutil.copyfile(src, db)
-        wall, rss, rc, out, err = run_measured([PY, str(Path(__file__).resolve()), "--child", "stg_contract", "--db", str(db)], env)
-        for leftover in work.glob(f"run_stg_{i}.duckdb*"):
-            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
-        if rc != 0:
-            raise SystemExit(f"child stg_contract failed ({rc}):\n{err[-3000:]}")
-        d = json.loads(out.strip().splitlines()[-1])
+        try:
+            d, wall, rss = run_child(Path(__file__).resolve(), "stg_contract", ["--db", str(db)], env)
+        finally:
+            _remove_copies(work, f"run_stg_{i}.duckdb*")
         stg_runs.append((d, wall, rss))
         print(f"  run {i + 1} stg_contract   {d['seconds']:7.2f} s  peak {rss:7.1f} MiB  (fetch {d['fetch_s']:.1f} s, validate {d['validate_s']:.1f} s)", flush=True)
 
@@ -560,13 +484,13 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         rs = runs[case]
         times = [r[0]["seconds"] for r in rs]
         last = rs[-1][0]
-        m = {"case": case, "label": label, "what": what, **_summary(times),
+        m = {"case": case, "label": label, "what": what, **summary(times),
              "peak_rss_mib": round(max(r[2] for r in rs), 1), "peak_rss_runs_mib": [round(r[2], 1) for r in rs],
              "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in rs), 1), "duckdb": last["duckdb"],
              "mart_rows": last["rows"]}
         if case != "bare":
-            m["build_all_s"] = _summary([r[0]["build_all_s"] for r in rs])
-            m["validation_s"] = _summary([r[0]["validation_s"] for r in rs])
+            m["build_all_s"] = summary([r[0]["build_all_s"] for r in rs])
+            m["validation_s"] = summary([r[0]["validation_s"] for r in rs])
             m["validation_by_mart"] = {name: {k: round(statistics.median(r[0]["validation"][name][k] for r in rs), 4) for k in ("fetch_s", "validate_s")}
                                        for name in last["validation"]}
             m["contract_problems"] = last["problems"]
@@ -580,10 +504,10 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         label, what = CASES["stg_contract"]
         last = stg_runs[-1][0]
         measured["stg_contract"] = {
-            "case": "stg_contract", "label": label, "what": what, **_summary([r[0]["seconds"] for r in stg_runs]),
+            "case": "stg_contract", "label": label, "what": what, **summary([r[0]["seconds"] for r in stg_runs]),
             "peak_rss_mib": round(max(r[2] for r in stg_runs), 1), "peak_rss_runs_mib": [round(r[2], 1) for r in stg_runs],
             "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in stg_runs), 1), "duckdb": last["duckdb"],
-            "fetch_s": _summary([r[0]["fetch_s"] for r in stg_runs]), "validate_s": _summary([r[0]["validate_s"] for r in stg_runs]),
+            "fetch_s": summary([r[0]["fetch_s"] for r in stg_runs]), "validate_s": summary([r[0]["validate_s"] for r in stg_runs]),
             "rows": last["rows"], "contract_problems": last["problems"],
         }
     if measured["ours"]["mart_rows"] != measured["bare"]["mart_rows"]:
@@ -607,12 +531,7 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         "bench": "marts",
         "title": f"Building the marts from {inputs['rows'] / 1e6:g} million sub-regional rows: our path against bare SQL",
         "command": ".venv/bin/python bench/bench_marts.py && .venv/bin/python bench/report.py",
-        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty_files": dirty_files(),
-        "machine": machine(),
-        "python": platform.python_version(),
-        "packages": versions(),
+        **provenance(PACKAGES),
         "repeat": R,
         "duckdb_settings": {"memory_limit": args.memory_limit, "threads": args.threads,
                             "read_back": {c: measured[c]["duckdb"] for c in measured}},
@@ -625,17 +544,13 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
                          "explicitly and read back); timed after imports and connect; peak RSS is that process's "
                          "high-water mark (interpreter, imports and DuckDB buffers included). A goal is met when both "
                          "best and median meet it (RSS: every run).",
-        "parent_rss_mib": round(_rss_mb(), 1),
+        "parent_rss_mib": round(rss_mb(), 1),
         "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "inputs": inputs,
         "cases": list(measured.values()),
         "goals": goals,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    write_results(args.out, result)
     return 0
 
 

@@ -34,24 +34,19 @@ import hashlib
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-CACHE = BENCH / ".cache"
-RESULTS = BENCH / "results"
-PY = sys.executable
-BILIM = str(Path(PY).parent / "bilim")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BILIM, CACHE, REPO, RESULTS, provenance, rss_mb, run_measured, run_prepare, summary, write_results  # noqa: E402
+from common import run_child as _run_script  # noqa: E402
 
 GENERATOR_VERSION = 2
 REGION, KATO_PREFIX, YEAR = "KZ-19", "19", 2023
@@ -352,12 +347,6 @@ def template_round(out: Path) -> list[Path]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child(case: str, files: list[Path]) -> dict:
     t_start = time.perf_counter()
     if case in ("validate", "returns", "profile"):
@@ -369,7 +358,7 @@ def child(case: str, files: list[Path]) -> dict:
         from pipelines.returns.verdict import validate_file
 
         ctx = load_context(Layout.current())
-        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb()}
         if case == "validate":
             t0 = time.perf_counter()
             v = validate_file(files[0], ctx)
@@ -396,7 +385,7 @@ def child(case: str, files: list[Path]) -> dict:
         import openpyxl  # noqa: F401
         import pandas as pd
 
-        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb()}
         t0 = time.perf_counter()
         df = pd.read_excel(files[0], engine="openpyxl")
         return {**setup, "seconds": time.perf_counter() - t0, "shape": list(df.shape)}
@@ -404,7 +393,7 @@ def child(case: str, files: list[Path]) -> dict:
         import fastexcel
         import polars  # noqa: F401 - to_polars needs it
 
-        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": _rss_mb()}
+        setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb()}
         t0 = time.perf_counter()
         df = fastexcel.read_excel(files[0]).load_sheet(0).to_polars()
         return {**setup, "seconds": time.perf_counter() - t0, "shape": list(df.shape)}
@@ -423,71 +412,13 @@ def _top_functions(prof: cProfile.Profile, n: int = 25) -> list[dict]:
     return rows[:n]
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, str, str]:
-    """(wall seconds, peak RSS MiB of that child, exit code, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=REPO)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0), err.seek(0)
-        return wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(), err.read().decode()
-
-
 def run_child(case: str, files: list[Path], env: dict[str, str]) -> tuple[dict, float, float]:
-    cmd = [PY, str(Path(__file__).resolve()), "--child", case, *map(str, files)]
-    wall, rss, rc, out, err = run_measured(cmd, env)
-    if rc != 0:
-        raise SystemExit(f"child {case} failed ({rc}):\n{err[-3000:]}")
-    return json.loads(out.strip().splitlines()[-1]), wall, rss
+    return _run_script(Path(__file__).resolve(), case, [str(f) for f in files], env)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Parent
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _summary(times: list[float]) -> dict:
-    return {"best_s": round(min(times), 4), "median_s": round(statistics.median(times), 4), "runs_s": [round(t, 4) for t in times]}
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = round(int(line.split()[1]) / 2**20, 1)
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": ram, "os": f"{platform.system()} {platform.release()}"}
-
-
-def versions() -> dict:
-    import importlib.metadata as md
-
-    out = {}
-    for p in PACKAGES:
-        try:
-            out[p] = md.version(p)
-        except md.PackageNotFoundError:
-            out[p] = None
-    return out
-
-
-def git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout.rstrip("\n")
-    except (OSError, subprocess.CalledProcessError):
-        return ""
 
 
 def main() -> int:
@@ -519,13 +450,8 @@ def main() -> int:
 
 
 def _prepare(rows: int, env: dict[str, str]) -> tuple[Path, Path, list[Path]]:
-    """Inputs are made in a child too: a child's ru_maxrss starts at the RSS its parent had when it was spawned
-    (Linux carries the pre-exec high-water mark over), so the parent stays a bare interpreter."""
-    proc = subprocess.run([PY, str(Path(__file__).resolve()), "--prepare", str(rows)], env=env, cwd=REPO,
-                          stdout=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"preparing the inputs failed ({proc.returncode})")
-    made = json.loads(proc.stdout.strip().splitlines()[-1])
+    """Inputs are made in a child too (see common.run_prepare), so the parent stays a bare interpreter."""
+    made = run_prepare(Path(__file__).resolve(), rows, env)
     return Path(made["flat"]), Path(made["flat_nodim"]), [Path(f) for f in made["returns"]]
 
 
@@ -540,14 +466,14 @@ def prepare(rows: int) -> dict:
 def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     flat, flat_nodim, returns = _prepare(args.rows, env)
     R = args.repeat
-    print(f"parent RSS high-water mark before measuring: {_rss_mb():.1f} MiB", flush=True)
+    print(f"parent RSS high-water mark before measuring: {rss_mb():.1f} MiB", flush=True)
 
     measured: dict[str, dict] = {}
 
     def record(key: str, label: str, what: str, runs: list[tuple[dict, float, float]], time_of) -> None:
         times = [time_of(r) for r in runs]
         measured[key] = {
-            "case": key, "label": label, "what": what, **_summary(times),
+            "case": key, "label": label, "what": what, **summary(times),
             "peak_rss_mib": round(max(r[2] for r in runs), 1),
             "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in runs), 1) if "rss_setup_mb" in runs[0][0] else None,
             "detail": runs[-1][0],
@@ -619,22 +545,16 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     for g in goals:
         print(f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} (best) / {g['value_median']} (median) -> {'MET' if g['met'] else 'NOT MET'}")
 
-    dirty = [line[3:] for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/") and line[3:] != "README.md"]
     result = {
         "bench": "validate",
         "title": "Validating returns: flat 200,000-row workbook and a round of 20 template returns",
         "command": ".venv/bin/python bench/bench_validate.py && .venv/bin/python bench/report.py",
-        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty_files": dirty,
-        "machine": machine(),
-        "python": platform.python_version(),
-        "packages": versions(),
+        **provenance(PACKAGES),
         "repeat": R,
         "method": "each run a fresh subprocess of a bare parent; in-process cases timed around the call only, after "
                   "imports and load_context; peak RSS = ru_maxrss of that child from os.wait4 (interpreter and imports "
                   "included); rss_setup_mib = the child's high-water mark when the clock started",
-        "parent_rss_mib": round(_rss_mb(), 1),
+        "parent_rss_mib": round(rss_mb(), 1),
         "inputs": {
             "flat": {"file": str(flat.relative_to(REPO)), "file_without_dimension": str(flat_nodim.relative_to(REPO)),
                      "rows": args.rows, "bytes": flat.stat().st_size,
@@ -652,11 +572,7 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     }
     for m in result["cases"]:
         m.pop("detail", None)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    write_results(args.out, result)
     return 0
 
 
