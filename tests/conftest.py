@@ -33,7 +33,8 @@ def bilim_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "bilim_home"
     home.mkdir()
     monkeypatch.setenv("BILIM_HOME", str(home))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    # Set (not deleted) so that teardown removes whatever prepare_dagster_home wrote into os.environ.
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
     monkeypatch.delenv("BILIM_RAW", raising=False)
     return home
 
@@ -49,7 +50,8 @@ def seed_path() -> Path:
 
 def run_bilim(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the real ``bilim`` command in a subprocess with this test's environment."""
-    full_env = {**os.environ, **(env or {})}
+    # DAGSTER_HOME follows the BILIM_HOME given, never one left in os.environ by an earlier in-process run.
+    full_env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | (env or {})
     return subprocess.run(
         [str(Path(os.sys.executable).parent / "bilim"), *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT
     )

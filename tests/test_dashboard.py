@@ -33,6 +33,7 @@ def published(tmp_path_factory):
     home = tmp_path_factory.mktemp("dash_home")
     mp = pytest.MonkeyPatch()
     mp.setenv("BILIM_HOME", str(home))
+    mp.setenv("DAGSTER_HOME", str(home / "dagster"))
     try:
         tmp = tmp_path_factory.mktemp("dash_files")
         kz19 = filled_return(tmp / "kz19_base.xlsx", "KZ-19", 2023)
