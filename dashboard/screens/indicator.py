@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, views
+from dashboard.data import gap_downloads
 from dashboard.i18n import t
 from dashboard.page import footer, start
 
@@ -39,8 +40,9 @@ if ctx is not None:
     st.subheader(t("table", lang))
     table = gaps.filter(pl.col("indicator_code") == code).drop("is_synthetic")
     st.dataframe(table, hide_index=True, width="stretch")
+    csv_data, xlsx_data = gap_downloads(ctx.build, code)
     c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv", lang), views.csv_bytes(table), file_name=f"{code}_gaps.csv", mime="text/csv")
-    c2.download_button(t("download_xlsx", lang), views.xlsx_bytes(table), file_name=f"{code}_gaps.xlsx",
+    c1.download_button(t("download_csv", lang), csv_data, file_name=f"{code}_gaps.csv", mime="text/csv")
+    c2.download_button(t("download_xlsx", lang), xlsx_data, file_name=f"{code}_gaps.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     footer(ctx)

@@ -125,21 +125,22 @@ def region_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> lis
     return out
 
 
-def load_catalogue(raw_dir: Path) -> dict[str, pl.DataFrame]:
-    """All catalogue tables, validated; raises ``TableError`` with every problem if any."""
-    frames, labels, problems = _load_all(raw_dir, CATALOGUE_SOURCES)
+def _load_validated(raw_dir: Path, sources: dict[str, Source], rules) -> dict[str, pl.DataFrame]:
+    """Every table of ``sources`` against its contract, then the cross-table ``rules``; raises ``TableError``
+    with every problem at once."""
+    frames, labels, problems = _load_all(raw_dir, sources)
     if not problems:
-        problems = catalogue_rules(frames, labels)
+        problems = rules(frames, labels)
     if problems:
         raise TableError(problems)
     return frames
+
+
+def load_catalogue(raw_dir: Path) -> dict[str, pl.DataFrame]:
+    """All catalogue tables, validated; raises ``TableError`` with every problem if any."""
+    return _load_validated(raw_dir, CATALOGUE_SOURCES, catalogue_rules)
 
 
 def load_regions(raw_dir: Path) -> dict[str, pl.DataFrame]:
     """Regions and their changes, validated; raises ``TableError`` with every problem if any."""
-    frames, labels, problems = _load_all(raw_dir, REGION_SOURCES)
-    if not problems:
-        problems = region_rules(frames, labels)
-    if problems:
-        raise TableError(problems)
-    return frames
+    return _load_validated(raw_dir, REGION_SOURCES, region_rules)
