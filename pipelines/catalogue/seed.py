@@ -10,7 +10,7 @@ its baseline and targets must appear as numbers in order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 KAZAKH_SPECIFIC = "ҚқӘәҒғҢңӨөҮүҰұІіҺһ"
@@ -139,7 +139,3 @@ def find_seed(seeds_dir: Path, prefix: str = "001_") -> Path:
         raise FileNotFoundError(f"no seed {prefix}*.txt in {seeds_dir}")
     return matches[0]
 
-
-def iter_values(*groups: Iterable[float | None]) -> list[float]:
-    """Flatten, dropping missing values."""
-    return [v for g in groups for v in g if v is not None]

@@ -20,7 +20,7 @@ import polars as pl
 
 from contracts.home import Layout
 from pipelines.returns.annotate import annotate_workbook
-from pipelines.returns.issues import Issue, warning
+from pipelines.returns.issues import warning
 from pipelines.returns.ledger import (
     LedgerEntry,
     append_entries,
@@ -31,7 +31,7 @@ from pipelines.returns.ledger import (
     record_rejection,
     reports_dir,
 )
-from pipelines.returns.rules import Checked, Context
+from pipelines.returns.rules import Context
 from pipelines.returns.verdict import Verdict, validate_file
 from pipelines.failpoints import AFTER_ARCHIVE, failpoint
 from pipelines.warehouse import hold_writer
@@ -244,9 +244,3 @@ def load_context(layout: Layout, expected_region: str | None = None, expected_ye
             )
     return Context(Catalogue(cat["programme_indicators"], cat["programme_targets"], regions), expected_region, expected_year, history)
 
-
-def issues_of(result: IngestResult) -> list[Issue]:
-    return result.verdict.issues
-
-
-__all__ = ["ACCEPTED", "REJECTED", "UNCHANGED", "Checked", "IngestResult", "accept_file", "load_context", "validate_only"]

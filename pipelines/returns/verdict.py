@@ -9,8 +9,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
-
 from pipelines.returns.guards import MAX_FILE_BYTES, MAX_FLAT_FILE_BYTES, sniff
 from pipelines.returns.issues import ERROR, PERSONAL_DATA_CODES, Issue, error
 from pipelines.returns.read import RawReturn, ReadFailure, read_csv, read_flat_xlsx, read_xlsx
@@ -125,6 +123,3 @@ def _read_workbook(path: Path, name: str) -> RawReturn:
                 raise
     return read_xlsx(path, name)
 
-
-def empty_history() -> pl.DataFrame:
-    return pl.DataFrame(schema={"region_code": pl.String, "indicator_code": pl.String, "year": pl.Int64, "settlement": pl.String, "value": pl.Float64})
