@@ -26,7 +26,6 @@ from pipelines.returns.spec import (
 
 MAX_ISSUES_PER_CODE = 200
 RATE_KINDS = ("share", "ratio")
-REGION_CODE = re.compile(r"^KZ-\d{2}$")
 JUMP_SHARE_PP = 15.0  # a share moving more than this many points in a year is worth a second look
 JUMP_RELATIVE = 0.5  # other series: more than ±50 %
 
@@ -84,14 +83,11 @@ def check_meta(raw: RawReturn, ctx: Context) -> tuple[str | None, int | None, li
     rv, rloc = raw.meta.get("region_code", (None, "meta!B1"))
     if rv is not None and str(rv).strip():
         region = str(rv).strip().upper()
-        issues += _check_region_code(region, rloc, ctx)
+        issues += _check_region_code(region, ctx, rloc, *_split(rloc))
     yv, yloc = raw.meta.get("year", (None, "meta!B2"))
     if yv is not None and str(yv).strip():
         year = _as_year(yv)
-        if year is None:
-            issues.append(error("F_BAD_YEAR", yloc, *_split(yloc), found=str(yv), first=FIRST_YEAR, last=LAST_YEAR))
-        elif ctx.expected_year is not None and year != ctx.expected_year:
-            issues.append(error("F_YEAR_MISMATCH", yloc, *_split(yloc), found=year, expected=ctx.expected_year))
+        issues += _check_year(year, str(yv), ctx, yloc, *_split(yloc))
     vv, vloc = raw.meta.get("template_version", (None, "meta!B3"))
     if vv is not None and str(vv).strip():
         version = str(vv).strip()
@@ -99,10 +95,8 @@ def check_meta(raw: RawReturn, ctx: Context) -> tuple[str | None, int | None, li
             issues.append(error("F_UNKNOWN_VERSION", vloc, *_split(vloc), found=version, expected=", ".join(TEMPLATE_VERSIONS)))
         elif year is not None and year not in TEMPLATE_VERSIONS[version]:
             issues.append(error("F_VERSION_YEAR", vloc, *_split(vloc), found=version, year=year))
-    if region and year and REGION_CODE.match(region) and region != NATIONAL:
-        ok, period = region_exists(ctx.catalogue.regions, region, year)
-        if not ok and ctx.catalogue.regions.filter(pl.col("region_code") == region).height:
-            issues.append(error("F_REGION_NOT_IN_YEAR", rloc, *_split(rloc), found=region, year=year, period=period))
+    if region and year:
+        issues += _check_exists(region, year, ctx, rloc, *_split(rloc))
     return region, year, issues
 
 
@@ -121,13 +115,31 @@ def _as_year(value: object) -> int | None:
     return None
 
 
-def _check_region_code(region: str, loc: str, ctx: Context) -> list[Issue]:
+def _check_region_code(region: str, ctx: Context, loc: str, sheet: str | None, cell: str | None) -> list[Issue]:
+    """A known region (or KZ), and the one being submitted for when the upload page enforces one."""
     known = set(ctx.catalogue.regions["region_code"].to_list()) | {NATIONAL}
     if region not in known:
-        return [error("F_BAD_REGION", loc, *_split(loc), found=region)]
+        return [error("F_BAD_REGION", loc, sheet, cell, found=region)]
     if ctx.expected_region is not None and region != ctx.expected_region:
-        return [error("F_REGION_MISMATCH", loc, *_split(loc), found=region, expected=ctx.expected_region)]
+        return [error("F_REGION_MISMATCH", loc, sheet, cell, found=region, expected=ctx.expected_region)]
     return []
+
+
+def _check_year(year: int | None, typed: str, ctx: Context, loc: str, sheet: str | None, cell: str | None) -> list[Issue]:
+    """A year of the programme, and the one being submitted for when one is expected."""
+    if year is None:
+        return [error("F_BAD_YEAR", loc, sheet, cell, found=typed, first=FIRST_YEAR, last=LAST_YEAR)]
+    if ctx.expected_year is not None and year != ctx.expected_year:
+        return [error("F_YEAR_MISMATCH", loc, sheet, cell, found=year, expected=ctx.expected_year)]
+    return []
+
+
+def _check_exists(region: str, year: int, ctx: Context, loc: str, sheet: str | None, cell: str | None) -> list[Issue]:
+    """A known region existed on the year's reference date (the national return always exists)."""
+    if region == NATIONAL or ctx.catalogue.regions.filter(pl.col("region_code") == region).is_empty():
+        return []
+    ok, period = region_exists(ctx.catalogue.regions, region, year)
+    return [] if ok else [error("F_REGION_NOT_IN_YEAR", loc, sheet, cell, found=region, year=year, period=period)]
 
 
 def typed_frame(raw: RawReturn) -> pl.DataFrame:
@@ -372,19 +384,12 @@ def validate_groups(raw: RawReturn, ctx: Context) -> tuple[list[Checked], list[I
             first_row = part["_row"].min()
             loc_r, loc_y = raw.location("region_code", first_row), raw.location("year", first_row)
             year = _as_year(ytext) if ytext is not None else None
-            problems = []
-            if region is None or not REGION_CODE.match(region or "") and region != NATIONAL:
-                problems.append(error("F_BAD_REGION", loc_r, raw.data_sheet, raw.cell_ref("region_code", first_row), found=region or ""))
-            else:
-                problems += _check_region_code(region, loc_r, ctx)
-            if year is None:
-                problems.append(error("F_BAD_YEAR", loc_y, raw.data_sheet, raw.cell_ref("year", first_row), found=ytext or "", first=FIRST_YEAR, last=LAST_YEAR))
-            elif ctx.expected_year is not None and year != ctx.expected_year:
-                problems.append(error("F_YEAR_MISMATCH", loc_y, raw.data_sheet, raw.cell_ref("year", first_row), found=year, expected=ctx.expected_year))
-            if not problems and region != NATIONAL:
-                ok, period = region_exists(ctx.catalogue.regions, region, year)
-                if not ok:
-                    problems.append(error("F_REGION_NOT_IN_YEAR", loc_r, raw.data_sheet, raw.cell_ref("region_code", first_row), found=region, year=year, period=period))
+            at_r = (loc_r, raw.data_sheet, raw.cell_ref("region_code", first_row))
+            at_y = (loc_y, raw.data_sheet, raw.cell_ref("year", first_row))
+            problems = _check_region_code(region or "", ctx, *at_r)
+            problems += _check_year(year, ytext or "", ctx, *at_y)
+            if not problems:
+                problems += _check_exists(region, year, ctx, *at_r)
             if problems:
                 file_issues += problems
                 continue
