@@ -1,6 +1,7 @@
 """Assets of the returns layer: the inbox, the submissions ledger as a table, and the staged values; the inbox
 sensor."""
 
+import functools
 import hashlib
 import json
 
@@ -60,7 +61,8 @@ def submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 def stg_returns__values(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per value of the current submission of each region and year, with where it was typed."""
     wh = warehouse.warehouse()
-    df = staged_values(wh.layout, load_context(wh.layout))
+    # The catalogue is loaded only if a parsed cache is missing and an archived file must be read again.
+    df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)))
     problems = validate_frame(df, StgReturnsValues, "stg_returns__values")
     if problems:
         raise dg.Failure(f"stg_returns__values fails its contract: {problems[0]}", metadata={"problems": len(problems)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from contracts.home import Layout
@@ -28,26 +30,26 @@ def submissions_table(layout: Layout) -> pl.DataFrame:
     )
 
 
-def _rows_of(layout: Layout, entry: LedgerEntry, ctx: Context | None) -> pl.DataFrame:
+def _rows_of(layout: Layout, entry: LedgerEntry, context: Callable[[], Context] | None) -> pl.DataFrame:
     """The parsed rows of a submission: from the cache, or re-read from the archived file."""
     cache = parsed_dir(layout) / f"{entry.sha256}.parquet"
     if cache.exists():
         rows = pl.read_parquet(cache)
     else:
-        if ctx is None:
+        if context is None:
             raise FileNotFoundError(f"parsed rows of {entry.sha256} are missing and no context was given to re-read the archive")
-        verdict = validate_file(layout.archive / entry.archive_path, ctx, entry.file_name)
+        verdict = validate_file(layout.archive / entry.archive_path, context(), entry.file_name)
         rows = parsed_rows(verdict)
         cache.parent.mkdir(parents=True, exist_ok=True)
         rows.write_parquet(cache)
     return rows.filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
 
 
-def staged_values(layout: Layout, ctx: Context | None = None) -> pl.DataFrame:
+def staged_values(layout: Layout, context: Callable[[], Context] | None = None) -> pl.DataFrame:
     """Values of the current submission of each (region, year): a new return supersedes the old one whole."""
     frames = []
     for entry in current_entries(read_ledger(layout)).values():
-        rows = _rows_of(layout, entry, ctx)
+        rows = _rows_of(layout, entry, context)
         frames.append(
             rows.with_columns(
                 pl.lit(entry.submission_id).alias("submission_id"),
