@@ -84,6 +84,40 @@ class Layout:
     def snapshots(self) -> Path:
         return self.home / "snapshots"
 
+    @property
+    def returns_dir(self) -> Path:
+        return self.home / "raw" / "returns"
+
+    @property
+    def ledger(self) -> Path:
+        """Append-only, hash-chained submissions ledger (one entry per submitted return)."""
+        return self.returns_dir / "ledger.jsonl"
+
+    @property
+    def reviews(self) -> Path:
+        """Append-only, hash-chained review decisions (accept, return, reopen) on submitted returns."""
+        return self.returns_dir / "reviews.jsonl"
+
+    @property
+    def access_dir(self) -> Path:
+        """Grants, the audit log and the dashboard's sign-in secrets (mode 0700)."""
+        return self.home / "access"
+
+    @property
+    def audit_log(self) -> Path:
+        """Append-only, hash-chained log of every action by every person."""
+        return self.access_dir / "audit.jsonl"
+
+    @property
+    def grants(self) -> Path:
+        """Append-only, hash-chained grant and revocation events; the current grants are derived from it."""
+        return self.access_dir / "grants.jsonl"
+
+    @property
+    def auth_config(self) -> Path:
+        """The identity-provider settings and the cookie secret of this installation (mode 0600, never in git)."""
+        return self.access_dir / "auth.toml"
+
     def current_build_id(self) -> str | None:
         """The id of the published build, read once; ``None`` before the first build."""
         try:
