@@ -1,11 +1,14 @@
-"""File-level guards that run before any parsing: size, type by content, zip expansion, macros, encryption.
+"""File-level guards that run before any parsing: size, type by content, zip expansion, active content, encryption.
 
 The zip checks read only the archive's central directory (names, declared sizes); nothing is decompressed until
-every guard has passed. A test makes decompression itself fail to prove the order.
+the size and expansion guards have passed (a test makes decompression itself fail to prove the order). Then active
+content is refused from what the package declares, before any sheet is parsed: VBA projects, Excel 4.0 macro
+sheets, ActiveX controls, embedded OLE objects, external links and DDE (see ``_active_content``).
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,11 +67,140 @@ def _guard_zip(path: Path) -> GuardResult:
     worst_ratio = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
     if expanded > MAX_EXPANDED_BYTES or worst_ratio > MAX_RATIO:
         return GuardResult(None, "F_ZIP_BOMB", _bomb_params(expanded))
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        return GuardResult(None, "F_MACROS", {})
+    for n in sorted(names):  # the usual part names: decided from the directory alone, nothing decompressed
+        if n.lower().endswith("vbaproject.bin"):
+            return _active("F_MACROS", n)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         return GuardResult(None, "F_NOT_SPREADSHEET", {})
-    return GuardResult("xlsx")
+    found = _active_content(path, infos)
+    return found or GuardResult("xlsx")
+
+
+def _active(code: str, part: str, where: str | None = None) -> GuardResult:
+    """A refusal naming where the active content is: the sheet that holds it when there is one, else its part."""
+    return GuardResult(None, code, {"part": part, "where": where or part})
+
+
+# Active content is recognised by what the package declares it to be, not by part names (a VBA project can be
+# stored as ``xl/x.dat``): content types in ``[Content_Types].xml`` (Default by extension and Override by part),
+# relationship types in every ``_rels/*.rels``, and, for names Excel itself uses, the folder. Order of the checks:
+# the most dangerous first, so a file with several kinds is refused for the worst one.
+_CT_RULES: list[tuple[str, re.Pattern]] = [
+    ("F_MACROS", re.compile(r"vbaProject|macroEnabled|vbaData|ms-office\.vba", re.I)),
+    ("F_XLM_MACROS", re.compile(r"macrosheet|intlmacrosheet", re.I)),
+    ("F_ACTIVEX", re.compile(r"activeX", re.I)),
+    ("F_OLE_OBJECT", re.compile(r"oleObject", re.I)),
+    ("F_EXTERNAL_LINK", re.compile(r"externalLink", re.I)),
+]
+_REL_RULES: list[tuple[str, re.Pattern]] = [
+    ("F_MACROS", re.compile(r"/vbaProject$|/wordVbaData$|/vbaProjectSignature", re.I)),
+    ("F_XLM_MACROS", re.compile(r"/(xlMacrosheet|xlIntlMacrosheet)$", re.I)),
+    ("F_ACTIVEX", re.compile(r"/(control|activeXControl|activeXControlBinary)$", re.I)),
+    ("F_OLE_OBJECT", re.compile(r"/(oleObject|package)$", re.I)),
+    ("F_EXTERNAL_LINK", re.compile(r"/(externalLink|externalLinkPath|xlExternalLinkPath)$", re.I)),
+]
+_FOLDER_RULES = [("F_XLM_MACROS", "xl/macrosheets/"), ("F_ACTIVEX", "xl/activex/"), ("F_OLE_OBJECT", "xl/embeddings/"),
+                 ("F_EXTERNAL_LINK", "xl/externallinks/")]
+_ORDER = ["F_MACROS", "F_DDE", "F_XLM_MACROS", "F_ACTIVEX", "F_OLE_OBJECT", "F_EXTERNAL_LINK"]
+_MAX_PART_READ = 4 * 1024 * 1024  # package parts read here are a few KB; the zip guards bounded them anyway
+
+
+def _active_content(path: Path, infos: list[zipfile.ZipInfo]) -> GuardResult | None:
+    """Refuse VBA projects, Excel 4.0 macro sheets, ActiveX, embedded OLE objects, external links and DDE, decided
+    from the package's content types and relationships. Reads only ``[Content_Types].xml``, the ``.rels`` parts,
+    ``xl/workbook.xml`` (sheet names) and external-link parts (to tell DDE from a link to a file); no sheet."""
+    hits: dict[str, tuple[str, str | None]] = {}  # code -> (part, sheet it sits on)
+    sizes = {i.filename: i.file_size for i in infos}
+
+    def read(name: str) -> str:
+        if name not in sizes or sizes[name] > _MAX_PART_READ:
+            return ""
+        return zf.read(name).decode("utf-8", "replace")
+
+    with zipfile.ZipFile(path) as zf:
+        names = [i.filename for i in infos]
+        for code, folder in _FOLDER_RULES:
+            part = next((n for n in names if n.lower().startswith(folder)), None)
+            if part is not None:
+                hits.setdefault(code, (part, None))
+        types = read("[Content_Types].xml")
+        by_ext = {m.group(1).lower(): m.group(2) for m in re.finditer(r'<Default\b[^>]*Extension="([^"]+)"[^>]*ContentType="([^"]+)"', types)}
+        by_ext |= {m.group(2).lower(): m.group(1) for m in re.finditer(r'<Default\b[^>]*ContentType="([^"]+)"[^>]*Extension="([^"]+)"', types)}
+        overrides = {m.group(1).lstrip("/"): m.group(2) for m in re.finditer(r'<Override\b[^>]*PartName="([^"]+)"[^>]*ContentType="([^"]+)"', types)}
+        overrides |= {m.group(2).lstrip("/"): m.group(1) for m in re.finditer(r'<Override\b[^>]*ContentType="([^"]+)"[^>]*PartName="([^"]+)"', types)}
+        for name in names:
+            ctype = overrides.get(name) or by_ext.get(name.rsplit(".", 1)[-1].lower(), "")
+            for code, rule in _CT_RULES:
+                if ctype and rule.search(ctype):
+                    hits.setdefault(code, (name, None))
+        # Relationships: which sheet points at which part, and any active relationship type.
+        sheet_titles = _sheet_titles(read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels"))
+        for rels in (n for n in names if n.endswith(".rels")):
+            source = _rels_source(rels)
+            for m in re.finditer(r"<Relationship\b[^>]*>", read(rels)):
+                rel = m.group(0)
+                rtype = _attr(rel, "Type") or ""
+                target = _resolve(source, _attr(rel, "Target") or "", _attr(rel, "TargetMode"))
+                for code, rule in _REL_RULES:
+                    if rule.search(rtype):
+                        where = sheet_titles.get(source) or sheet_titles.get(target)
+                        if code not in hits or (where and hits[code][1] is None):
+                            hits[code] = (target or rels, where)
+        for code in ("F_EXTERNAL_LINK",):
+            if code in hits:
+                for name in names:
+                    ctype = overrides.get(name, "")
+                    if ("externalLink" in ctype or name.lower().startswith("xl/externallinks/")) and "<ddeLink" in read(name):
+                        hits["F_DDE"] = (name, None)
+    for code in _ORDER:
+        if code in hits:
+            part, where = hits[code]
+            return _active(code, part, where)
+    return None
+
+
+def _attr(tag: str, name: str) -> str | None:
+    m = re.search(rf'\b{name}="([^"]*)"', tag)
+    return m.group(1) if m else None
+
+
+def _rels_source(rels: str) -> str:
+    """``xl/worksheets/_rels/sheet1.xml.rels`` -> ``xl/worksheets/sheet1.xml``."""
+    folder, _, file = rels.rpartition("_rels/")
+    return folder + file[: -len(".rels")]
+
+
+def _resolve(source: str, target: str, mode: str | None) -> str:
+    if mode == "External" or not target:
+        return target
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = source.split("/")[:-1]
+    for piece in target.split("/"):
+        if piece == "..":
+            parts = parts[:-1]
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _sheet_titles(workbook: str, rels: str) -> dict[str, str]:
+    """Sheet part -> the sheet's name as the officer sees it (macro sheets included)."""
+    targets = {}
+    for m in re.finditer(r"<Relationship\b[^>]*>", rels):
+        rid, target = _attr(m.group(0), "Id"), _attr(m.group(0), "Target")
+        if rid and target:
+            targets[rid] = _resolve("xl/workbook.xml", target, _attr(m.group(0), "TargetMode"))
+    out = {}
+    for m in re.finditer(r"<sheet\b[^>]*>", workbook):
+        title, rid = _attr(m.group(0), "name"), _attr(m.group(0), "r:id")
+        if title and rid in targets:
+            out[targets[rid]] = _unescape(title)
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
 def _bomb_params(expanded: int) -> dict:

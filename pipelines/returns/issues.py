@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pipelines.returns.messages import LANGS, render
 
 ERROR, WARNING = "error", "warning"
-PERSONAL_DATA_CODES = {"F_PERSONAL_DATA", "F_NAME_COLUMN"}
+PERSONAL_DATA_CODES = {"F_PERSONAL_DATA", "F_NAME_COLUMN", "F_PERSON_NAME"}
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "Кітап құпиясөзбен қорғалған (шифрланған). Ашуға арналған құпиясөзді алып тастап, файлды қайта сақтаңыз.",
     },
     "F_MACROS": {
-        "en": "The workbook contains macros (VBA). Returns must not contain macros: save it as a plain .xlsx workbook.",
-        "ru": "Книга содержит макросы (VBA). Отчёт не должен содержать макросов: сохраните его как обычную книгу .xlsx.",
-        "kk": "Кітапта макростар (VBA) бар. Есепте макрос болмауы керек: оны қарапайым .xlsx кітабы ретінде сақтаңыз.",
+        "en": "{cell}: the workbook contains macros (VBA). Returns must not contain macros: save it as a plain .xlsx workbook.",
+        "ru": "{cell}: книга содержит макросы (VBA). Отчёт не должен содержать макросов: сохраните его как обычную книгу .xlsx.",
+        "kk": "{cell}: кітапта макростар (VBA) бар. Есепте макрос болмауы керек: оны қарапайым .xlsx кітабы ретінде сақтаңыз.",
+    },
+    "F_XLM_MACROS": {
+        "en": "{cell}: the workbook contains an Excel 4.0 macro sheet ({part}). Returns must not contain macros: delete that sheet and save the file as a plain .xlsx workbook.",
+        "ru": "{cell}: книга содержит лист макросов Excel 4.0 ({part}). Отчёт не должен содержать макросов: удалите этот лист и сохраните файл как обычную книгу .xlsx.",
+        "kk": "{cell}: кітапта Excel 4.0 макрос парағы бар ({part}). Есепте макрос болмауы керек: сол парақты жойып, файлды қарапайым .xlsx кітабы ретінде сақтаңыз.",
+    },
+    "F_ACTIVEX": {
+        "en": "{cell}: the workbook contains ActiveX controls ({part}). Returns must not contain controls: remove them and save the file as a plain .xlsx workbook.",
+        "ru": "{cell}: книга содержит элементы управления ActiveX ({part}). В отчёте не должно быть элементов управления: удалите их и сохраните файл как обычную книгу .xlsx.",
+        "kk": "{cell}: кітапта ActiveX басқару элементтері бар ({part}). Есепте басқару элементтері болмауы керек: оларды алып тастап, файлды қарапайым .xlsx кітабы ретінде сақтаңыз.",
+    },
+    "F_OLE_OBJECT": {
+        "en": "{cell}: the workbook contains an embedded object ({part}). Returns must not contain embedded files or objects: delete it and save the file again.",
+        "ru": "{cell}: книга содержит внедрённый объект ({part}). В отчёте не должно быть внедрённых файлов и объектов: удалите его и сохраните файл снова.",
+        "kk": "{cell}: кітапта ендірілген нысан бар ({part}). Есепте ендірілген файлдар мен нысандар болмауы керек: оны жойып, файлды қайта сақтаңыз.",
+    },
+    "F_EXTERNAL_LINK": {
+        "en": "{cell}: the workbook links to another file ({part}). A return must hold its own numbers: break the links (Data → Edit Links → Break Link) and save it again.",
+        "ru": "{cell}: книга ссылается на другой файл ({part}). Отчёт должен содержать собственные числа: разорвите связи (Данные → Изменить связи → Разорвать связь) и сохраните файл снова.",
+        "kk": "{cell}: кітап басқа файлға сілтейді ({part}). Есепте өз сандары болуы керек: байланыстарды үзіп (Деректер → Байланыстарды өзгерту → Байланысты үзу), файлды қайта сақтаңыз.",
+    },
+    "F_DDE": {
+        "en": "{cell}: the workbook holds a DDE link that starts another program ({part}). Such links are refused: remove it and save the file as a plain .xlsx workbook.",
+        "ru": "{cell}: книга содержит связь DDE, запускающую другую программу ({part}). Такие связи не принимаются: удалите её и сохраните файл как обычную книгу .xlsx.",
+        "kk": "{cell}: кітапта басқа бағдарламаны іске қосатын DDE байланысы бар ({part}). Мұндай байланыстар қабылданбайды: оны алып тастап, файлды қарапайым .xlsx кітабы ретінде сақтаңыз.",
     },
     "F_ZIP_BOMB": {
         "en": "The workbook would expand to {expanded_mb} MB when opened (limit {limit_mb} MB, or more than {ratio}× compression). It was not opened.",
@@ -140,15 +165,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{cell}: столбец подписан как персональные данные (ФИО, ИИН или даты рождения). Отчёт должен содержать только итоговые числа. Файл отклонён и нигде не сохранён.",
         "kk": "{cell}: баған дербес деректер ретінде белгіленген (аты-жөні, ЖСН немесе туған күні). Есепте тек жиынтық сандар болуы керек. Файл қабылданбады және еш жерде сақталмады.",
     },
+    "F_PERSON_NAME": {
+        "en": "{cell}: this cell holds a person's name (surname, first name, patronymic). A return must contain only totals, with no names of pupils, teachers or staff. The file was rejected and not kept anywhere; remove the names and upload again.",
+        "ru": "{cell}: в ячейке имя человека (фамилия, имя, отчество). Отчёт должен содержать только итоговые числа, без ФИО учащихся, педагогов или сотрудников. Файл отклонён и нигде не сохранён; удалите ФИО и загрузите снова.",
+        "kk": "{cell}: ұяшықта адамның аты-жөні (тегі, аты, әкесінің аты) бар. Есепте оқушылардың, педагогтардың немесе қызметкерлердің аты-жөнінсіз тек жиынтық сандар болуы керек. Файл қабылданбады және еш жерде сақталмады; аты-жөнді алып тастап, қайта жүктеңіз.",
+    },
     "R_BIN": {
         "en": "{cell}: an unexpected identifier (a 12-digit company number, БСН) where a total was expected.",
         "ru": "{cell}: неожиданный идентификатор (12-значный БИН организации) там, где ожидается итоговое число.",
         "kk": "{cell}: жиынтық сан күтілген жерде күтпеген сәйкестендіргіш (12 таңбалы БСН).",
     },
+    "F_NO_VALUES": {
+        "en": "{cell}: the file holds no values. If there is really nothing to report for this year, type 'yes' in nothing_to_report on the meta sheet; otherwise fill in the data sheet.",
+        "ru": "{cell}: в файле нет ни одного значения. Если за этот год действительно нечего представить, укажите «yes» (да) в поле nothing_to_report на листе meta; иначе заполните лист data.",
+        "kk": "{cell}: файлда бірде-бір мән жоқ. Егер осы жылға шынымен ұсынатын ештеңе болмаса, meta парағындағы nothing_to_report өрісіне «yes» (иә) деп жазыңыз; әйтпесе data парағын толтырыңыз.",
+    },
+    "F_NOTHING_TO_REPORT_WITH_VALUES": {
+        "en": "{cell}: nothing_to_report says 'yes', but the file holds {count} values. Set it to 'no' or remove the values.",
+        "ru": "{cell}: в поле nothing_to_report указано «yes», но в файле {count} значений. Укажите «no» или удалите значения.",
+        "kk": "{cell}: nothing_to_report өрісінде «yes» деп көрсетілген, бірақ файлда {count} мән бар. «no» деп көрсетіңіз немесе мәндерді алып тастаңыз.",
+    },
+    "F_BAD_NOTHING_TO_REPORT": {
+        "en": "{cell}: '{found}' is not an answer for nothing_to_report; expected yes or no.",
+        "ru": "{cell}: «{found}» — недопустимый ответ для nothing_to_report; ожидается yes (да) или no (нет).",
+        "kk": "{cell}: «{found}» — nothing_to_report үшін жарамсыз жауап; yes (иә) немесе no (жоқ) күтіледі.",
+    },
     "W_EMPTY_RETURN": {
-        "en": "The return has no values: it is recorded as 'nothing reported'.",
-        "ru": "В отчёте нет значений: он учтён как «ничего не представлено».",
-        "kk": "Есепте мәндер жоқ: ол «ештеңе ұсынылмады» ретінде тіркелді.",
+        "en": "The return has no values and declares that there is nothing to report: it is recorded as 'nothing reported'.",
+        "ru": "В отчёте нет значений, и в нём указано, что представлять нечего: он учтён как «ничего не представлено».",
+        "kk": "Есепте мәндер жоқ және ұсынатын ештеңе жоқ екені көрсетілген: ол «ештеңе ұсынылмады» ретінде тіркелді.",
     },
     # --- rows ------------------------------------------------------------------------------------------------------
     "R_UNKNOWN_INDICATOR": {
@@ -262,6 +307,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{cell}: {found} looks like a fraction typed for a percentage (did you mean {percent} %?).",
         "ru": "{cell}: {found} похоже на долю вместо процента (возможно, имелось в виду {percent} %?).",
         "kk": "{cell}: {found} пайыздың орнына бөлшек сияқты (мүмкін, {percent} % болар?).",
+    },
+    "W_FRACTION_BESIDE_PARTS": {
+        "en": "{cell}: the value {found} looks like a fraction typed for a percentage: numerator/denominator give {computed} %. Read as {computed} % (the computed rate is what counts); type {computed} in the value cell to confirm.",
+        "ru": "{cell}: значение {found_dc} похоже на долю вместо процента: числитель/знаменатель дают {computed_dc} %. Принято как {computed_dc} % (учитывается рассчитанная доля); чтобы подтвердить, укажите в ячейке значения {computed_dc}.",
+        "kk": "{cell}: {found_dc} мәні пайыздың орнына бөлшек сияқты: алым/бөлім {computed_dc} % береді. {computed_dc} % ретінде қабылданды (есептелген үлес ескеріледі); растау үшін мән ұяшығына {computed_dc} деп жазыңыз.",
     },
     "W_JUMP": {
         "en": "{cell}: {found} against {previous} in {previous_year}: an unusual change for {indicator}; check it.",

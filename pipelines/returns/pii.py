@@ -86,3 +86,131 @@ NAME_COLUMN_WORDS = re.compile(
 def is_name_column_label(cell: object) -> bool:
     """Whether a header-like cell announces personal data (names, ИИН, birth dates)."""
     return isinstance(cell, str) and bool(NAME_COLUMN_WORDS.search(cell))
+
+
+# --- people's names in cell values ------------------------------------------------------------------------------
+#
+# A header word is not enough: a column of full names under "Ответственный исполнитель" is personal data too. A
+# cell holds a person's name when, after Latin look-alike letters inside Cyrillic words are read as the Cyrillic
+# ones they imitate (``Ивaнoвич`` typed with Latin a and o):
+#
+# 1. a word is a patronymic: capitalised, ending in -ович/-евич/-овна/-евна/-ична (in any case form: -овича,
+#    -овной, ...), or glued Kazakh -ұлы/-улы/-қызы/-кызы (``Нұрланұлы``), or ``ұлы``/``қызы`` written apart after
+#    two capitalised name words (``Ахметов Нұрлан ұлы``; alone, ``Ұлы`` means "great"); transliterated the same
+#    (``Ivanovich``, ``Nurlanuly``, ``Nurlanqyzy``); or
+# 2. three consecutive name-like words, each capitalised-then-lowercase in one script (no hyphen, no digits, not an
+#    institutional or geographic word such as "Отдел", "область", "Казахстанская"), at least one of them with a
+#    surname ending (-ов/-ев/-ёв/-ова/-ева/-ин/-ина/-ын/-ына/-ский/-ская/-цкий/-цкая/-бек/-баев/-баева/-енко/
+#    -ук/-юк and their Latin spellings) or a patronymic ending; or
+# 3. a surname with initials (``Иванов И.И.``, ``И.И. Иванов``).
+#
+# What does not count: indicator names and region names (lower-case words, hyphenated "Северо-Казахстанская"),
+# agency words ("Данные ГУ Отдел образования": "ГУ" is all capitals and the run has no surname ending), sentence
+# starts with two capitalised words. Tested both ways in ``tests/test_hostile.py``.
+
+_CYR_UP = "А-ЯЁӘҒҚҢӨҰҮҺІ"
+_CYR_LO = "а-яёәғқңөұүһі"
+# Latin letters that look like Cyrillic ones, as typed on a Latin layout inside a Cyrillic word.
+_LOOKALIKES = str.maketrans({
+    "A": "А", "a": "а", "B": "В", "C": "С", "c": "с", "E": "Е", "e": "е", "H": "Н", "I": "І", "i": "і",
+    "K": "К", "k": "к", "M": "М", "O": "О", "o": "о", "P": "Р", "p": "р", "T": "Т", "X": "Х", "x": "х",
+    "y": "у", "Y": "У", "Ə": "Ә", "ə": "ә",
+})
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_NAME_CYR = re.compile(rf"[{_CYR_UP}][{_CYR_LO}]+")
+_NAME_LAT = re.compile(r"[A-Z][a-z]+")
+# -ович/-евич alone is a patronymic; -овна/-евна/-ична only beside another name word ("Условна" is an adjective).
+_PATRONYMIC_CYR = re.compile(rf"[{_CYR_UP}][{_CYR_LO}]{{2,}}(?:ович|евич|ёвич)[{_CYR_LO}]{{0,3}}")
+_PATRONYMIC_FEM_CYR = re.compile(rf"[{_CYR_UP}][{_CYR_LO}]{{2,}}(?:овн|евн|ичн)[{_CYR_LO}]{{1,3}}")
+_PATRONYMIC_LAT = re.compile(r"[A-Z][a-z]{2,}(?:ovich|evich|ovych)[a-z]{0,3}")
+_PATRONYMIC_FEM_LAT = re.compile(r"[A-Z][a-z]{2,}(?:ovna|evna|ichna)")
+_GLUED_KK_CYR = re.compile(rf"[{_CYR_UP}][{_CYR_LO}]{{2,}}(?:ұлы|улы|қызы|кызы)")
+_GLUED_KK_LAT = re.compile(r"[A-Z][a-z]{2,}(?:uly|kyzy|qyzy)")
+_APART_KK = {"ұлы", "улы", "қызы", "кызы", "uly", "kyzy", "qyzy"}
+_SURNAME_CYR = re.compile(
+    rf"[{_CYR_LO}](?:ов|ев|ёв|ова|ева|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|бек|бекова|баев|баева|енко|ук|юк|ұлы|улы|қызы|кызы)$"
+)
+_SURNAME_LAT = re.compile(r"[a-z](?:ov|ev|ova|eva|in|ina|yn|yna|sky|skiy|skii|skaya|bek|bayev|baev|bayeva|baeva|enko|uk|yuk|uly|kyzy|qyzy)$")
+_INITIALS = re.compile(
+    rf"(?:\b[{_CYR_UP}][{_CYR_LO}]+(?:ов|ев|ова|ева|ин|ина|ский|ская)\s+[{_CYR_UP}]\.\s?[{_CYR_UP}]\.?)"
+    rf"|(?:\b[{_CYR_UP}]\.\s?[{_CYR_UP}]\.\s?[{_CYR_UP}][{_CYR_LO}]+(?:ов|ев|ова|ева|ин|ина|ский|ская)\b)"
+)
+# Capitalised words of agencies, places and documents that end like surnames or start a sentence of three.
+_NOT_NAMES = {
+    w.lower()
+    for w in (
+        "Отдел Управление Министерство Департамент Данные Республика Республики Казахстан Казахстана Қазақстан "
+        "Область Облысы Район Ауданы Город Қаласы Село Ауыл Школа Мектеп Гимназия Лицей Колледж Университет "
+        "Академия Институт Центр Орталығы Комитет Комитета Акимат Әкімдігі Образования Білім Науки Ғылым "
+        "Северо Южно Западно Восточно Солтүстік Оңтүстік Батыс Шығыс Алматы Астана Шымкент Нур Султан "
+        "Назарбаев Национальный Ұлттық Итого Всего Барлығы Источник Дереккөз Примечание Ескерту"
+    ).split()
+}
+
+
+def _fold(word: str) -> str:
+    """A word mixing scripts read as Cyrillic (``Ивaнoв`` with Latin a, o -> ``Иванов``); one script stays."""
+    if re.search(rf"[{_CYR_UP}{_CYR_LO}]", word) and re.search(r"[A-Za-zƏə]", word):
+        return word.translate(_LOOKALIKES)
+    return word
+
+
+def _name_like(word: str) -> bool:
+    if word.lower() in _NOT_NAMES or "станск" in word.lower():
+        return False
+    return bool(_NAME_CYR.fullmatch(word) or _NAME_LAT.fullmatch(word))
+
+
+def _surname_or_patronymic(word: str) -> bool:
+    return bool(_SURNAME_CYR.search(word) or _SURNAME_LAT.search(word) or _patronymic(word) or _female_patronymic(word))
+
+
+def _patronymic(word: str) -> bool:
+    """A patronymic that names a person on its own (-ович, glued -ұлы/-қызы)."""
+    return bool(
+        _PATRONYMIC_CYR.fullmatch(word) or _PATRONYMIC_LAT.fullmatch(word)
+        or _GLUED_KK_CYR.fullmatch(word) or _GLUED_KK_LAT.fullmatch(word)
+    )
+
+
+def _female_patronymic(word: str) -> bool:
+    return bool(_PATRONYMIC_FEM_CYR.fullmatch(word) or _PATRONYMIC_FEM_LAT.fullmatch(word))
+
+
+# A cheap first look (also usable as a Polars/Rust regex): a cell without any of these cannot hold a name.
+NAME_PREFILTER = (
+    r"(?i)(вич|вн|ичн|ұлы|улы|қызы|кызы|vich|vych|vna|ichna|uly|kyzy|qyzy"
+    r"|[оoеeё]в|[иi]н|ын|ск|цк|бек|енко|[уy]к|юк|ov|ev|in|yn|sky|skiy|skii|skaya|bek|enko|uk|[.])"
+)
+_PREFILTER = re.compile(NAME_PREFILTER)
+
+
+def has_person_name(cell: object) -> bool:
+    """Whether a text cell holds a person's name (see the rules above). Numbers never do."""
+    if not isinstance(cell, str) or len(cell) < 5:
+        return False
+    if not _PREFILTER.search(cell):
+        return False
+    text = " ".join(_fold(w) for w in cell.split())
+    if _INITIALS.search(text):
+        return True
+    words = [m.group(0) for m in _WORD.finditer(text)]
+    for i, w in enumerate(words):
+        if "-" not in w and _patronymic(w) and w.lower() not in _NOT_NAMES:
+            return True
+        if _female_patronymic(w) and any(_name_like(x) for x in words[max(i - 1, 0) : i] + words[i + 1 : i + 2]):
+            return True
+        if w in _APART_KK and i >= 2 and _name_like(words[i - 1]) and _name_like(words[i - 2]):
+            return True
+    # Three name words in a row means separated by spaces only: "Zhezkazgan/Karazhal/Satpayev" is a list of towns.
+    for segment in re.split(r"[^\w\s'’-]|\d", text):
+        run: list[str] = []
+        for w in [m.group(0) for m in _WORD.finditer(segment)] + [""]:
+            if w and _name_like(w):
+                run.append(w)
+                continue
+            for j in range(len(run) - 2):
+                if any(_surname_or_patronymic(x) for x in run[j : j + 3]):
+                    return True
+            run = []
+    return False

@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.returns import pii
-from pipelines.returns.issues import Issue, error, warning
-from pipelines.returns.spec import DATA_KEYS, FLAT_KEYS, FLAT_REQUIRED, META_KEYS, SHEET_DATA, SHEET_META
+from pipelines.returns.issues import PERSONAL_DATA_CODES, Issue, error, warning
+from pipelines.returns.spec import DATA_KEYS, FLAT_KEYS, FLAT_REQUIRED, META_KEYS, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META
 
 TEXT_COLUMNS = FLAT_KEYS
 MAX_HEADER_SCAN_ROWS = 30
@@ -90,7 +90,7 @@ def read_xlsx(path: Path, display_name: str) -> RawReturn:
         raise ReadFailure([error("F_CORRUPT")]) from None
     issues: list[Issue] = []
     issues += _scan_personal_data(wb_values)
-    if any(i.code in ("F_PERSONAL_DATA", "F_NAME_COLUMN") for i in issues):
+    if any(i.code in PERSONAL_DATA_CODES for i in issues):
         raise ReadFailure(issues)
 
     headers = []
@@ -181,24 +181,40 @@ def _find_meta(wb, exclude: str):
     return None
 
 
+def _value_cells(ws):
+    """The cells of a sheet that hold a value, row by row. Only the cells the file stores are visited: a sheet
+    whose one formatted cell sits on row 1,048,576 costs one cell, not a million rows (``iter_rows`` would
+    materialise every row up to ``max_row``). openpyxl keeps a sheet's cells in ``_cells`` keyed (row, column)."""
+    for key in sorted(ws._cells):
+        c = ws._cells[key]
+        if c.value is not None:
+            yield c
+
+
 def _scan_personal_data(wb) -> list[Issue]:
-    """Every cell of every sheet: an ИИН anywhere, or a column labelled as personal data, rejects the file.
-    A БСН is an unexpected identifier. Locations only: the identifier itself is never repeated."""
+    """Every cell of every sheet: an ИИН anywhere, a column labelled as personal data, or a person's name in any
+    cell (comments included) rejects the file. A БСН is an unexpected identifier. Locations only: the identifier or
+    name itself is never repeated. Names under a column already flagged by its label are not listed again."""
     out: list[Issue] = []
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if v is None:
-                    continue
-                kinds = pii.identifiers_in(v)
-                loc = f"{ws.title}!{c.coordinate}"
-                if pii.IdentifierKind.IIN in kinds:
-                    out.append(error("F_PERSONAL_DATA", loc, ws.title, c.coordinate))
-                elif pii.IdentifierKind.BIN in kinds:
-                    out.append(error("R_BIN", loc, ws.title, c.coordinate))
-                elif ws.title != "instructions" and pii.is_name_column_label(v):
-                    out.append(error("F_NAME_COLUMN", loc, ws.title, c.coordinate))
+        labelled: dict[int, int] = {}  # column -> row of its personal-data label
+        names: list = []
+        for c in _value_cells(ws):
+            v = c.value
+            kinds = pii.identifiers_in(v)
+            loc = f"{ws.title}!{c.coordinate}"
+            if pii.IdentifierKind.IIN in kinds:
+                out.append(error("F_PERSONAL_DATA", loc, ws.title, c.coordinate))
+            elif pii.IdentifierKind.BIN in kinds:
+                out.append(error("R_BIN", loc, ws.title, c.coordinate))
+            elif ws.title != SHEET_INSTRUCTIONS and pii.is_name_column_label(v):
+                out.append(error("F_NAME_COLUMN", loc, ws.title, c.coordinate))
+                labelled.setdefault(c.column, c.row)
+            elif ws.title != SHEET_INSTRUCTIONS and pii.has_person_name(v):
+                names.append(c)
+        for c in names:
+            if not (c.column in labelled and c.row > labelled[c.column]):
+                out.append(error("F_PERSON_NAME", f"{ws.title}!{c.coordinate}", ws.title, c.coordinate))
     return out
 
 
@@ -363,9 +379,16 @@ def _flat_personal_data(df: pl.DataFrame, sheet: str, letters: dict[str, str], e
         if pii.is_name_column_label(label):
             ref = f"{letters.get(label, '?')}1"
             out.append(error("F_NAME_COLUMN", f"{sheet}!{ref}", sheet, ref))
+    flagged = {label for label in extra_labels if pii.is_name_column_label(label)}
     for col in df.columns:
-        if col == "_row" or df.schema[col] != pl.String:
+        if col == "_row" or col in flagged or df.schema[col] != pl.String:
             continue
+        # People's names: a cheap Rust-regex look first, the full rule on the few cells it lets through.
+        maybe = df.filter(pl.col(col).str.contains(pii.NAME_PREFILTER)).select(col, "_row")
+        for value, row in maybe.iter_rows():
+            if pii.has_person_name(value):
+                ref = f"{letters.get(col, '?')}{row}"
+                out.append(error("F_PERSON_NAME", f"{sheet}!{ref}", sheet, ref))
         # A 12-digit run anywhere in the text; a cheap length test first (most cells are short numbers or codes).
         hits = df.filter(pl.col(col).str.len_bytes() >= 12).filter(pl.col(col).str.replace_all(r"[\s\u00a0-]", "").str.contains(r"\d{12}"))
         for value, row in hits.select(col, "_row").iter_rows():
@@ -440,9 +463,11 @@ def read_csv(path: Path, display_name: str) -> RawReturn:
         raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
     idx = {k: header.index(k) for k in FLAT_KEYS if k in header}
     out_issues: list[Issue] = []
+    name_columns = set()
     for j, label in enumerate(header):
         if label not in FLAT_KEYS and pii.is_name_column_label(label):
             out_issues.append(error("F_NAME_COLUMN", f"{display_name}:1:{label}"))
+            name_columns.add(label)
     records = []
     for line_no, rec in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in rec):
@@ -454,9 +479,11 @@ def read_csv(path: Path, display_name: str) -> RawReturn:
                 out_issues.append(error("F_PERSONAL_DATA", f"{display_name}:{line_no}:{col}"))
             elif pii.IdentifierKind.BIN in kinds:
                 out_issues.append(error("R_BIN", f"{display_name}:{line_no}:{col}"))
+            elif col not in name_columns and pii.has_person_name(cell):
+                out_issues.append(error("F_PERSON_NAME", f"{display_name}:{line_no}:{col}"))
         r = {k: (rec[i].strip() or None) if i < len(rec) else None for k, i in idx.items()}
         records.append({**{k: r.get(k) for k in TEXT_COLUMNS}, "_row": line_no, "_hidden": False,
                         **{f"_{k}_{s}": (None if s == "fmt" else False) for k in ("value", "numerator", "denominator") for s in ("fmt", "num", "formula")}})
-    if any(i.code in ("F_PERSONAL_DATA", "F_NAME_COLUMN") for i in out_issues):
+    if any(i.code in PERSONAL_DATA_CODES for i in out_issues):
         raise ReadFailure(out_issues)
     return RawReturn("flat", "csv", _frame(records), {k: k for k in FLAT_KEYS}, display_name, {}, out_issues)

@@ -96,7 +96,9 @@ def validate_file(path: Path, ctx: Context, display_name: str | None = None, max
     limit = max_bytes or (MAX_FLAT_FILE_BYTES if path.suffix.lower() == ".csv" else MAX_FILE_BYTES)
     guard = sniff(path, limit)
     if guard.kind is None:
-        verdict.file_issues.append(error(guard.code, **(guard.params or {})))
+        params = dict(guard.params or {})
+        where = params.pop("where", None)  # active content: the sheet holding it, or its part in the package
+        verdict.file_issues.append(error(guard.code, where, **params))
         return verdict
     verdict.file_type = guard.kind
     try:

@@ -1,0 +1,323 @@
+"""Hostile workbooks (issue 8, items 5-11): what an attacker or a careless hand does to a return, each file made
+by the test itself, with the exact rule code and where the verdict locates it.
+
+Reference cells of the complete KZ-75 2023 return (see ``test_returns_files``): row 4 G1.T1.age1_6 790/1000,
+row 11 G1.K3.R3.school 600/1000 (comment in F11), row 22 G1.K6.R3 (count) 100.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from contracts.home import Layout
+from pipelines.returns.ingest import REJECTED, accept_file, load_context
+from pipelines.returns.issues import Issue
+from pipelines.returns.messages import LANGS
+from pipelines.returns.pii import has_person_name
+from pipelines.returns.verdict import Verdict, validate_file
+from tests.returns_fixtures import TemplateFile, context, flat_rows, write_flat_csv, write_flat_xlsx
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def check(path: Path, **ctx) -> Verdict:
+    return validate_file(path, context(**ctx))
+
+
+def only(v: Verdict, code: str) -> Issue:
+    found = [i for i in v.issues if i.code == code]
+    assert len(found) == 1, f"{code}: {[(i.code, i.location) for i in v.issues]}"
+    return found[0]
+
+
+def located(issue: Issue, location: str) -> None:
+    """The finding sits at ``location`` and every language's message names it."""
+    assert issue.location == location
+    for lang in LANGS:
+        assert location in issue.message(lang), (lang, issue.message(lang))
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> TemplateFile:
+    """A complete KZ-75 2023 return."""
+    return TemplateFile(tmp_path, "KZ-75", 2023)
+
+
+def assert_kept_nowhere(home: Path, source: Path, secret: str) -> None:
+    """Nothing under BILIM_HOME holds the file (by content), a copy of it, or the secret text."""
+    data = source.read_bytes()
+    for path in home.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes()
+            assert content != data, path
+            assert secret.encode() not in content and secret.encode("utf-16-le") not in content, path
+            assert not path.name.endswith(".xlsx"), path
+    assert not (home / "raw" / "returns" / "reports").exists()
+
+
+# --- 5. people's names found by their values ----------------------------------------------------------------------
+
+FULL_NAME = "Жумабаев Ерлан Болатович"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Иванов Иван Иванович",
+        "Ахметова Айгүл Серікқызы",
+        "Әлиев Серік Нұрланұлы",
+        "Ахметов Нұрлан ұлы",
+        "Мария Петровна",
+        "Ивaнoв Иван Ивaнoвич",  # Latin a and o typed inside Cyrillic words
+        "Ivanov Ivan Ivanovich",
+        "Omarov Daniyar Serikuly",
+        "Иванов И.И.",
+        "исполнитель: Смирнова Анна Петровна, тел. 8 727 000 00 00",
+    ],
+)
+def test_person_name_rule_finds_names(text):
+    assert has_person_name(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Данные ГУ Отдел образования",
+        "Северо-Казахстанская область",
+        "Северо Казахстанская Область",
+        "Министерство Просвещения Республики Казахстан",
+        "Назарбаев Интеллектуальные школы",
+        "Ұлы Дала елі",
+        "Условна оценка",
+        "synthetic demo value",
+        "synthetic demo value (revised)",
+        "published (high confidence): https://informburo.kz/novosti/issledovanie-urovnya-gramotnosti-pisa",
+        "тегін ыстық тамақ / бесплатное горячее питание",
+        "lost Ulytau/Zhanaarka districts + Zhezkazgan/Karazhal/Satpayev to Ulytau 2022-06-08",
+    ],
+)
+def test_person_name_rule_leaves_agencies_places_and_demo_comments(text):
+    assert not has_person_name(text)
+
+
+def test_demo_and_catalogue_texts_hold_no_names():
+    """Every text the template writes (indicator names, units, numerator/denominator wording, region names) and
+    every comment the demo loads passes the rule: the demo's own returns are not rejected as personal data."""
+    from contracts.home import repo_raw
+    from pipelines.catalogue.load import load_catalogue, load_regions
+
+    texts = {"synthetic demo value", "synthetic demo value (revised)", "DEMO (synthetic data)"}
+    for frames in (load_catalogue(repo_raw()), load_regions(repo_raw())):
+        for frame in frames.values():
+            for name, dtype in frame.schema.items():
+                if dtype == pl.String and name != "notes":
+                    texts |= set(frame[name].drop_nulls().to_list())
+    assert [t for t in texts if has_person_name(t)] == []
+
+
+def test_column_of_full_names_under_an_ordinary_header_is_personal_data(city: TemplateFile, bilim_home: Path):
+    """The attack of issue 8: "Ответственный исполнитель" in N3 and a full name in N4 and N5."""
+    city.ws["N3"] = "Ответственный исполнитель"
+    city.ws["N4"] = FULL_NAME
+    city.ws["N5"] = "Касымова Динара Ерлановна"
+    path = city.save()
+    v = check(path)
+    assert not v.accepted and v.rule_codes() == ["F_PERSON_NAME"] and v.personal_data
+    assert [i.location for i in v.issues] == ["data!N4", "data!N5"]
+    located(v.issues[0], "data!N4")
+    assert "Жумабаев" not in json.dumps(v.to_dict(), ensure_ascii=False)
+    layout = Layout.current()
+    result = accept_file(path, load_context(layout), layout, who="officer-75")
+    assert result.status == REJECTED and result.annotated is None
+    assert_kept_nowhere(bilim_home, path, "Жумабаев")
+
+
+def test_name_in_a_comment_is_personal_data(city: TemplateFile):
+    city.set("G1.K3.R3.school", comment="отв. Сапарбаев Нурлан Ермекович")
+    v = check(city.save())
+    assert v.rule_codes() == ["F_PERSON_NAME"] and v.personal_data
+    located(only(v, "F_PERSON_NAME"), "data!F11")
+
+
+def test_name_in_the_meta_sheet_is_personal_data(city: TemplateFile):
+    city.meta["B4"] = "Кенжебеков Арман Маратович"
+    v = check(city.save())
+    assert v.rule_codes() == ["F_PERSON_NAME"]
+    located(only(v, "F_PERSON_NAME"), "meta!B4")
+
+
+def test_agency_comment_is_not_a_name(city: TemplateFile):
+    city.set("G1.K3.R3.school", comment="Данные ГУ Отдел образования")
+    city.meta["B4"] = "Главный специалист, Отдел образования"
+    v = check(city.save())
+    assert v.accepted and v.rule_codes() == []
+
+
+def test_name_in_a_flat_csv_is_located_by_line_and_column(tmp_path: Path):
+    recs = flat_rows("KZ-75", 2023)
+    recs[2]["comment"] = FULL_NAME  # line 4
+    v = check(write_flat_csv(tmp_path / "return.csv", recs))
+    assert v.rule_codes() == ["F_PERSON_NAME"] and v.personal_data
+    located(only(v, "F_PERSON_NAME"), "return.csv:4:comment")
+
+
+def test_name_in_an_extra_column_of_a_large_flat_workbook(tmp_path: Path):
+    """The calamine reader (flat workbooks over 2 MB) applies the same rule to every text column."""
+    from pipelines.returns.read import ReadFailure, read_flat_xlsx
+
+    recs = flat_rows("KZ-75", 2023)
+    for rec in recs:
+        rec["responsible"] = "Отдел образования"
+    recs[5]["responsible"] = FULL_NAME  # row 7
+    path = write_flat_xlsx(tmp_path / "flat.xlsx", recs, columns=[*recs[0].keys()])
+    with pytest.raises(ReadFailure) as failure:
+        read_flat_xlsx(path, "flat.xlsx")
+    (issue,) = failure.value.issues
+    assert issue.code == "F_PERSON_NAME"
+    located(issue, "values!I7")
+
+
+# --- 6. active content decided by content types and relationships -------------------------------------------------
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MSREL = "http://schemas.microsoft.com/office/2006/relationships"
+
+
+def add_parts(path: Path, parts: dict[str, bytes], overrides: dict[str, str] = {}, rels: list[tuple[str, str, str]] = (),
+              workbook_edit=None, content_types_edit=None) -> Path:
+    """Rewrite a workbook adding ``parts``, content-type ``overrides`` (part -> type) and relationships
+    ``(source part, type, target part)``; ``workbook_edit`` rewrites xl/workbook.xml."""
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    members.update(parts)
+    types = members["[Content_Types].xml"].decode()
+    extra = "".join(f'<Override PartName="/{p}" ContentType="{t}"/>' for p, t in overrides.items())
+    types = types.replace("</Types>", extra + "</Types>")
+    members["[Content_Types].xml"] = (content_types_edit(types) if content_types_edit else types).encode()
+    for n, (source, rtype, target) in enumerate(rels):
+        folder, _, file = source.rpartition("/")
+        rels_name = f"{folder}/_rels/{file}.rels"
+        body = members.get(rels_name, f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'.encode()).decode()
+        rel_target = "/" + target if not target.startswith(("http", "file:")) else target
+        mode = ' TargetMode="External"' if target.startswith(("http", "file:")) else ""
+        body = body.replace("</Relationships>", f'<Relationship Id="rIdX{n}" Type="{rtype}" Target="{rel_target}"{mode}/></Relationships>')
+        members[rels_name] = body.encode()
+    if workbook_edit:
+        members["xl/workbook.xml"] = workbook_edit(members["xl/workbook.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def data_sheet_part(path: Path) -> str:
+    from tests.returns_fixtures import sheet_member
+
+    return sheet_member(path, "data")
+
+
+def test_vba_project_under_another_name_is_refused(city: TemplateFile):
+    path = add_parts(city.save(), {"xl/media/notes.dat": bytes(range(256)) * 8},
+                     overrides={"xl/media/notes.dat": "application/vnd.ms-office.vbaProject"},
+                     rels=[("xl/workbook.xml", f"{MSREL}/vbaProject", "xl/media/notes.dat")])
+    v = check(path)
+    assert not v.accepted and v.rule_codes() == ["F_MACROS"] and v.raw is None
+    located(only(v, "F_MACROS"), "xl/media/notes.dat")
+
+
+def test_macro_enabled_workbook_type_is_refused(city: TemplateFile):
+    path = add_parts(city.save(), {}, content_types_edit=lambda t: t.replace(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"))
+    v = check(path)
+    assert v.rule_codes() == ["F_MACROS"]
+    located(only(v, "F_MACROS"), "xl/workbook.xml")
+
+
+MACRO_SHEET = (b'<?xml version="1.0"?><xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+               b'<sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row><row r="2"><c r="A2"><f>HALT()</f></c></row></sheetData></xm:macrosheet>')
+
+
+def test_excel4_macro_sheet_with_auto_open_is_refused_and_named(city: TemplateFile):
+    """An XLM macro sheet stored among the worksheets (not under xl/macrosheets/), with a defined name Auto_Open."""
+    def workbook(xml: str) -> str:
+        xml = xml.replace("</sheets>", f'<sheet name="Лист5" sheetId="99" r:id="rIdX0"/></sheets>')
+        return xml.replace("</workbook>", '<definedNames><definedName name="_xlnm.Auto_Open">Лист5!$A$1</definedName></definedNames></workbook>') if "<definedNames>" not in xml else xml
+
+    path = add_parts(city.save(), {"xl/worksheets/sheet9.xml": MACRO_SHEET},
+                     overrides={"xl/worksheets/sheet9.xml": "application/vnd.ms-excel.macrosheet+xml"},
+                     rels=[("xl/workbook.xml", f"{MSREL}/xlMacrosheet", "xl/worksheets/sheet9.xml")], workbook_edit=workbook)
+    v = check(path)
+    assert not v.accepted and v.rule_codes() == ["F_XLM_MACROS"]
+    located(only(v, "F_XLM_MACROS"), "Лист5")
+    assert "Excel 4.0" in only(v, "F_XLM_MACROS").message("en")
+
+
+def test_activex_control_is_refused_at_its_sheet(city: TemplateFile):
+    path = city.save()
+    sheet = data_sheet_part(path)
+    path = add_parts(path, {"xl/ctl/c1.xml": b'<?xml version="1.0"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'},
+                     overrides={"xl/ctl/c1.xml": "application/vnd.ms-office.activeX+xml"},
+                     rels=[(sheet, f"{REL}/control", "xl/ctl/c1.xml")])
+    v = check(path)
+    assert v.rule_codes() == ["F_ACTIVEX"]
+    located(only(v, "F_ACTIVEX"), "data")
+
+
+def test_embedded_ole_object_is_refused_at_its_sheet(city: TemplateFile):
+    path = city.save()
+    sheet = data_sheet_part(path)
+    path = add_parts(path, {"xl/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)},
+                     overrides={"xl/embeddings/oleObject1.bin": "application/vnd.openxmlformats-officedocument.oleObject"},
+                     rels=[(sheet, f"{REL}/oleObject", "xl/embeddings/oleObject1.bin")])
+    v = check(path)
+    assert v.rule_codes() == ["F_OLE_OBJECT"]
+    located(only(v, "F_OLE_OBJECT"), "data")
+
+
+EXTERNAL_LINK = (b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                 b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1"/></externalLink>')
+DDE_LINK = (b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>')
+LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
+
+
+def test_external_link_is_refused(city: TemplateFile):
+    path = add_parts(city.save(), {"xl/links/book.xml": EXTERNAL_LINK}, overrides={"xl/links/book.xml": LINK_TYPE},
+                     rels=[("xl/workbook.xml", f"{REL}/externalLink", "xl/links/book.xml"),
+                           ("xl/links/book.xml", f"{REL}/externalLinkPath", "file:///C:/secret/budget.xlsx")])
+    v = check(path)
+    assert v.rule_codes() == ["F_EXTERNAL_LINK"]
+    located(only(v, "F_EXTERNAL_LINK"), "xl/links/book.xml")
+
+
+def test_dde_link_is_refused_as_dde(city: TemplateFile):
+    path = add_parts(city.save(), {"xl/externalLinks/externalLink1.xml": DDE_LINK},
+                     overrides={"xl/externalLinks/externalLink1.xml": LINK_TYPE},
+                     rels=[("xl/workbook.xml", f"{REL}/externalLink", "xl/externalLinks/externalLink1.xml")])
+    v = check(path)
+    assert v.rule_codes() == ["F_DDE"]
+    located(only(v, "F_DDE"), "xl/externalLinks/externalLink1.xml")
+
+
+def test_active_content_is_refused_before_any_sheet_is_parsed(city: TemplateFile, monkeypatch: pytest.MonkeyPatch):
+    import pipelines.returns.read as read
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a sheet was parsed")
+
+    monkeypatch.setattr(read, "read_xlsx", refuse)
+    monkeypatch.setattr(read, "read_flat_xlsx", refuse)
+    monkeypatch.setattr("pipelines.returns.verdict.read_xlsx", refuse)
+    monkeypatch.setattr("pipelines.returns.verdict.read_flat_xlsx", refuse)
+    path = add_parts(city.save(), {"xl/externalLinks/externalLink1.xml": DDE_LINK},
+                     overrides={"xl/externalLinks/externalLink1.xml": LINK_TYPE})
+    assert check(path).rule_codes() == ["F_DDE"]
+
+
+def test_plain_template_has_no_active_content(city: TemplateFile):
+    assert check(city.save()).rule_codes() == []
