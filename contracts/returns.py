@@ -11,7 +11,7 @@ SETTLEMENTS = ["total", "urban", "rural"]
 
 
 class Submissions(pa.DataFrameModel):
-    """One row per accepted (region, year) submission in ledger order, superseded ones included."""
+    """One row per (region, year) submission in ledger order, with its review state; superseded ones included."""
 
     submission_id: str = pa.Field(unique=True, description="Received time, file hash prefix and group number")
     sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="Content hash of the archived file")
@@ -26,7 +26,15 @@ class Submissions(pa.DataFrameModel):
     warnings: int = pa.Field(ge=0, description="Warnings raised")
     kind: str = pa.Field(isin=["template", "flat"], description="Template workbook or flat file")
     supersedes: Optional[str] = pa.Field(nullable=True, description="The submission it replaced")
-    is_current: bool = pa.Field(description="Whether it is the latest for its region and year")
+    review_state: str = pa.Field(
+        isin=["submitted", "accepted", "returned", "reopened", "superseded"],
+        description="Where the submission stands in review: only accepted submissions count",
+    )
+    reviewed_by: Optional[str] = pa.Field(nullable=True, description="Who took the last review decision on it")
+    reviewed_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="When (UTC)")
+    review_reason: Optional[str] = pa.Field(nullable=True, description="The reviewer's reason (return, reopen)")
+    is_current: bool = pa.Field(description="Whether it is the official submission of its return (newest accepted)")
+    is_pending: bool = pa.Field(description="Whether it is the submission of its return awaiting review")
 
     class Config:
         strict = True

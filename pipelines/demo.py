@@ -24,6 +24,8 @@ import openpyxl
 import polars as pl
 
 from contracts.home import Layout, repo_raw, shared_dir
+from contracts.audit import Actor
+from pipelines.review import decide
 from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
 from pipelines.returns.spec import region_exists
 from pipelines.returns.template import write_template
@@ -182,10 +184,35 @@ def generate_demo(layout: Layout, years: range = DEMO_YEARS, workdir: Path | Non
                 fill_return(path, catalogue, region, year, r["region_type"] == "city", omit=0.35 if (region, year) in partial else 0.0)
                 result = accept_file(path, ctx, layout, who=SYNTHETIC_WHO, received_at=_received_at(region, year, (region, year) in late))
                 _count(summary, result, path)
+                if (region, year) not in LEFT_FOR_REVIEW:
+                    _review(layout, "accept", region, year)
                 if (region, year) == revised:
+                    _review(layout, "reopen", region, year, "demo: a corrected value was announced")
                     _revise(path, catalogue, region, year, ctx, layout, summary)
+                    _review(layout, "accept", region, year)
         summary.national = _national_returns(layout, ctx, catalogue, regions, tmpdir, summary)
+    for (region, year), reason in RETURNED.items():
+        _review(layout, "return", region, year, reason)
+    for (region, year), reason in EXCEPTIONS.items():
+        decide(layout, "exception", region, year, DEMO_ADMIN, reason)
     return summary
+
+
+# Every demo return arrives accepted by the (synthetic) reviewer, except these, so that every state can be seen:
+# two awaiting review and one returned to its officer with a reason (who may upload a corrected file: the
+# administrator's deadline exception below lets the late upload in).
+LEFT_FOR_REVIEW = {("KZ-11", 2025), ("KZ-31", 2025), ("KZ-35", 2025)}
+RETURNED = {
+    ("KZ-35", 2025): "G1.T1.age3_6: ауыл бөлімінің бөлімі (denominator) 2024 жылмен салыстырғанда 12 %-ға кеміген — "
+                     "тексеріп, түзетілген файлды жіберіңіз.",
+}
+EXCEPTIONS = {("KZ-35", 2025): "demo: the returned return may be corrected after the deadline"}
+DEMO_REVIEWER = Actor("demo-reviewer", "Demo reviewer (synthetic)")
+DEMO_ADMIN = Actor("demo-admin", "Demo administrator (synthetic)")
+
+
+def _review(layout: Layout, action: str, region: str, year: int, reason: str | None = None) -> None:
+    decide(layout, action, region, year, DEMO_REVIEWER, reason)
 
 
 def _count(summary: DemoSummary, result, path: Path) -> None:
@@ -264,5 +291,6 @@ def _national_returns(layout: Layout, ctx, catalogue, regions, tmpdir: Path, sum
         wb.save(path)
         result = accept_file(path, ctx, layout, who=PUBLISHED_WHO, received_at=f"{min(year + 1, 2026)}-02-15T06:00:00+00:00")
         _count(summary, result, path)
+        _review(layout, "accept", "KZ", year)
         n += 1
     return n

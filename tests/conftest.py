@@ -55,3 +55,25 @@ def run_bilim(*args: str, env: dict[str, str] | None = None, timeout: float = 60
     return subprocess.run(
         [str(Path(os.sys.executable).parent / "bilim"), *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT
     )
+
+
+REVIEWER_FOR_TESTS = "test-reviewer"
+
+
+def accept_pending(layout, region: str, year: int, set_id: str = "programme") -> None:
+    """A reviewer accepts the return awaiting review (a submission counts only once accepted)."""
+    from contracts.audit import Actor
+    from pipelines.review import decide
+
+    decide(layout, "accept", region, year, Actor(REVIEWER_FOR_TESTS, "Test reviewer"), set_id=set_id)
+
+
+def submit_and_accept(path, ctx, layout, who: str = "officer"):
+    """Ingest a return (it is then submitted, awaiting review) and accept every return it holds, as a reviewer
+    would: for the tests whose subject is what happens after acceptance (marts, dashboard, snapshots)."""
+    from pipelines.returns.ingest import accept_file
+
+    result = accept_file(path, ctx, layout, who=who)
+    for e in result.entries:
+        accept_pending(layout, e.region_code, e.year)
+    return result

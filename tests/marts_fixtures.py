@@ -110,14 +110,20 @@ def staged_frames(rows: list[V]) -> tuple[pl.DataFrame, pl.DataFrame]:
                 "warnings": 0,
                 "kind": "template",
                 "supersedes": None,
+                "review_state": "accepted",
+                "reviewed_by": "reviewer",
+                "reviewed_at": None,
+                "review_reason": None,
                 "is_current": True,
+                "is_pending": False,
             }
         )
     subs_schema = {
         "submission_id": pl.String, "sha256": pl.String, "file_name": pl.String, "archive_path": pl.String,
         "region_code": pl.String, "year": pl.Int64, "who": pl.String, "received_at": pl.Datetime("us", "UTC"),
         "values": pl.Int64, "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String,
-        "is_current": pl.Boolean,
+        "review_state": pl.String, "reviewed_by": pl.String, "reviewed_at": pl.Datetime("us", "UTC"),
+        "review_reason": pl.String, "is_current": pl.Boolean, "is_pending": pl.Boolean,
     }
     return stg, pl.DataFrame(subs, schema=subs_schema)
 

@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.conftest import submit_and_accept
+
 from contracts.home import Layout
 from pipelines.returns.ingest import accept_file, load_context
 from pipelines.runner import prepare_dagster_home, run_all
@@ -50,7 +52,7 @@ def served(tmp_path, bilim_home):
     _require_browser()
     base = filled_return(tmp_path / "KZ-19_2023.xlsx", "KZ-19", 2023)
     layout = Layout.current()
-    assert accept_file(base, load_context(layout), layout, who="officer").status == "accepted"
+    assert submit_and_accept(base, load_context(layout), layout, who="officer").status == "accepted"
     prepare_dagster_home(layout)
     ok, _, message = run_all()
     assert ok, message

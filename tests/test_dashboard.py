@@ -12,6 +12,8 @@ A snapshot is taken, then KZ-19 revises its return (total numerator 8100, urban 
 
 import polars as pl
 import pytest
+
+from tests.conftest import submit_and_accept
 from streamlit.testing.v1 import AppTest
 
 from contracts.home import REPO_ROOT, Layout, repo_raw
@@ -47,13 +49,13 @@ def published(tmp_path_factory):
         layout = Layout.current()
         ctx = load_context(layout)
         for f in (kz19, kz75):
-            assert accept_file(f, ctx, layout, who="officer").status == "accepted"
+            assert submit_and_accept(f, ctx, layout, who="officer").status == "accepted"
         prepare_dagster_home(layout)
         ok, build, message = run_all()
         assert ok, message
         take_snapshot(layout)
         revised = edit_cells(kz19, tmp / "KZ-19_2023_rev.xlsx", {(CODE, "total", 4): 8100, (CODE, "urban", 4): 4600})
-        assert accept_file(revised, load_context(layout), layout, who="officer").status == "accepted"
+        assert submit_and_accept(revised, load_context(layout), layout, who="officer").status == "accepted"
         ok, build, message = run_all()
         assert ok, message
         take_snapshot(layout)

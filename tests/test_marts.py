@@ -402,12 +402,12 @@ def test_bilim_gaps_prints_the_design_columns(tmp_path):
     from contracts.home import Layout
     from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
     from pipelines.runner import prepare_dagster_home, run_all
-    from tests.conftest import run_bilim
+    from tests.conftest import run_bilim, submit_and_accept
     from tests.returns_factory import filled_return
 
     layout = Layout.current()
     path = filled_return(tmp_path / "KZ-75_2023.xlsx", "KZ-75", 2023)
-    assert accept_file(path, load_context(layout), layout, who="officer-75").status == ACCEPTED
+    assert submit_and_accept(path, load_context(layout), layout, who="officer-75").status == ACCEPTED
     prepare_dagster_home(layout)
     ok, _, message = run_all()
     assert ok, message

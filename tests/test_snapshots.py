@@ -21,7 +21,7 @@ from contracts.snapshots import diff_gaps, list_snapshots, read_output
 from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
 from pipelines.runner import prepare_dagster_home, run_all
 from pipelines.snapshots import take_snapshot, verify
-from tests.conftest import run_bilim
+from tests.conftest import run_bilim, submit_and_accept
 from tests.returns_factory import edit_cells, filled_return
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,7 @@ TAKEN_B = datetime(2024, 4, 1, 1, 0, tzinfo=UTC)
 
 def _ingest_and_build(path: Path, who: str) -> str:
     layout = Layout.current()
-    result = accept_file(path, load_context(layout), layout, who=who)
+    result = submit_and_accept(path, load_context(layout), layout, who=who)
     assert result.status == ACCEPTED, result.verdict
     prepare_dagster_home(layout)
     ok, build_id, message = run_all()

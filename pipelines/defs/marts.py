@@ -4,7 +4,7 @@ import dagster as dg
 
 from contracts.home import repo_raw
 from contracts.marts import MART_CONTRACTS
-from pipelines.marts.build import INPUTS, MARTS, build_mart, check_gap_sign_matches_status, check_rollups_are_ratios_of_sums, load_config, mart_sql, register_inputs
+from pipelines.marts.build import INPUTS, MARTS, WITH_PENDING, build_mart, build_with_pending, with_pending_name, check_gap_sign_matches_status, check_rollups_are_ratios_of_sums, load_config, mart_sql, register_inputs
 from pipelines.resources import WarehouseResource
 from pipelines.tables import validate_frame
 from pipelines.warehouse import fetch
@@ -41,6 +41,26 @@ def _make_asset(name: str) -> dg.AssetsDefinition:
 
 
 MART_ASSETS = [_make_asset(name) for name in MARTS]
+
+
+@dg.asset(group_name=GROUP, deps=[*MARTS, "stg_returns__pending"])
+def marts_with_pending(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The marts of ``WITH_PENDING`` as if the returns awaiting review were accepted, as ``<mart>_with_pending``:
+    for the "include returns awaiting review" switch and ``bilim gaps --include-pending``; never official."""
+    config = load_config(repo_raw() / "config" / "monitoring.toml")
+    with warehouse.warehouse().connect() as con:
+        con.execute("begin transaction")
+        try:
+            counts = build_with_pending(con, config)
+            for name in WITH_PENDING:
+                problems = validate_frame(fetch(con, f'select * from "{with_pending_name(name)}"'), MART_CONTRACTS[name], with_pending_name(name))
+                if problems:
+                    raise dg.Failure(f"{with_pending_name(name)} fails its contract: {problems[0]}")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return dg.MaterializeResult(metadata={k: v for k, v in counts.items()})
 
 
 @dg.asset_check(asset="national_values", description="A rolled-up national rate is the ratio of summed numerators and denominators")

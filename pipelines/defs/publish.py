@@ -5,18 +5,24 @@ import dagster as dg
 
 from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES
 from contracts.home import repo_raw
-from pipelines.marts.build import MARTS, load_config
+from pipelines.marts.build import MARTS, WITH_PENDING, load_config, with_pending_name
 from pipelines.publish import publish
 from pipelines.resources import WarehouseResource
+from pipelines.warehouse import build_sources
 
-PUBLISHED_TABLES = [*CATALOGUE_SOURCES, *REGION_SOURCES, "submissions", "stg_returns__values", *MARTS]
+PUBLISHED_TABLES = [
+    *CATALOGUE_SOURCES, *REGION_SOURCES, "submissions", "stg_returns__values", "stg_returns__pending", *MARTS,
+    *(with_pending_name(n) for n in WITH_PENDING),
+]
 
 
-@dg.asset(deps=PUBLISHED_TABLES, group_name="publish")
+@dg.asset(deps=[*PUBLISHED_TABLES[: -len(WITH_PENDING)], "marts_with_pending"], group_name="publish")
 def published_build(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Export the published tables as one immutable build and switch ``marts/CURRENT`` to it atomically."""
     config = load_config(repo_raw() / "config" / "monitoring.toml")
-    build_id = publish(warehouse.warehouse(), PUBLISHED_TABLES, {"config": config})
+    wh = warehouse.warehouse()
+    # The heads of the source logs this build read (see pipelines.freshness): how a lagging build is found.
+    build_id = publish(wh, PUBLISHED_TABLES, {"config": config, "sources": build_sources(wh)})
     return dg.MaterializeResult(metadata={"build_id": build_id, "tables": len(PUBLISHED_TABLES)})
 
 

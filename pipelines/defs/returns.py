@@ -9,7 +9,9 @@ import dagster as dg
 
 from contracts.returns import StgReturnsValues, Submissions
 from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
+from pipelines.freshness import build_lag, pinned_sources, sources_heads
 from pipelines.returns.staging import staged_values, submissions_table
+from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
 from pipelines.resources import WarehouseResource
 from pipelines.tables import validate_frame
 
@@ -49,11 +51,14 @@ def inbox_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 def submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per accepted (region, year) submission in ledger order, superseded ones included."""
     wh = warehouse.warehouse()
-    df = submissions_table(wh.layout)
+    # The build's one state of the sources: their heads, read once; every later read of the ledger stops there.
+    heads = sources_heads(wh.layout)
+    with pinned_sources(wh.layout, heads):
+        df = submissions_table(wh.layout)
     problems = validate_frame(df, Submissions, "submissions")
     if problems:
         raise dg.Failure(f"submissions fail their contract: {problems[0]}", metadata={"problems": len(problems)})
-    counts = wh.replace_tables({"submissions": df})
+    counts = wh.replace_tables({"submissions": df, BUILD_SOURCES: sources_frame(heads)})
     return dg.MaterializeResult(metadata={"row_count": counts["submissions"], "current": int(df["is_current"].sum())})
 
 
@@ -62,12 +67,26 @@ def stg_returns__values(context: dg.AssetExecutionContext, warehouse: WarehouseR
     """One row per value of the current submission of each region and year, with where it was typed."""
     wh = warehouse.warehouse()
     # The catalogue is loaded only if a parsed cache is missing and an archived file must be read again.
-    df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)))
+    with pinned_sources(wh.layout, build_sources(wh)):
+        df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)))
     problems = validate_frame(df, StgReturnsValues, "stg_returns__values")
     if problems:
         raise dg.Failure(f"stg_returns__values fails its contract: {problems[0]}", metadata={"problems": len(problems)})
     counts = wh.replace_tables({"stg_returns__values": df})
     return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__values"]})
+
+
+@dg.asset(group_name=GROUP, deps=[submissions, "programme_indicators"])
+def stg_returns__pending(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per value of each return's submission awaiting review (not official; shown only where asked for)."""
+    wh = warehouse.warehouse()
+    with pinned_sources(wh.layout, build_sources(wh)):
+        df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)), which="pending")
+    problems = validate_frame(df, StgReturnsValues, "stg_returns__pending")
+    if problems:
+        raise dg.Failure(f"stg_returns__pending fails its contract: {problems[0]}", metadata={"problems": len(problems)})
+    counts = wh.replace_tables({"stg_returns__pending": df})
+    return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__pending"]})
 
 
 @dg.asset_check(asset=stg_returns__values, description="Every current submission's values are staged")
@@ -107,10 +126,17 @@ ingest_job = dg.define_asset_job("ingest_returns", selection=dg.AssetSelection.a
 @dg.sensor(job=ingest_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """New files in the inbox start one run; the run key is the hash of their contents, so a second tick over the
-    same files does nothing."""
-    files = inbox_files(warehouse.layout())
+    same files does nothing. With an empty inbox, a published build that lags the ledger starts one run per state
+    of the ledger."""
+    layout = warehouse.layout()
+    files = inbox_files(layout)
     if not files:
-        return dg.SkipReason("the inbox is empty")
+        lag = build_lag(layout)
+        if lag is None:
+            return dg.SkipReason("the inbox is empty and the published build is current")
+        # A return recorded but never published (an ingest killed, a disk that was full): one run per state.
+        heads = sources_heads(layout)
+        return dg.RunRequest(run_key=f"catch-up-{heads['ledger']}-{heads['reviews']}", tags={"bilim/catch_up": lag[:200]})
     digest = hashlib.sha256()
     for path in files:
         digest.update(hashlib.sha256(path.read_bytes()).digest())

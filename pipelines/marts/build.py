@@ -93,6 +93,58 @@ def build_all(con: duckdb.DuckDBPyConnection, config: dict) -> dict[str, int]:
     return {name: build_mart(con, name) for name in MARTS}
 
 
+# The marts a person may ask to see with the returns awaiting review ("include returns awaiting review").
+WITH_PENDING = ["actuals", "national_values", "indicator_gaps", "urban_rural"]
+
+
+def with_pending_name(name: str) -> str:
+    return f"{name}_with_pending"
+
+
+def build_with_pending(con: duckdb.DuckDBPyConnection, config: dict) -> dict[str, int]:
+    """The same marts, computed as if every return awaiting review were accepted: the same SQL files run in a
+    scratch schema whose ``stg_returns__values`` takes each return's pending submission where there is one (else
+    its official one), then the marts of ``WITH_PENDING`` are kept as ``<mart>_with_pending``. One code path for
+    the arithmetic, so the two views can only differ by the data."""
+    con.execute("create schema if not exists pending")
+    con.execute(
+        """
+        create or replace table pending.stg_returns__values as
+        select v.* from main.stg_returns__values as v
+        where not exists (
+            select 1 from main.stg_returns__pending as p where p.region_code = v.region_code and p.year = v.year
+        )
+        union all by name
+        select * from main.stg_returns__pending
+        """
+    )
+    con.execute(
+        """
+        create or replace table pending.submissions as
+        select * replace (
+            is_pending or (is_current and not exists (
+                select 1 from main.submissions as p
+                where p.is_pending and p.region_code = s.region_code and p.year = s.year
+            )) as is_current,
+            case when is_pending then 'accepted' else review_state end as review_state
+        )
+        from main.submissions as s
+        """
+    )
+    con.execute("set search_path = 'pending,main'")
+    try:
+        build_all(con, config)
+    finally:
+        con.execute("set search_path = 'main'")
+    counts = {}
+    for name in WITH_PENDING:
+        target = with_pending_name(name)
+        con.execute(f'create or replace table main."{target}" as select * from pending."{name}"')
+        counts[target] = con.execute(f'select count(*) from main."{target}"').fetchall()[0][0]
+    return counts  # the scratch schema stays until the next build replaces its tables (dropping it here would
+    # conflict with the tables this same transaction created in it)
+
+
 # --- checks ----------------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 -- completeness: one row per region and year: whether a return was expected (the unit existed on 1 September of
--- the year), whether it arrived, when (first and latest accepted submission, shown in Asia/Almaty time), whether
+-- the year), whether it arrived, when (first and latest submission accepted by a reviewer, shown in Asia/Almaty time), whether
 -- the first arrived by the deadline (configured, with its source), how many revisions followed, and how many of
 -- the expected values it holds.
 with subs as (
@@ -9,6 +9,7 @@ with subs as (
         max(received_at) as last_received_at,
         count(*) - 1 as revisions
     from submissions
+    where review_state = 'accepted'
     group by region_code, year
 ),
 
@@ -21,7 +22,7 @@ current_subs as (
 expected as (
     select region_code, year from ref_region_years
     union
-    select region_code, year from submissions where region_code = 'KZ'
+    select region_code, year from submissions where region_code = 'KZ' and review_state = 'accepted'
 ),
 
 final as (

@@ -1,4 +1,5 @@
-"""Staging from the source of truth: the ledger as a table, and the current submissions' values."""
+"""Staging from the source of truth: the ledger with each submission's review state, the official submissions'
+values (``stg_returns__values``: accepted returns only) and the pending ones' (``stg_returns__pending``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import polars as pl
 
 from contracts.home import Layout
 from pipelines.returns.ingest import PARSED_SCHEMA, parsed_rows
-from pipelines.returns.ledger import LedgerEntry, current_entries, parsed_dir, read_ledger
+from pipelines.returns.ledger import LedgerEntry, parsed_dir, read_ledger
+from pipelines import review
 from pipelines.returns.rules import Context
 from pipelines.returns.verdict import validate_file
 
@@ -17,16 +19,33 @@ SUBMISSION_SCHEMA = {
     "region_code": pl.String, "year": pl.Int64, "who": pl.String, "received_at": pl.String, "values": pl.Int64,
     "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String,
 }
+REVIEW_SCHEMA = {
+    "submission_id": pl.String, "review_state": pl.String, "reviewed_by": pl.String, "reviewed_at": pl.String,
+    "review_reason": pl.String,
+}
 
 
-def submissions_table(layout: Layout) -> pl.DataFrame:
-    """Every ledger entry with ``is_current`` (the latest for its region and year)."""
-    entries = read_ledger(layout)
-    current = {e.submission_id for e in current_entries(entries).values()}
-    df = pl.DataFrame([e.__dict__ for e in entries], schema=SUBMISSION_SCHEMA, orient="row") if entries else pl.DataFrame(schema=SUBMISSION_SCHEMA)
-    return df.with_columns(
+def submissions_table(layout: Layout, entries: list[LedgerEntry] | None = None) -> pl.DataFrame:
+    """Every ledger entry with its review state; ``is_current`` marks the official (newest accepted) submission of
+    each return and ``is_pending`` the one awaiting review."""
+    entries = read_ledger(layout) if entries is None else entries
+    returns = review.states(layout, entries)
+    official = {r.official.submission_id for r in returns.values() if r.official}
+    pending = {r.pending.submission_id for r in returns.values() if r.pending}
+    by_id = review.submission_states(returns)
+    fields = list(SUBMISSION_SCHEMA)
+    rows = [{k: getattr(e, k) for k in fields} for e in entries]
+    df = pl.DataFrame(rows, schema=SUBMISSION_SCHEMA, orient="row") if rows else pl.DataFrame(schema=SUBMISSION_SCHEMA)
+    states = pl.DataFrame(
+        [{"submission_id": s.submission_id, "review_state": s.state, "reviewed_by": s.reviewed_by,
+          "reviewed_at": s.reviewed_at, "review_reason": s.reason} for s in by_id.values()],
+        schema=REVIEW_SCHEMA, orient="row",
+    )
+    return df.join(states, on="submission_id", how="left", maintain_order="left").with_columns(
         pl.col("received_at").str.to_datetime(time_zone="UTC"),
-        pl.col("submission_id").is_in(list(current)).alias("is_current"),
+        pl.col("reviewed_at").str.to_datetime(time_zone="UTC"),
+        pl.col("submission_id").is_in(list(official)).alias("is_current"),
+        pl.col("submission_id").is_in(list(pending)).alias("is_pending"),
     )
 
 
@@ -45,10 +64,15 @@ def _rows_of(layout: Layout, entry: LedgerEntry, context: Callable[[], Context] 
     return rows.filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
 
 
-def staged_values(layout: Layout, context: Callable[[], Context] | None = None) -> pl.DataFrame:
-    """Values of the current submission of each (region, year): a new return supersedes the old one whole."""
+def staged_values(layout: Layout, context: Callable[[], Context] | None = None, which: str = "official") -> pl.DataFrame:
+    """Values of the official submission of each return (``which="official"``: its newest accepted one, which a
+    later accepted return supersedes whole), or of the one awaiting review (``which="pending"``)."""
+    entries = read_ledger(layout)
+    returns = review.states(layout, entries)
+    chosen = (r.official if which == "official" else r.pending for r in returns.values())
+    wanted_ids = {s.submission_id for s in chosen if s is not None}
     frames = []
-    for entry in current_entries(read_ledger(layout)).values():
+    for entry in (e for e in entries if e.submission_id in wanted_ids):
         rows = _rows_of(layout, entry, context)
         frames.append(
             rows.with_columns(

@@ -1,0 +1,211 @@
+"""Review of returns before they count: submitted -> accepted (official) or returned (with a reason).
+
+A return is identified by (indicator set, region, year). Every valid upload appends a submission to the ledger in
+state ``submitted``; reviewers' decisions are appended to their own hash-chained log (``Layout.reviews``), never
+written into the ledger, so both stay append-only. The state of every submission is derived by replaying both:
+
+- ``submitted`` -> ``accepted`` (a reviewer: now official) or ``returned`` (a reviewer, with a reason);
+- ``accepted`` -> ``reopened`` (a reviewer or an admin, with a reason): no longer official, open for a new upload;
+  a reviewer may accept it again or return it;
+- a newer submission for the same return makes every earlier one that is not accepted ``superseded``.
+
+What counts: the *official* submission of a return is its newest accepted one; the *pending* one is its newest
+submission when that is ``submitted`` or ``reopened``. A return whose newest submission is accepted is *locked*:
+a new upload is refused until it is reopened. After the reporting deadline (configuration, with its source) an
+officer's upload needs an admin's exception, which holds for that return's next submission.
+
+Decisions check their preconditions under the review log's own lock, so two reviewers clicking at once cannot both
+decide the same submission.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from contracts import chain
+from contracts.audit import Actor, record
+from contracts.home import Layout, repo_raw
+
+DEFAULT_SET = "programme"
+SUBMITTED, ACCEPTED, RETURNED, REOPENED, SUPERSEDED = "submitted", "accepted", "returned", "reopened", "superseded"
+STATES = (SUBMITTED, ACCEPTED, RETURNED, REOPENED, SUPERSEDED)
+PENDING_STATES = (SUBMITTED, REOPENED)
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+class ReviewRefused(ValueError):
+    """A decision that cannot be taken (nothing awaiting review, no reason given, not accepted yet, ...)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class SubmissionState:
+    submission_id: str
+    key: tuple[str, str, int]  # (set, region, year)
+    received_at: str
+    state: str = SUBMITTED
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class ReturnState:
+    """One return (set, region, year): its submissions in order and what counts."""
+
+    key: tuple[str, str, int]
+    submissions: list[SubmissionState] = field(default_factory=list)
+    exception_open: bool = False  # an admin allowed one more upload after the deadline
+
+    @property
+    def newest(self) -> SubmissionState | None:
+        return self.submissions[-1] if self.submissions else None
+
+    @property
+    def official(self) -> SubmissionState | None:
+        return next((s for s in reversed(self.submissions) if s.state == ACCEPTED), None)
+
+    @property
+    def pending(self) -> SubmissionState | None:
+        n = self.newest
+        return n if n is not None and n.state in PENDING_STATES else None
+
+    @property
+    def locked(self) -> bool:
+        n = self.newest
+        return n is not None and n.state == ACCEPTED
+
+
+def set_of(entry) -> str:
+    return getattr(entry, "set_id", None) or DEFAULT_SET
+
+
+def key_of(entry) -> tuple[str, str, int]:
+    return (set_of(entry), entry.region_code, int(entry.year))
+
+
+def read_reviews(layout: Layout) -> list[dict]:
+    return chain.read(layout.reviews).entries
+
+
+def replay(ledger: list, reviews: list[dict]) -> dict[tuple[str, str, int], ReturnState]:
+    """Every return's submissions with their states, from the ledger and the review log.
+
+    Decisions name their submission, so they need no common clock with the ledger (whose ``received_at`` may be a
+    historical date): a decision sets its submission's state; then every submission that is not its return's
+    newest and was not accepted is ``superseded``. A deadline exception names the newest submission when it was
+    given (or none) and holds until a newer one arrives."""
+    returns: dict[tuple[str, str, int], ReturnState] = {}
+    by_id: dict[str, SubmissionState] = {}
+    for e in ledger:
+        key = key_of(e)
+        s = SubmissionState(e.submission_id, key, e.received_at)
+        returns.setdefault(key, ReturnState(key)).submissions.append(s)
+        by_id[s.submission_id] = s
+    exceptions: dict[tuple[str, str, int], set] = {}
+    for r in reviews:
+        key = (r.get("set") or DEFAULT_SET, r["region_code"], int(r["year"]))
+        if r["action"] == "exception":
+            exceptions.setdefault(key, set()).add(r.get("submission_id"))
+            returns.setdefault(key, ReturnState(key))
+            continue
+        s = by_id.get(r.get("submission_id") or "")
+        if s is None:
+            continue
+        s.state = {"accept": ACCEPTED, "return": RETURNED, "reopen": REOPENED}[r["action"]]
+        s.reviewed_by, s.reviewed_at, s.reason = r.get("by_name") or r.get("by"), r["at"], r.get("reason")
+    for key, ret in returns.items():
+        for older in ret.submissions[:-1]:
+            if older.state != ACCEPTED:
+                older.state = SUPERSEDED
+        newest = ret.newest.submission_id if ret.newest else None
+        ret.exception_open = newest in exceptions.get(key, set())
+    return returns
+
+
+def states(layout: Layout, ledger: list | None = None) -> dict[tuple[str, str, int], ReturnState]:
+    from pipelines.returns.ledger import read_ledger
+
+    return replay(read_ledger(layout) if ledger is None else ledger, read_reviews(layout))
+
+
+def submission_states(returns: dict[tuple[str, str, int], ReturnState]) -> dict[str, SubmissionState]:
+    return {s.submission_id: s for r in returns.values() for s in r.submissions}
+
+
+# --- the deadline -------------------------------------------------------------------------------------------------
+
+
+def deadline(year: int) -> tuple[date, str]:
+    """The day returns for ``year`` are due (Kazakhstan time) and the source of that rule."""
+    cfg = tomllib.loads((repo_raw() / "config" / "monitoring.toml").read_text(encoding="utf-8"))["deadline"]
+    return date(year + 1, int(cfg["month"]), int(cfg["day"])), str(cfg["source"])
+
+
+def past_deadline(year: int, now: datetime | None = None) -> bool:
+    due, _ = deadline(year)
+    today = (now or datetime.now(UTC)).astimezone(ALMATY).date()
+    return today > due
+
+
+def upload_refusal(layout: Layout, region: str, year: int, set_id: str = DEFAULT_SET, officer: bool = True,
+                   now: datetime | None = None) -> tuple[str, dict] | None:
+    """Why a new upload for this return is refused (a rule code and its message parameters), or ``None``.
+    Operators at the shell (``officer=False``) act as admins: the deadline does not stop them; a lock does."""
+    ret = states(layout).get((set_id, region, year))
+    if ret is not None and ret.locked:
+        s = ret.newest
+        return "F_RETURN_LOCKED", {"region": region, "year": year, "accepted_at": s.reviewed_at or s.received_at}
+    if officer and past_deadline(year, now) and not (ret is not None and ret.exception_open):
+        due, source = deadline(year)
+        return "F_PAST_DEADLINE", {"region": region, "year": year, "deadline": due.isoformat(), "source": source}
+    return None
+
+
+# --- decisions ----------------------------------------------------------------------------------------------------
+
+
+def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, reason: str | None = None,
+           set_id: str = DEFAULT_SET) -> dict:
+    """Accept, return or reopen the return (set, region, year), or grant a deadline exception. Checks the
+    precondition and appends the decision under the review log's lock, then records it in the audit log; returns
+    the review entry written. Does not rebuild (the caller publishes)."""
+    by, by_name = actor.user_id, actor.name
+    reason = (reason or "").strip() or None
+    if action in ("return", "reopen", "exception") and not reason:
+        raise ReviewRefused("reason_required", f"{action} needs a reason")
+    with chain.lock_for(layout.reviews):
+        ret = states(layout).get((set_id, region, year))
+        target: SubmissionState | None = None
+        if action in ("accept", "return"):
+            target = ret.pending if ret else None
+            if target is None:
+                raise ReviewRefused("nothing_pending", f"no return of {region} for {year} awaits review")
+        elif action == "reopen":
+            target = ret.newest if ret and ret.locked else None
+            if target is None:
+                raise ReviewRefused("not_accepted", f"the return of {region} for {year} is not accepted, so it cannot be reopened")
+        elif action != "exception":
+            raise ValueError(f"unknown review action {action!r}")
+        entry = {
+            "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "action": action,
+            "set": set_id,
+            "region_code": region,
+            "year": year,
+            # an exception names the newest submission it follows (or none): it holds for the next one only
+            "submission_id": target.submission_id if target else (ret.newest.submission_id if ret and ret.newest else None),
+            "by": by,
+            "by_name": by_name or by,
+            "reason": reason,
+        }
+        written = chain.append(layout.reviews, [entry])[0]  # the same lock object again: re-entrant
+    record(layout, actor, "deadline_exception" if action == "exception" else action,
+           {"set": set_id, "region_code": region, "year": year, "submission_id": entry["submission_id"]}, reason=reason)
+    return written
