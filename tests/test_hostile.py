@@ -321,3 +321,87 @@ def test_active_content_is_refused_before_any_sheet_is_parsed(city: TemplateFile
 
 def test_plain_template_has_no_active_content(city: TemplateFile):
     assert check(city.save()).rule_codes() == []
+
+
+# --- 10. a blank template must not replace a full return ----------------------------------------------------------
+
+
+def test_blank_template_is_refused_as_holding_no_values(tmp_path: Path):
+    t = TemplateFile(tmp_path, "KZ-75", 2023, complete=False)
+    v = check(t.save())
+    assert not v.accepted and v.rule_codes() == ["F_NO_VALUES"]
+    located(only(v, "F_NO_VALUES"), "meta!B6")
+    assert "holds no values" in only(v, "F_NO_VALUES").message("en")
+
+
+@pytest.mark.parametrize("answer", ["yes", "Иә", "да"])
+def test_blank_template_declaring_nothing_to_report_is_recorded_as_such(tmp_path: Path, answer: str):
+    t = TemplateFile(tmp_path, "KZ-75", 2023, complete=False)
+    t.meta["B6"] = answer
+    v = check(t.save())
+    assert v.accepted and v.rule_codes() == ["W_EMPTY_RETURN"]
+
+
+def test_declaring_nothing_to_report_beside_values_is_a_contradiction(city: TemplateFile):
+    city.meta["B6"] = "yes"
+    v = check(city.save())
+    assert not v.accepted and v.rule_codes() == ["F_NOTHING_TO_REPORT_WITH_VALUES"]
+    issue = only(v, "F_NOTHING_TO_REPORT_WITH_VALUES")
+    located(issue, "meta!B6")
+    assert issue.params["count"] == 27
+
+
+def test_nothing_to_report_answer_must_be_yes_or_no(city: TemplateFile):
+    city.meta["B6"] = "maybe"
+    v = check(city.save())
+    assert v.rule_codes() == ["F_BAD_NOTHING_TO_REPORT"]
+    located(only(v, "F_BAD_NOTHING_TO_REPORT"), "meta!B6")
+
+
+def test_flat_file_with_rows_but_no_values_is_refused(tmp_path: Path):
+    recs = [{**r, "value": None, "numerator": None, "denominator": None} for r in flat_rows("KZ-75", 2023)]
+    v = check(write_flat_csv(tmp_path / "return.csv", recs))
+    assert not v.accepted and v.rule_codes() == ["F_NO_VALUES"]
+    located(only(v, "F_NO_VALUES"), "return.csv:2:value")
+
+
+def test_dry_run_of_a_return_dropping_values_of_the_current_one_says_how_many(tmp_path: Path):
+    """The officer sees it before submitting: `bilim validate` (validate_only) warns that 7 values of the accepted
+    KZ-75 2023 return would no longer count."""
+    from pipelines.returns.ingest import ACCEPTED, validate_only
+
+    layout = Layout.current()
+    full = TemplateFile(tmp_path, "KZ-75", 2023, name="full.xlsx")
+    assert accept_file(full.save(), load_context(layout), layout, who="officer-75").status == ACCEPTED
+    partial = TemplateFile(tmp_path, "KZ-75", 2023, name="partial.xlsx")
+    for r in range(24, 31):  # G1.K7.R1 .. G1.K8.R1 left blank
+        for col in "CDE":
+            partial.ws[f"{col}{r}"] = None
+    v = validate_only(partial.save(), load_context(layout), layout)
+    assert v.accepted and v.rule_codes() == ["W_DROPPED_ROWS", "W_MISSING_ROWS"]
+    dropped = only(v, "W_DROPPED_ROWS")
+    assert dropped.params["count"] == 7 and "7" in dropped.message("ru") and "G1.K7.R1 (total)" in dropped.params["examples"]
+
+
+# --- 8. a fraction typed for a percentage beside its numerator and denominator ------------------------------------
+
+
+def test_fraction_beside_its_parts_is_a_warning_showing_both_readings(city: TemplateFile):
+    """G1.K3.R3.school: 6011 / 10000 = 60.11 %, value typed 0.6011: accepted, the computed 60.11 % counts."""
+    city.set("G1.K3.R3.school", value=0.6011, numerator=6011, denominator=10000)
+    v = check(city.save())
+    assert v.accepted and v.rule_codes() == ["W_FRACTION_BESIDE_PARTS"]
+    issue = only(v, "W_FRACTION_BESIDE_PARTS")
+    located(issue, "data!C11")
+    assert "0.6011" in issue.message("en") and "60.11 %" in issue.message("en")
+    assert "0,6011" in issue.message("ru") and "60,11 %" in issue.message("ru")
+    assert "0,6011" in issue.message("kk") and "60,11 %" in issue.message("kk")
+    (g,) = v.groups
+    assert g.rows.filter(pl.col("_row") == 11)["actual"].item() == pytest.approx(60.11)
+
+
+def test_fraction_disagreeing_with_its_parts_is_still_a_mismatch(city: TemplateFile):
+    city.set("G1.K3.R3.school", value=0.5)  # 600 / 1000 = 60 %, not 50 %
+    v = check(city.save())
+    assert not v.accepted and v.rule_codes() == ["R_VALUE_MISMATCH"]
+    located(only(v, "R_VALUE_MISMATCH"), "data!C11")

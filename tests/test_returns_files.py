@@ -577,8 +577,10 @@ def test_bin_is_an_unexpected_identifier(city: TemplateFile):
 # --- empty and partial returns ------------------------------------------------------------------------------------
 
 
-def test_empty_return_is_accepted_as_nothing_reported(tmp_path: Path):
+def test_empty_return_is_accepted_as_nothing_reported_only_when_it_says_so(tmp_path: Path):
+    """A blank template is refused (tests/test_hostile.py); one whose meta says nothing_to_report = yes is recorded."""
     t = TemplateFile(tmp_path, "KZ-75", 2023, complete=False)
+    t.meta["B6"] = "yes"
     v = check(t.save())
     assert v.accepted and v.rule_codes() == ["W_EMPTY_RETURN"]
     assert [(g.rows.height, g.expected) for g in v.groups] == [(0, 27)]

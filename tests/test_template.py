@@ -141,11 +141,13 @@ def test_meta_sheet(make):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["meta", "data", "instructions", "lists"]
     ws = wb["meta"]
-    assert [ws.cell(r, 1).value for r in range(1, 6)] == META_KEYS
-    assert [ws.cell(r, 2).value for r in range(1, 6)] == ["KZ-75", 2023, CURRENT_TEMPLATE_VERSION, None, None]
+    assert [ws.cell(r, 1).value for r in range(1, 7)] == META_KEYS
+    assert [ws.cell(r, 2).value for r in range(1, 7)] == ["KZ-75", 2023, CURRENT_TEMPLATE_VERSION, None, None, "no"]
+    (answer,) = [dv for dv in ws.data_validations.dataValidation if "B6" in str(dv.sqref)]
+    assert answer.formula1 == '"no,yes"' and not ws["B6"].protection.locked
     assert isinstance(ws["B2"].value, int)
     assert ws["C1"].value == "Өңір коды / Код региона"
-    assert all(ws.cell(r, 3).value for r in range(1, 6))
+    assert all(ws.cell(r, 3).value for r in range(1, 7))
     names = {ws.cell(r, 2).value for r in range(7, ws.max_row + 1)}
     assert {"Алматы қаласы", "город Алматы"} <= names
 

@@ -15,6 +15,9 @@ from pipelines.returns.normalize import NumberStatus, normalize_settlement, with
 from pipelines.returns.read import RawReturn
 from pipelines.returns.spec import (
     CYCLE_HELD_IN,
+    NOTHING_TO_REPORT_NO,
+    NOTHING_TO_REPORT_YES,
+    SHEET_META,
     FIRST_YEAR,
     LAST_YEAR,
     NATIONAL,
@@ -239,6 +242,15 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     )
     tolerance = 0.5 * (10.0 ** (-c("value_dec").cast(pl.Float64))) + 1e-9
     mismatch = df.filter(c("computed").is_not_null() & has_val & ((c("value_v") - c("computed")).abs() > tolerance))
+    # A fraction typed for a percentage beside its parts (0.1611 where 16.11 % is computed): the value read as a
+    # percentage agrees with the parts within half a unit of its last typed decimal. A warning showing both
+    # readings; the computed rate counts. A percent-formatted cell already shows the percentage, so it is not one.
+    fraction_parts = mismatch.filter(
+        (c("unit") == "percent") & ~c("value_pct_fmt") & (c("value_v") > 0) & (c("value_v") <= 1)
+        & ((c("value_v") * 100 - c("computed")).abs() <= 100 * tolerance)
+    )
+    mismatch = mismatch.join(fraction_parts.select("_row"), on="_row", how="anti")
+    emit("W_FRACTION_BESIDE_PARTS", fraction_parts, "value", sev="warning", **_both_readings())
     # a percent-formatted cell is quoted as the officer sees it (60 formatted 0.0% shows 6000.0 %)
     emit("R_VALUE_MISMATCH", mismatch, "value", found=lambda r: f"{_fmt(r['value_v'])} %" if r["value_pct_fmt"] else r["value"], computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}")
     df = df.with_columns(pl.coalesce(c("computed"), c("value_v")).alias("actual"))
@@ -282,6 +294,19 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
 
     rows = df.filter(c("actual").is_not_null() | has_num | has_den)
     return rows, issues
+
+
+def _both_readings() -> dict:
+    """Message parameters of a fraction typed beside its parts: the typed value and the computed percentage, with a
+    decimal point (en) and a decimal comma (kk, ru), as each language writes them."""
+    def typed(r: dict) -> str:
+        return r["value"].strip().replace(",", ".") if r["value"] else _fmt(r["value_v"])
+
+    def computed(r: dict) -> str:
+        return f"{r['computed']:.{max((r['value_dec'] or 2) - 2, 1)}f}"
+
+    return {"found": typed, "found_dc": lambda r: typed(r).replace(".", ","), "computed": computed,
+            "computed_dc": lambda r: computed(r).replace(".", ",")}
 
 
 def _unit(unit: str) -> str:
@@ -365,6 +390,8 @@ def validate_groups(raw: RawReturn, ctx: Context) -> tuple[list[Checked], list[I
     file_issues = list(raw.issues)
     typed = typed_frame(raw)
     groups: list[Checked] = []
+    declared, declared_issues = nothing_to_report(raw) if raw.kind == "template" else (False, [])
+    file_issues += declared_issues
     if raw.kind == "template":
         region, year, meta_issues = check_meta(raw, ctx)
         file_issues += meta_issues
@@ -401,7 +428,34 @@ def validate_groups(raw: RawReturn, ctx: Context) -> tuple[list[Checked], list[I
         issues += check_history(raw, rows, region, year, ctx.history)
         expected, completeness = check_completeness(rows, region, year, ctx)
         issues += completeness
-        if rows.is_empty():
-            issues.append(warning("W_EMPTY_RETURN"))
+        issues += check_nothing_to_report(raw, part, rows, declared)
         groups.append(Checked(region, year, rows, _capped(issues), expected))
     return groups, _capped(file_issues)
+
+
+def nothing_to_report(raw: RawReturn) -> tuple[bool, list[Issue]]:
+    """Whether the template's meta declares on purpose that there is nothing to report (``yes``); a flat file
+    cannot declare it. An answer other than yes or no is an error at its cell."""
+    value, loc = raw.meta.get("nothing_to_report", (None, f"{SHEET_META}!B6"))
+    text = "" if value is None else str(value).strip().lower()
+    if text in NOTHING_TO_REPORT_YES:
+        return True, []
+    if text == "" or text in NOTHING_TO_REPORT_NO:
+        return False, []
+    return False, [error("F_BAD_NOTHING_TO_REPORT", loc, *_split(loc), found=str(value))]
+
+
+def check_nothing_to_report(raw: RawReturn, part: pl.DataFrame, rows: pl.DataFrame, declared: bool) -> list[Issue]:
+    """A return without any value is refused unless it declares that there is nothing to report (a blank template
+    must not replace a full return by accident); a declaration beside values contradicts itself."""
+    loc = raw.meta.get("nothing_to_report", (None, None))[1]
+    if rows.is_empty():
+        if declared:
+            return [warning("W_EMPTY_RETURN")]
+        if loc is None:  # a flat file, or a template older than the field: point at the first row read
+            first = part["_row"].min() if not part.is_empty() else None
+            loc = raw.location("value", first) if first is not None else raw.data_sheet
+        return [error("F_NO_VALUES", loc, *_split(loc))]
+    if declared:
+        return [error("F_NOTHING_TO_REPORT_WITH_VALUES", loc, *_split(loc), count=rows.height)]
+    return []

@@ -25,7 +25,11 @@ SHEET_LISTS = "lists"
 DATA_KEYS = ["indicator_code", "settlement", "value", "numerator", "denominator", "comment"]
 FLAT_KEYS = ["region_code", "year", "cycle", "indicator_code", "settlement", "unit_kato", "value", "numerator", "denominator", "comment"]
 FLAT_REQUIRED = ["region_code", "year", "indicator_code", "settlement", "value"]
-META_KEYS = ["region_code", "year", "template_version", "prepared_by", "phone"]
+META_KEYS = ["region_code", "year", "template_version", "prepared_by", "phone", "nothing_to_report"]
+# ``nothing_to_report``: "yes" declares on purpose that the return is empty; a file without values is refused
+# otherwise (a blank template must not replace a full return by accident). Words accepted for each answer:
+NOTHING_TO_REPORT_YES = {"yes", "y", "да", "иә", "ия", "true", "1"}
+NOTHING_TO_REPORT_NO = {"no", "n", "нет", "жоқ", "жок", "false", "0"}
 SETTLEMENTS = ["total", "urban", "rural"]
 NATIONAL = "KZ"
 FIRST_YEAR, LAST_YEAR = 2018, 2025

@@ -2,9 +2,10 @@
 
 Layout (a fixed contract with the reader):
 
-- ``meta`` (first sheet): keys in A1:A5 (``region_code, year, template_version, prepared_by, phone``), values in
-  column B, Kazakh/Russian labels in column C; the region's names from row 7, informational. Only B4 and B5 are
-  unlocked.
+- ``meta`` (first sheet): keys in A1:A6 (``region_code, year, template_version, prepared_by, phone,
+  nothing_to_report``), values in column B, Kazakh/Russian labels in column C; the region's names from row 7,
+  informational. Only B4, B5 and B6 are unlocked; B6 (``nothing_to_report``) is a yes/no drop-down, "no" by default:
+  "yes" declares on purpose that there is nothing to report for the year.
 - ``data``: row 1 Kazakh labels, row 2 Russian labels, row 3 exactly the machine keys in A..F (G3..M3 empty); one
   row per expected (indicator, settlement) from row 4, in catalogue order. C..F are the only unlocked cells; G..M
   tell the officer the series' name, unit, reference period, what the numerator and denominator count, and the
@@ -54,6 +55,8 @@ META_LABELS = {
     "template_version": "Үлгі нұсқасы / Версия шаблона",
     "prepared_by": "Орындаушы (лауазымы, бөлімі) / Исполнитель (должность, отдел)",
     "phone": "Байланыс телефоны / Контактный телефон",
+    "nothing_to_report": "Осы жылға ұсынатын ештеңе жоқ (yes — иә, no — жоқ) / Представлять за этот год нечего (yes — да, no — нет) / "
+                         "Nothing to report for this year (yes/no)",
 }
 META_NAME_ROWS = [
     ("region_name_kk", "Өңір атауы (қазақша) / Наименование региона (на казахском)"),
@@ -103,7 +106,8 @@ INSTRUCTIONS_KK = [
     "1. Бұл файл — бір өңірдің бір жылға арналған есебі. Бір өңір мен бір жылға бір файл жіберіледі; қайта "
     "жүктелген файл сол жылдың алдыңғы есебін толығымен ауыстырады.",
     "2. «meta» парағындағы өңір коды, жыл және үлгі нұсқасы алдын ала толтырылған — оларды өзгертпеңіз. Тек "
-    "«prepared_by» (орындаушы) және «phone» (байланыс телефоны) ұяшықтарын толтырыңыз.",
+    "«prepared_by» (орындаушы) және «phone» (байланыс телефоны) ұяшықтарын толтырыңыз. Осы жылға ұсынатын ештеңе "
+    "болмаса ғана «nothing_to_report» ұяшығында «yes» таңдаңыз: мәндері жоқ файл әйтпесе қабылданбайды.",
     "3. «data» парағындағы әр жол — бір көрсеткіш пен елді мекен түрі (total — барлығы, urban — қала, rural — ауыл). "
     "Тек C–F бағандарын толтырыңыз: C — мәні, D — алымы, E — бөлімі, F — түсініктеме. G–M бағандары анықтама үшін "
     "берілген: көрсеткіштің атауы, өлшем бірлігі, есепті кезең, алымы мен бөлімі нені есептейді.",
@@ -126,7 +130,8 @@ INSTRUCTIONS_RU = [
     "1. Этот файл — отчёт одного региона за один год. На один регион и год подаётся один файл; повторно "
     "загруженный файл полностью заменяет предыдущий отчёт за этот год.",
     "2. На листе «meta» код региона, год и версия шаблона уже заполнены — не изменяйте их. Заполните только ячейки "
-    "«prepared_by» (исполнитель) и «phone» (контактный телефон).",
+    "«prepared_by» (исполнитель) и «phone» (контактный телефон). Только если за этот год представлять нечего, "
+    "выберите «yes» в ячейке «nothing_to_report»: иначе файл без значений не принимается.",
     "3. На листе «data» каждая строка — один показатель и тип местности (total — всего, urban — город, rural — "
     "село). Заполняйте только столбцы C–F: C — значение, D — числитель, E — знаменатель, F — комментарий. "
     "Столбцы G–M справочные: наименование показателя, единица измерения, отчётный период, что считается в "
@@ -242,16 +247,20 @@ def protect(ws: Worksheet) -> None:
 
 
 def fill_meta(ws: Worksheet, region_code: str, year: int, version: str, names: tuple[str, str]) -> None:
-    values: dict[str, object] = {"region_code": region_code, "year": year, "template_version": version}
+    values: dict[str, object] = {"region_code": region_code, "year": year, "template_version": version, "nothing_to_report": "no"}
     for i, key in enumerate(META_KEYS, start=1):
         ws.cell(i, 1, key).font = BOLD
         ws.cell(i, 2, values.get(key))
         ws.cell(i, 3, META_LABELS[key])
-    for key in ("prepared_by", "phone"):
+    for key in ("prepared_by", "phone", "nothing_to_report"):
         cell = ws.cell(META_KEYS.index(key) + 1, 2)
         cell.protection = UNLOCKED
         cell.fill = INPUT_FILL
         cell.number_format = "@"
+    answer = DataValidation(type="list", formula1='"no,yes"', allow_blank=True, error="yes / no", errorTitle="Қате / Ошибка")
+    answer.showErrorMessage = True
+    answer.add(f"B{META_KEYS.index('nothing_to_report') + 1}")
+    ws.add_data_validation(answer)
     for offset, ((key, label), name) in enumerate(zip(META_NAME_ROWS, names)):
         r = META_NAME_FIRST_ROW + offset
         ws.cell(r, 1, key)
