@@ -24,6 +24,7 @@ NATIONAL = "KZ"
 
 # action -> roles that may do it anywhere; officers may do the actions in OFFICER_OWN for their own region only.
 POLICY: dict[str, tuple[str, ...]] = {
+    "view_all": (PLANNER, REVIEWER, ADMIN),  # pages across every region (overview, indicator)
     "view_official": (PLANNER, REVIEWER, ADMIN),
     "view_pending": (PLANNER, REVIEWER, ADMIN),
     "view_quality": (PLANNER, REVIEWER, ADMIN),
@@ -41,8 +42,8 @@ OFFICER_OWN = {"view_official", "view_pending", "upload"}
 
 # page -> the action that opens it (region-scoped pages are checked again for the region they show)
 PAGE_ACTIONS = {
-    "overview": "view_official",
-    "indicator": "view_official",
+    "overview": "view_all",
+    "indicator": "view_all",
     "region": "view_official",
     "quality": "view_quality",
     "snapshots": "view_snapshots",
@@ -101,7 +102,12 @@ def allowed(who: Principal, action: str, region: str | None = None) -> bool:
 
 
 def pages_for(who: Principal) -> list[str]:
-    return [page for page, action in PAGE_ACTIONS.items() if allowed(who, action)]
+    """The pages ``who`` may open, the first being their default: an officer lands on the upload page."""
+    pages = [page for page, action in PAGE_ACTIONS.items() if allowed(who, action)]
+    if not who.sees_all_regions and "upload" in pages:
+        pages.remove("upload")
+        pages.insert(0, "upload")
+    return pages
 
 
 # --- the grants log ----------------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
+# The marts a person may ask to see with the returns awaiting review (published as ``<mart>_with_pending``).
+WITH_PENDING = ("actuals", "national_values", "indicator_gaps", "urban_rural")
+
 
 def mark_review_state(table: pl.DataFrame, submissions: pl.DataFrame) -> pl.DataFrame:
     """``table`` (with ``region_code`` and ``year``) plus a ``review_state`` column, from the published

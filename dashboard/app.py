@@ -1,5 +1,7 @@
 """Entrypoint: the language switch lives here (a widget on a page is lost when the page changes) and in ``?lang=``;
-``st.navigation`` runs the chosen page."""
+sign-in (``dashboard.auth``): a short landing page for everyone, every other page only for a signed-in person with
+a grant, and only the pages their grants open (``contracts.access.pages_for``); ``st.navigation`` runs the chosen
+one, which checks its grant again in ``dashboard.page.start``."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from contracts import access
+from dashboard import auth
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
 
 # Not "pages/": Streamlit treats a pages/ folder beside the main script as a legacy multipage app, and a widget
@@ -24,17 +28,45 @@ def main() -> None:
         lang = chosen
     st.query_params["lang"] = lang
     st.session_state["ui_lang"] = lang
+    st.session_state.pop("principal", None)
     st.sidebar.caption(t("app_title", lang))
+    problem = auth.auth_problem()
+    if problem is not None:
+        # Never start open: without an identity provider nobody can be told apart.
+        st.error(t("auth_not_configured", lang, problem=problem))
+        st.stop()
+    who = auth.signed_in()
+    if who is None:
+        landing(lang)
+        return
+    auth.record_once(who, "sign_in", roles=",".join(sorted(g.label() for g in who.grants)) or "none")
+    st.sidebar.markdown(f"**{who.name}**  \n" + ", ".join(t(f"role_{g.role}", lang) + (f" · {g.region}" if g.region else "") for g in sorted(who.grants)))
+    if st.sidebar.button(t("sign_out", lang), key="sign_out"):
+        auth.sign_out(who)
+    if not who.has_access:
+        auth.record_once(who, "access_denied", wanted="dashboard")
+        st.title(t("no_access_title", lang))
+        st.error(t("no_access", lang, user=who.user_id))
+        st.stop()
+    st.session_state["principal"] = who
+    if access.allowed(who, "view_pending"):
+        st.sidebar.toggle(t("include_pending", lang), key="include_pending", help=t("include_pending_help", lang))
+    allowed = access.pages_for(who)
     pages = [
-        st.Page(str(PAGES / "overview.py"), title=t("page_overview", lang), url_path="overview", default=True),
-        st.Page(str(PAGES / "indicator.py"), title=t("page_indicator", lang), url_path="indicator"),
-        st.Page(str(PAGES / "region.py"), title=t("page_region", lang), url_path="region"),
-        st.Page(str(PAGES / "quality.py"), title=t("page_quality", lang), url_path="quality"),
-        st.Page(str(PAGES / "snapshots.py"), title=t("page_snapshots", lang), url_path="snapshots"),
-        st.Page(str(PAGES / "upload.py"), title=t("page_upload", lang), url_path="upload"),
-        st.Page(str(PAGES / "catalogue.py"), title=t("page_catalogue", lang), url_path="catalogue"),
+        st.Page(str(PAGES / f"{name}.py"), title=t(f"page_{name}", lang), url_path=name, default=n == 0)
+        for n, name in enumerate(allowed)
     ]
     st.navigation(pages).run()
+
+
+def landing(lang: str) -> None:
+    """The one page anyone may see: what this is, and the sign-in button (labelled when it is the demo's)."""
+    st.title(t("app_title", lang))
+    st.write(t("landing_intro", lang))
+    if auth.is_demo():
+        st.warning(t("demo_sign_in", lang))
+    if st.button(t("sign_in", lang), type="primary", key="sign_in"):
+        st.login()
 
 
 main()

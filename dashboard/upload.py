@@ -72,11 +72,23 @@ def validate(data: bytes, name: str, region: str, year: int, lang: str) -> CliRe
     return _with_file(data, name, run)
 
 
-def ingest(data: bytes, name: str, region: str, year: int, who: str) -> CliResult:
-    """Hand the file to the single writer; returns when the new build is published."""
+def ingest(data: bytes, name: str, region: str, year: int, who: str, who_name: str) -> CliResult:
+    """Hand the file to the single writer as an officer's upload (the deadline applies; the return is then
+    submitted for review); returns when the new build is published. ``region`` comes from the officer's grant."""
 
     def run(path: Path, tmp: Path) -> CliResult:
-        proc = _bilim("ingest", str(path), "--json", "--region", region, "--year", str(year), "--name", name, "--who", who)
+        proc = _bilim("ingest", str(path), "--json", "--region", region, "--year", str(year), "--name", name, "--who", who,
+                      "--who-name", who_name, "--officer")
         return CliResult(proc.returncode, _report(proc), proc.stderr)
 
     return _with_file(data, name, run)
+
+
+def review(action: str, region: str, year: int, reason: str | None, user_id: str, user_name: str) -> CliResult:
+    """A reviewer's decision, taken by the single writer (``bilim review``), which checks the grant again,
+    records it in the audit log and publishes; returns when the new build is published."""
+    args = ["review", action, "--region", region, "--year", str(year), "--as", user_id, "--as-name", user_name]
+    if reason:
+        args += ["--reason", reason]
+    proc = _bilim(*args)
+    return CliResult(proc.returncode, [], proc.stderr.strip())

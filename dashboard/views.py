@@ -6,6 +6,8 @@ import io
 
 import polars as pl
 
+from contracts.spreadsheet import escape_frame, text_cell
+
 from dashboard.i18n import format_number, t
 
 GAP_DECIMALS = 1
@@ -139,15 +141,8 @@ def ranked_regions(gaps: pl.DataFrame, code: str, year: int) -> pl.DataFrame:
 
 def excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells that Excel would read as a formula (=, +, -, @, tab, CR at the start) get a leading apostrophe;
-    numbers stay numbers."""
-    risky = r"^[=+\-@\t\r]"
-    return frame.with_columns(
-        [
-            pl.when(pl.col(name).str.contains(risky)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
-            for name, dtype in frame.schema.items()
-            if dtype == pl.String
-        ]
-    )
+    numbers stay numbers. The one rule shared with the pipelines' CSVs: ``contracts.spreadsheet``."""
+    return escape_frame(frame)
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -161,10 +156,12 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
-    safe = excel_safe(frame)
-    ws.append(safe.columns)
-    for row in safe.iter_rows():
-        ws.append(list(row))
+    # Every string is written as text (openpyxl would store "=HYPERLINK(…)" as a formula): shown as typed, never run.
+    for c, name in enumerate(frame.columns, start=1):
+        text_cell(ws.cell(1, c), name)
+    for r, row in enumerate(frame.iter_rows(), start=2):
+        for c, value in enumerate(row, start=1):
+            text_cell(ws.cell(r, c), value)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

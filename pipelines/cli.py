@@ -172,7 +172,9 @@ def _emit(frame, fmt: str) -> None:
     from pipelines.catalogue.listing import render_table
 
     if fmt == "csv":
-        sys.stdout.write(frame.write_csv())
+        from contracts.spreadsheet import escape_frame
+
+        sys.stdout.write(escape_frame(frame).write_csv())  # a return's text never runs as a formula in Excel
     elif fmt == "json":
         print(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2, default=str))
     else:

@@ -1,21 +1,41 @@
-"""Upload: a regional officer chooses the region and year, downloads the template, uploads the filled file, reads
-the verdict in their language, downloads the annotated copy, submits once, and sees the submission history."""
+"""Upload: a regional officer downloads the template of their region, uploads the filled file, reads the verdict in
+their language, downloads the annotated copy, submits once for review, and sees where their return stands (with
+the reviewer's reason when it was returned). The region comes from the officer's grant, never from a widget or
+the file: a file naming another region is rejected with a message that says so."""
 
 import polars as pl
 import streamlit as st
 
+from contracts import audit
+from contracts.home import Layout
 from dashboard import upload, views
+from dashboard.auth import actor
 from dashboard.i18n import t
 from dashboard.page import footer, start
 
 ctx = start("page_upload")
 lang = st.session_state.get("ui_lang", "kk")
 if ctx is not None:
+    who = ctx.who
     regions = ctx.table("regions")
     labels = views.region_names(regions, lang)
     year = st.selectbox(t("year", lang), list(range(2025, 2017, -1)), key="upload_year")
-    alive = views.alive_regions(regions, year)["region_code"].to_list()
-    region = st.selectbox(t("region", lang), [*sorted(alive), "KZ"], format_func=lambda c: f"{c} · {labels.get(c, c)}", key="upload_region")
+    mine = who.regions
+    if len(mine) == 1:
+        region = mine[0]
+        st.markdown(f"**{t('your_region', lang)}:** {region} · {labels.get(region, region)}")
+    else:
+        region = st.selectbox(t("your_region", lang), mine, format_func=lambda c: f"{c} · {labels.get(c, c)}", key="upload_region")
+    subs = ctx.table("submissions").filter((pl.col("region_code") == region) & (pl.col("year") == year))
+    state = views.return_state(subs, lang)
+    place = f"{region} · {labels.get(region, region)}"
+    if state is None:
+        st.info(t("no_return_yet", lang, region=place, year=year))
+    else:
+        shown = {"returned": st.error, "accepted": st.success}.get(state["token"], st.info)
+        shown(t("your_return_state", lang, region=place, year=year, state=state["state"]))
+        if state["reason"]:
+            st.markdown(t("reviewer_reason", lang, who=state["reviewed_by"], when=state["reviewed_at"], reason=state["reason"]))
     st.caption(t("upload_intro", lang))
     if st.button(t("download_template", lang), key="make_template"):
         st.session_state["template"] = (region, year, upload.template_bytes(region, year))
@@ -34,6 +54,10 @@ if ctx is not None:
             if st.session_state.get("verdict_key") != key:
                 st.session_state["verdict"] = upload.validate(data, uploaded.name, region, year, lang)
                 st.session_state["verdict_key"] = key
+                checked = st.session_state["verdict"].report
+                audit.record(Layout.current(), actor(who), "upload_checked", {"region_code": region, "year": year, "sha256": digest},
+                             accepted=bool(checked and checked[0]["accepted"]),
+                             rules=",".join(sorted({i["code"] for i in (checked[0]["errors"] + checked[0]["warnings"])})) if checked else "no report")
             result = st.session_state["verdict"]
             report = result.report[0] if result.report else None
             if report is None:
@@ -62,7 +86,7 @@ if ctx is not None:
                         st.info(t("already_submitted", lang))
                     elif st.button(t("submit", lang), type="primary", key="submit"):
                         submitted.add(digest)
-                        outcome = upload.ingest(data, uploaded.name, region, year, who=f"upload:{region}")
+                        outcome = upload.ingest(data, uploaded.name, region, year, who=who.user_id, who_name=who.name)
                         status = outcome.report[0]["status"] if outcome.report else "error"
                         if status == "accepted":
                             st.success(t("submitted", lang))
@@ -72,9 +96,5 @@ if ctx is not None:
                             submitted.discard(digest)
                             st.error(outcome.stderr or status)
     st.subheader(t("returns_history", lang))
-    from dashboard.data import current_build, read_table
-
-    build = current_build()
-    subs = read_table(build, "submissions").filter(pl.col("region_code") == region)
-    st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
+    st.dataframe(views.history_table(ctx.table("submissions").filter(pl.col("region_code") == region), lang), hide_index=True, width="stretch")
     footer(ctx)

@@ -93,8 +93,7 @@ def build_all(con: duckdb.DuckDBPyConnection, config: dict) -> dict[str, int]:
     return {name: build_mart(con, name) for name in MARTS}
 
 
-# The marts a person may ask to see with the returns awaiting review ("include returns awaiting review").
-WITH_PENDING = ["actuals", "national_values", "indicator_gaps", "urban_rural"]
+from contracts.pending import WITH_PENDING  # noqa: E402 - one home for the list, shared with the dashboard
 
 
 def with_pending_name(name: str) -> str:

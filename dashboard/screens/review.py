@@ -1,0 +1,59 @@
+"""Review: the returns awaiting review, warnings first; what each changes against the last accepted return (values
+and gaps); accept, or return to the officer with a reason. Decisions go to the single writer (``bilim review``),
+which checks the reviewer's grant again, records the decision in the audit log and publishes."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import upload, views
+from dashboard.i18n import t
+from dashboard.page import footer, start
+
+ctx = start("page_review")
+if ctx is not None:
+    lang, who = ctx.lang, ctx.who
+    regions = ctx.table("regions")
+    labels = views.region_names(regions, lang)
+    names = views.series_names(ctx.table("programme_indicators"), lang)
+    done = st.session_state.pop("review_done", None)
+    if done:
+        (st.success if done["ok"] else st.error)(done["text"])
+    pending = ctx.table("submissions").filter(pl.col("is_pending")).sort(["warnings", "region_code", "year"], descending=[True, False, False])
+    st.caption(t("review_intro", lang, n=pending.height))
+    if pending.is_empty():
+        st.info(t("review_nothing", lang))
+    official_values, pending_values = ctx.table("stg_returns__values"), ctx.table("stg_returns__pending")
+    gaps_before = ctx.table("indicator_gaps")
+    from dashboard.data import read_table
+
+    gaps_after = read_table(ctx.build, "indicator_gaps_with_pending")
+    for sub in pending.iter_rows(named=True):
+        region, year = sub["region_code"], sub["year"]
+        place = f"{labels.get(region, region)} ({region})"
+        title = t("review_item", lang, place=place, year=year, state=t(f"review_state_{sub['review_state']}", lang),
+                  warnings=sub["warnings"], values=sub["values"], expected=sub["expected"])
+        with st.expander(title, expanded=pending.height <= 3):
+            st.write(t("review_submitted_by", lang, who=sub["who"], when=views.local_time(sub["received_at"]), file=sub["file_name"]))
+            changes = views.value_changes(official_values, pending_values, region, year, names, lang)
+            st.markdown(f"**{t('review_value_changes', lang, n=changes.height)}**")
+            st.dataframe(changes, hide_index=True, width="stretch")
+            st.markdown(f"**{t('review_gap_changes', lang)}**")
+            st.dataframe(views.gap_changes(gaps_before, gaps_after, region, year, names, lang), hide_index=True, width="stretch")
+            c1, c2 = st.columns(2)
+            key = f"{region}-{year}"
+            if c1.button(t("review_accept", lang), type="primary", key=f"accept-{key}"):
+                res = upload.review("accept", region, year, None, who.user_id, who.name)
+                st.session_state["review_done"] = {"ok": res.code == 0, "text": t("review_accepted", lang, place=place, year=year) if res.code == 0 else res.stderr}
+                st.rerun()
+            reason = c2.text_area(t("review_reason_label", lang), key=f"reason-{key}")
+            if c2.button(t("review_return", lang), key=f"return-{key}"):
+                if not reason.strip():
+                    c2.error(t("review_reason_required", lang))
+                else:
+                    res = upload.review("return", region, year, reason, who.user_id, who.name)
+                    st.session_state["review_done"] = {"ok": res.code == 0, "text": t("review_returned", lang, place=place, year=year) if res.code == 0 else res.stderr}
+                    st.rerun()
+    st.subheader(t("review_accepted_list", lang))
+    accepted = ctx.table("submissions").filter(pl.col("review_state").is_in(["accepted", "returned"]))
+    st.dataframe(views.history_table(accepted, lang), hide_index=True, width="stretch")
+    footer(ctx)
