@@ -12,6 +12,7 @@ import json
 import polars as pl
 
 from contracts.home import Layout
+from contracts.spreadsheet import unescape_frame
 
 GAP_KEY = ["indicator_code", "region_code", "year", "cycle", "settlement"]
 
@@ -31,7 +32,8 @@ def list_snapshots(layout: Layout) -> list[dict]:
 
 def read_output(layout: Layout, snapshot_id: str, table: str) -> pl.DataFrame:
     path = layout.snapshots / snapshot_id / "outputs" / f"{table}.csv"
-    return pl.read_csv(path, infer_schema_length=None, schema_overrides={"cycle": pl.String})
+    # Text cells were escaped against formulas when written (contracts.spreadsheet); read back as typed.
+    return unescape_frame(pl.read_csv(path, infer_schema_length=None, schema_overrides={"cycle": pl.String}))
 
 
 def diff_gaps(before: pl.DataFrame, after: pl.DataFrame, tolerance: float = 1e-9) -> pl.DataFrame:

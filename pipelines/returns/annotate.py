@@ -1,4 +1,6 @@
-"""A copy of a rejected workbook with the offending cells highlighted and commented (kk, ru, en)."""
+"""A copy of a rejected workbook with the offending cells highlighted and commented (kk, ru, en).
+
+The copy holds values, not formulas: nothing typed into a return runs when the officer opens the copy."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ def annotate_workbook(source: Path, issues: list[Issue], out: Path) -> int:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    wb = openpyxl.load_workbook(source)
+    # Values only (data_only): a formula from the return becomes its saved result and never runs in the copy; a text
+    # cell starting with "=" is loaded as text (data_type "s") and is written back as text.
+    wb = openpyxl.load_workbook(source, data_only=True)
     by_cell: dict[tuple[str, str], list[Issue]] = {}
     for issue in issues:
         if issue.sheet in wb.sheetnames and issue.cell:
