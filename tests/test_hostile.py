@@ -512,3 +512,45 @@ def test_snapshot_of_a_return_with_formula_text_is_escaped_and_verifies(tmp_path
     staged = (layout.snapshots / meta["snapshot_id"] / "inputs" / "stg_returns__values.csv").read_bytes()
     assert b"'=HYPERLINK" in staged and b"'+cmd" in staged and b",=HYPERLINK" not in staged
     assert verify(layout, meta["snapshot_id"]) == []
+
+
+# --- 11. library noise never reaches the user ---------------------------------------------------------------------
+
+
+def mixed_type_flat_workbook(path: Path, big: bool) -> Path:
+    """A valid flat return whose value column mixes numbers and dashes ("not available" beside the rate parts):
+    fastexcel logs "Could not determine dtype for column 4, falling back to string" while reading it. ``big`` pads
+    the comments with incompressible text past the 2 MB threshold of the calamine reader."""
+    import random
+    import string
+
+    rnd = random.Random(7)
+    recs = []
+    for region in (("KZ-75", "KZ-71", "KZ-79", "KZ-19") if big else ("KZ-75",)):
+        recs += flat_rows(region, 2023)
+    for rec in recs:
+        if rec["value"] is None:
+            rec["value"] = "-"
+        if big:
+            rec["comment"] = "".join(rnd.choices(string.ascii_lowercase, k=30000))
+    return write_flat_xlsx(path, recs)
+
+
+def test_flat_reader_says_nothing_on_stderr(tmp_path: Path, capfd: pytest.CaptureFixture):
+    from pipelines.returns.read import read_flat_xlsx
+
+    raw = read_flat_xlsx(mixed_type_flat_workbook(tmp_path / "mixed.xlsx", big=False), "mixed.xlsx")
+    assert raw.frame.height == 27
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.slow
+def test_bilim_validate_prints_nothing_on_stderr_for_a_valid_file(tmp_path: Path):
+    from tests.conftest import run_bilim
+
+    path = mixed_type_flat_workbook(tmp_path / "bulk.xlsx", big=True)
+    assert path.stat().st_size > 2 * 2**20
+    result = run_bilim("validate", str(path))
+    assert result.returncode == 0, result.stdout
+    assert "ACCEPTED" in result.stdout
+    assert result.stderr == ""

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import warnings
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +58,22 @@ class ReadFailure(Exception):
         super().__init__("; ".join(i.code for i in issues))
 
 
+@contextmanager
+def _quiet_libraries():
+    """Library chatter never reaches the officer: fastexcel logs through Python logging ("Could not determine dtype
+    for column 4, falling back to string", a normal event our reader handles) and Polars may warn. Raised for the
+    read only, restored after; errors still surface as exceptions and become located findings."""
+    logger = logging.getLogger("fastexcel")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 def _text(value: object) -> str | None:
     """A cell as text, numbers written without exponent or trailing ``.0``."""
     if value is None:
@@ -83,6 +102,13 @@ def _norm_key(value: object) -> str | None:
 
 
 def read_xlsx(path: Path, display_name: str) -> RawReturn:
+    """A workbook read with openpyxl (templates and small files); its warnings about features it drops (data
+    validation extensions, unknown styles) are not the officer's business."""
+    with _quiet_libraries():
+        return _read_xlsx(path, display_name)
+
+
+def _read_xlsx(path: Path, display_name: str) -> RawReturn:
     import openpyxl
     try:
         wb_values = openpyxl.load_workbook(path, data_only=True)
@@ -271,6 +297,11 @@ def _xml_escape(text: str) -> str:
 def read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
     """A flat long-format workbook read with fastexcel (calamine): fast enough for 200,000 sub-regional rows.
     Cell formats come from the styles part: percent-formatted value cells are read as the percentage shown."""
+    with _quiet_libraries():
+        return _read_flat_xlsx(path, display_name)
+
+
+def _read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
     import fastexcel
 
     try:
