@@ -33,6 +33,9 @@ class Submissions(pa.DataFrameModel):
     reviewed_by: Optional[str] = pa.Field(nullable=True, description="Who took the last review decision on it")
     reviewed_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="When (UTC)")
     review_reason: Optional[str] = pa.Field(nullable=True, description="The reviewer's reason (return, reopen)")
+    accepted_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(
+        nullable=True, description="When a reviewer first accepted it (kept when it was later reopened and replaced)"
+    )
     is_current: bool = pa.Field(description="Whether it is the official submission of its return (newest accepted)")
     is_pending: bool = pa.Field(description="Whether it is the submission of its return awaiting review")
 

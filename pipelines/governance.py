@@ -155,7 +155,9 @@ def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        sys.stdout.write(frame.write_csv())  # TODO(hostile): formula-safe CSV
+        from contracts.spreadsheet import escape_frame
+
+        sys.stdout.write(escape_frame(frame).write_csv())  # a reviewer's reason is text a spreadsheet must not run
     else:
         from pipelines.catalogue.listing import render_table
 
@@ -203,3 +205,20 @@ def add_commands(sub) -> None:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--verify", action="store_true", help="check the hash chain: exit 1 and the first broken entry")
     p.set_defaults(func=cmd_audit)
+
+
+def reconcile_audit(layout: Layout) -> int:
+    """Append a ``submit`` audit entry (marked ``recovered``) for every ledger submission the audit log lacks: an
+    ingest killed between its ledger append and its audit entry. Held under the audit log's lock, so two processes
+    never recover the same entry twice. Returns how many were recovered."""
+    from contracts import chain
+    from pipelines.returns.ledger import read_ledger
+
+    with chain.lock_for(layout.audit_log):
+        seen = {e["target"].get("submission_id") for e in audit.read(layout).entries if e["action"] == "submit"}
+        missing = [e for e in read_ledger(layout) if e.submission_id not in seen]
+        for e in missing:
+            audit.record(layout, audit.Actor(e.who, e.who), "submit",
+                         {"set": "programme", "region_code": e.region_code, "year": e.year, "submission_id": e.submission_id,
+                          "sha256": e.sha256}, values=e.values, expected=e.expected, warnings=e.warnings, recovered=True)
+    return len(missing)

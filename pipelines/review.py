@@ -53,6 +53,7 @@ class SubmissionState:
     reviewed_by: str | None = None
     reviewed_at: str | None = None
     reason: str | None = None
+    accepted_at: str | None = None  # when it was first accepted (it may since have been reopened and superseded)
 
 
 @dataclass
@@ -119,6 +120,8 @@ def replay(ledger: list, reviews: list[dict]) -> dict[tuple[str, str, int], Retu
         if s is None:
             continue
         s.state = {"accept": ACCEPTED, "return": RETURNED, "reopen": REOPENED}[r["action"]]
+        if s.state == ACCEPTED and s.accepted_at is None:
+            s.accepted_at = r["at"]
         s.reviewed_by, s.reviewed_at, s.reason = r.get("by_name") or r.get("by"), r["at"], r.get("reason")
     for key, ret in returns.items():
         for older in ret.submissions[:-1]:

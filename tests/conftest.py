@@ -68,12 +68,41 @@ def accept_pending(layout, region: str, year: int, set_id: str = "programme") ->
     decide(layout, "accept", region, year, Actor(REVIEWER_FOR_TESTS, "Test reviewer"), set_id=set_id)
 
 
-def submit_and_accept(path, ctx, layout, who: str = "officer"):
+def submit_and_accept(path, ctx, layout, who: str = "officer", reopen: tuple[str, int] | None = None):
     """Ingest a return (it is then submitted, awaiting review) and accept every return it holds, as a reviewer
-    would: for the tests whose subject is what happens after acceptance (marts, dashboard, snapshots)."""
+    would: for the tests whose subject is what happens after acceptance (marts, dashboard, snapshots). A revision
+    of an accepted (locked) return names it in ``reopen``: a reviewer reopens it first, with a reason."""
+    from contracts.audit import Actor
     from pipelines.returns.ingest import accept_file
+    from pipelines.review import decide
 
+    if reopen is not None:
+        decide(layout, "reopen", reopen[0], reopen[1], Actor(REVIEWER_FOR_TESTS, "Test reviewer"), "test: a corrected return follows")
     result = accept_file(path, ctx, layout, who=who)
     for e in result.entries:
         accept_pending(layout, e.region_code, e.year)
     return result
+
+
+# Streamlit's [auth] section as the dashboard needs it (AppTest never contacts the provider).
+AUTH_SECRETS = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret-0123456789abcdef",
+    "client_id": "bilim-test",
+    "client_secret": "test-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def grant(layout, user: str, role: str, region: str | None = None, name: str = "") -> None:
+    """Give ``user`` a grant, as ``bilim access grant`` does."""
+    from contracts import access
+
+    g = access.check_grant(role, region, {region} if region else set())
+    access.append_grant_events(layout, [{"event": "grant", "user": user, "name": name or user, "role": g.role, "region": g.region, "by": "test"}])
+
+
+def sign_in(at, user: str | None, name: str = "") -> None:
+    """Configure sign-in on an AppTest and make ``user`` the signed-in person (``None``: nobody signed in)."""
+    at.secrets["auth"] = dict(AUTH_SECRETS)
+    at.user = {"is_logged_in": True, "sub": user, "name": name or user} if user else {"is_logged_in": False}

@@ -114,6 +114,7 @@ def staged_frames(rows: list[V]) -> tuple[pl.DataFrame, pl.DataFrame]:
                 "reviewed_by": "reviewer",
                 "reviewed_at": None,
                 "review_reason": None,
+                "accepted_at": _received(year),
                 "is_current": True,
                 "is_pending": False,
             }
@@ -123,7 +124,7 @@ def staged_frames(rows: list[V]) -> tuple[pl.DataFrame, pl.DataFrame]:
         "region_code": pl.String, "year": pl.Int64, "who": pl.String, "received_at": pl.Datetime("us", "UTC"),
         "values": pl.Int64, "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String,
         "review_state": pl.String, "reviewed_by": pl.String, "reviewed_at": pl.Datetime("us", "UTC"),
-        "review_reason": pl.String, "is_current": pl.Boolean, "is_pending": pl.Boolean,
+        "review_reason": pl.String, "accepted_at": pl.Datetime("us", "UTC"), "is_current": pl.Boolean, "is_pending": pl.Boolean,
     }
     return stg, pl.DataFrame(subs, schema=subs_schema)
 

@@ -13,7 +13,7 @@ A snapshot is taken, then KZ-19 revises its return (total numerator 8100, urban 
 import polars as pl
 import pytest
 
-from tests.conftest import submit_and_accept
+from tests.conftest import grant, sign_in, submit_and_accept
 from streamlit.testing.v1 import AppTest
 
 from contracts.home import REPO_ROOT, Layout, repo_raw
@@ -55,21 +55,29 @@ def published(tmp_path_factory):
         assert ok, message
         take_snapshot(layout)
         revised = edit_cells(kz19, tmp / "KZ-19_2023_rev.xlsx", {(CODE, "total", 4): 8100, (CODE, "urban", 4): 4600})
-        assert submit_and_accept(revised, load_context(layout), layout, who="officer").status == "accepted"
+        assert submit_and_accept(revised, load_context(layout), layout, who="officer", reopen=("KZ-19", 2023)).status == "accepted"
         ok, build, message = run_all()
         assert ok, message
         take_snapshot(layout)
+        grant(layout, ADMIN, "admin")
+        grant(layout, OFFICER_19, "officer", "KZ-19")
+        grant(layout, REVIEWER, "reviewer")
         yield {"home": home, "build": build, "kz19_row": data_row(kz19, CODE, "total")}
     finally:
         mp.undo()
 
 
-def _app(published, lang: str, page: str | None = None, **widgets) -> AppTest:
+ADMIN, OFFICER_19, REVIEWER = "t-admin", "t-officer-19", "t-reviewer"
+
+
+def _app(published, lang: str, page: str | None = None, user: str = ADMIN, **widgets) -> AppTest:
+    """The app as ``user`` sees it (an administrator by default: every page but the upload page)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("BILIM_HOME", str(published["home"]))
     try:
         at = AppTest.from_file(APP, default_timeout=60)
         at.query_params["lang"] = lang
+        sign_in(at, user)
         at.run()
         if page:
             at.switch_page(f"screens/{page}.py").run()
@@ -111,7 +119,10 @@ def test_catalogue_rows_localize_numbers_and_labels():
 
 
 def test_before_the_first_build_the_page_says_so(bilim_home):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    grant(Layout.current(), ADMIN, "admin")
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in(at, ADMIN)
+    at.run()
     assert not at.exception
     assert any("bilim build" in i.value for i in at.info)
 
@@ -169,9 +180,13 @@ def test_snapshots_page_shows_what_moved(published, lang):
 
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_upload_page_shows_the_region_history(published, lang):
-    at = _app(published, lang, "upload", upload_year=2023, upload_region="KZ-19")
+    """The officer of KZ-19 sees their region (from the grant, no region picker) and both 2023 submissions: the
+    revision accepted (official), the first one (accepted, then reopened for the revision) replaced by it."""
+    at = _app(published, lang, "upload", user=OFFICER_19, upload_year=2023)
+    assert not [s for s in at.selectbox if s.key == "upload_region"]
     history = at.dataframe[0].value
     assert history[t("col_current", lang)].tolist() == [True, False]
+    assert history[t("col_review_state", lang)].tolist() == [t("review_state_accepted", lang), t("review_state_superseded", lang)]
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
@@ -183,8 +198,8 @@ def test_catalogue_page(published, lang):
 
 def test_a_kazakh_page_shows_no_english_interface_text(published):
     english = {v["en"] for v in TEXTS.values() if v["en"] != v["kk"] and len(v["en"]) > 3}
-    for page in (None, "indicator", "region", "quality", "snapshots", "upload", "catalogue"):
-        at = _app(published, "kk", page)
+    for page in (None, "indicator", "region", "quality", "snapshots", "upload", "catalogue", "review", "audit"):
+        at = _app(published, "kk", page, user={"upload": OFFICER_19, "review": REVIEWER}.get(page, ADMIN))
         shown = [e.value for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.info, *at.warning) if isinstance(e.value, str)]
         shown += [s.label for s in at.selectbox] + [m.label for m in at.metric]
         leaks = [s for s in shown if s in english]

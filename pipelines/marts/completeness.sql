@@ -9,7 +9,7 @@ with subs as (
         max(received_at) as last_received_at,
         count(*) - 1 as revisions
     from submissions
-    where review_state = 'accepted'
+    where accepted_at is not null  -- every submission a reviewer accepted, revisions replaced since included
     group by region_code, year
 ),
 

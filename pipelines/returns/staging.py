@@ -21,7 +21,7 @@ SUBMISSION_SCHEMA = {
 }
 REVIEW_SCHEMA = {
     "submission_id": pl.String, "review_state": pl.String, "reviewed_by": pl.String, "reviewed_at": pl.String,
-    "review_reason": pl.String,
+    "review_reason": pl.String, "accepted_at": pl.String,
 }
 
 
@@ -38,12 +38,13 @@ def submissions_table(layout: Layout, entries: list[LedgerEntry] | None = None) 
     df = pl.DataFrame(rows, schema=SUBMISSION_SCHEMA, orient="row") if rows else pl.DataFrame(schema=SUBMISSION_SCHEMA)
     states = pl.DataFrame(
         [{"submission_id": s.submission_id, "review_state": s.state, "reviewed_by": s.reviewed_by,
-          "reviewed_at": s.reviewed_at, "review_reason": s.reason} for s in by_id.values()],
+          "reviewed_at": s.reviewed_at, "review_reason": s.reason, "accepted_at": s.accepted_at} for s in by_id.values()],
         schema=REVIEW_SCHEMA, orient="row",
     )
     return df.join(states, on="submission_id", how="left", maintain_order="left").with_columns(
         pl.col("received_at").str.to_datetime(time_zone="UTC"),
         pl.col("reviewed_at").str.to_datetime(time_zone="UTC"),
+        pl.col("accepted_at").str.to_datetime(time_zone="UTC"),
         pl.col("submission_id").is_in(list(official)).alias("is_current"),
         pl.col("submission_id").is_in(list(pending)).alias("is_pending"),
     )
