@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +61,10 @@ class ChainRead:
 
 
 def lock_for(path: Path) -> FileLock:
+    """The log's append lock: one object per path and process (``is_singleton``), so it is re-entrant: a caller
+    that reads the log and appends to it as one step holds it around ``append``, which takes it again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(path) + ".lock", thread_local=False)
+    return FileLock(str(path) + ".lock", thread_local=False, is_singleton=True)
 
 
 def _last_hash(path: Path) -> str:
@@ -117,9 +121,40 @@ def append(path: Path, entries: list[dict]) -> list[dict]:
     return out
 
 
+_PINS: dict[str, str] = {}
+
+
+@contextmanager
+def pinned(heads: dict[Path, str]) -> Iterator[None]:
+    """Within this block (in this process) ``read`` of each given log returns its entries up to and including the
+    given head (``GENESIS``: none), whatever is appended meanwhile: a build that reads a log several times sees one
+    state of it."""
+    keys = {str(Path(p).resolve()): h for p, h in heads.items()}
+    _PINS.update(keys)
+    try:
+        yield
+    finally:
+        for k in keys:
+            _PINS.pop(k, None)
+
+
 def read(path: Path) -> ChainRead:
     """Every entry, checking each line's hash and its link to the one before. Damage is reported, never skipped in
-    silence: ``entries`` stops at the first damaged line, ``damage`` lists every bad line."""
+    silence: ``entries`` stops at the first damaged line, ``damage`` lists every bad line. Inside ``pinned``,
+    ``entries`` stops at the pinned head."""
+    result = _read(path)
+    head = _PINS.get(str(Path(path).resolve())) if _PINS else None
+    if head is None or result.damage:
+        return result
+    if head == GENESIS:
+        return ChainRead([], [], result.torn_tail)
+    ends = [i for i, e in enumerate(result.entries) if e["hash"] == head]
+    if not ends:
+        return ChainRead([], [Damage(0, f"the entry {head[:12]}… this read was pinned to is no longer in the log")], result.torn_tail)
+    return ChainRead(result.entries[: ends[0] + 1], [], result.torn_tail)
+
+
+def _read(path: Path) -> ChainRead:
     if not path.exists():
         return ChainRead([], [], False)
     raw = path.read_bytes()

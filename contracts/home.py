@@ -9,7 +9,9 @@ which writes it, and the dashboard, which reads it. Nothing here runs at import 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,13 +120,81 @@ class Layout:
         """The identity-provider settings and the cookie secret of this installation (mode 0600, never in git)."""
         return self.access_dir / "auth.toml"
 
+    @property
+    def log_file(self) -> Path:
+        """Full traces of failed commands; the user is shown one line naming the cause."""
+        return self.home / "logs" / "bilim.log"
+
     def current_build_id(self) -> str | None:
-        """The id of the published build, read once; ``None`` before the first build."""
-        try:
-            value = self.current_pointer.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        return value or None
+        """The id of the build to read, resolved once: ``CURRENT`` when it names a complete build, else the newest
+        complete build (see ``resolve_build`` for why); ``None`` when there is none."""
+        return self.resolve_build().build_id
 
     def build_dir(self, build_id: str) -> Path:
         return self.builds / build_id
+
+    def build_complete(self, build_id: str) -> bool:
+        """The build folder's manifest reads and every table it lists is there."""
+        folder = self.build_dir(build_id)
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            tables = manifest["tables"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return isinstance(tables, dict) and all((folder / f"{name}.parquet").is_file() for name in tables)
+
+    def resolve_build(self) -> "BuildResolution":
+        """Which build readers should read, and why when it is not the one ``CURRENT`` names.
+
+        ``CURRENT`` holding garbage, naming a build that is not there, or naming one with a file missing would make
+        every reader fail; readers then get the newest complete build instead (build ids start with their UTC time)
+        and a ``problem`` to show. Costs one small read and a few ``stat`` calls."""
+        try:
+            raw = self.current_pointer.read_bytes()
+        except FileNotFoundError:
+            raw = None
+        except OSError:
+            raw = b"\xff"
+        named = None
+        problem = None
+        if raw is not None:
+            try:
+                text = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                text = ""
+            if text and _BUILD_ID.fullmatch(text):
+                named = text
+                if self.build_complete(text):
+                    return BuildResolution(text, None, text)
+                problem = MISSING_FILES if self.build_dir(text).is_dir() else NO_SUCH_BUILD
+            else:
+                problem = UNREADABLE_POINTER
+        complete = sorted(
+            (p.name for p in self.builds.iterdir() if p.is_dir() and _BUILD_ID.fullmatch(p.name) and self.build_complete(p.name))
+            if self.builds.is_dir() else [],
+            reverse=True,
+        )
+        if raw is None and not complete:
+            return BuildResolution(None, None, None)  # before the first build
+        if raw is None:
+            problem = NO_POINTER
+        return BuildResolution(complete[0] if complete else None, problem, named)
+
+
+# Why readers were given another build than CURRENT names.
+UNREADABLE_POINTER = "unreadable_pointer"  # CURRENT holds no build id (garbage bytes, empty)
+NO_SUCH_BUILD = "no_such_build"  # CURRENT names a build folder that does not exist
+MISSING_FILES = "missing_files"  # the named build lacks a file its manifest lists
+NO_POINTER = "no_pointer"  # builds exist but CURRENT does not
+
+_BUILD_ID = re.compile(r"[0-9]{8}T[0-9]{6,12}Z-[0-9a-f]{6,64}|[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+@dataclass(frozen=True)
+class BuildResolution:
+    """The build to read (``None``: none is complete), the problem found (``None``: ``CURRENT`` is sound) and the id
+    ``CURRENT`` names, if it names one."""
+
+    build_id: str | None
+    problem: str | None
+    named: str | None

@@ -6,13 +6,18 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from contracts.home import Layout
+from contracts.home import BuildResolution, Layout
 from contracts.snapshots import diff_gaps, list_snapshots, read_output
 
 
 def current_build() -> str | None:
     """The published build id, resolved once per page run."""
     return Layout.current().current_build_id()
+
+
+def resolve_build() -> BuildResolution:
+    """The build to read and, when ``CURRENT`` is damaged, why another complete build is read instead."""
+    return Layout.current().resolve_build()
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)

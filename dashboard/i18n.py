@@ -37,6 +37,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Target and result indicators of the programme (Government decree No. 988 of 27 December 2019): the 2018 fact and the targets for 2020–2025.",
     },
     "no_build": {"kk": "Әлі жарияланған деректер жоқ. `bilim build` іске қосыңыз.", "ru": "Опубликованных данных пока нет. Запустите `bilim build`.", "en": "Nothing is published yet. Run `bilim build`."},
+    "build_fallback": {
+        "kk": "Жарияланған деректердің көрсеткіші (marts/CURRENT) зақымдалған: {problem}. Соңғы толық құрастыру {build} көрсетілді. Әкімші `bilim build` іске қоссын.",
+        "ru": "Указатель опубликованных данных (marts/CURRENT) повреждён: {problem}. Показана последняя полная сборка {build}. Администратору нужно запустить `bilim build`.",
+        "en": "The pointer to the published data (marts/CURRENT) is damaged: {problem}. Showing the newest complete build {build}. An administrator should run `bilim build`.",
+    },
+    "no_complete_build": {
+        "kk": "Толық жарияланған құрастыру жоқ (marts/CURRENT: {problem}). Әкімші `bilim build` іске қоссын.",
+        "ru": "Нет ни одной полной опубликованной сборки (marts/CURRENT: {problem}). Администратору нужно запустить `bilim build`.",
+        "en": "No complete published build is left (marts/CURRENT: {problem}). An administrator should run `bilim build`.",
+    },
+    "build_problem_unreadable_pointer": {"kk": "онда құрастыру идентификаторы жоқ", "ru": "в нём нет идентификатора сборки", "en": "it holds no build id"},
+    "build_problem_no_such_build": {"kk": "ол жоқ құрастыруды көрсетеді", "ru": "он указывает на несуществующую сборку", "en": "it names a build that does not exist"},
+    "build_problem_missing_files": {"kk": "көрсетілген құрастырудың файлы жоқ", "ru": "в указанной сборке не хватает файла", "en": "a file of the build it names is missing"},
+    "build_problem_no_pointer": {"kk": "ол жоқ", "ru": "он отсутствует", "en": "it is missing"},
     "synthetic_banner": {
         "kk": "Назар аударыңыз: көрсетілген өңірлік деректер — демонстрациялық (синтетикалық) деректер, нақты есептер емес. Тек республикалық PISA, ҒЗТКЖ және жалақы көрсеткіштері жарияланған дереккөздерден алынған.",
         "ru": "Внимание: региональные данные — демонстрационные (синтетические), а не реальные отчёты. Только республиканские показатели PISA, НИОКР и зарплаты взяты из опубликованных источников.",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard.data import current_build, read_table
+from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, t
 
 
@@ -24,7 +24,15 @@ def start(title_key: str) -> PageContext | None:
     """Title, language and build; ``None`` (with a message) when nothing is published."""
     lang = st.session_state.get("ui_lang", DEFAULT_LANG)
     st.title(t(title_key, lang))
-    build = current_build()
+    resolution = resolve_build()
+    build = resolution.build_id
+    if resolution.problem is not None:
+        # CURRENT is damaged: show the newest complete build and say so, or say what to run.
+        problem = t(f"build_problem_{resolution.problem}", lang)
+        if build is None:
+            st.error(t("no_complete_build", lang, problem=problem))
+            return None
+        st.warning(t("build_fallback", lang, problem=problem, build=build))
     if build is None:
         st.info(t("no_build", lang))
         return None

@@ -35,14 +35,26 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"error: {p}", file=sys.stderr)
         print(f"build refused: {len(problems)} problem(s) in the hand-curated inputs; nothing was changed", file=sys.stderr)
         return EXIT_REJECTED
+    from pipelines.faults import say
+    from pipelines.returns.ledger import ledger_damage
     from pipelines.runner import prepare_dagster_home, run_all
 
+    damage = ledger_damage(layout)
+    if damage:
+        # Never build past a damaged entry: the return it holds would silently leave the published data.
+        for d in damage:
+            print(f"error: {d}", file=sys.stderr)
+        print(f"build refused: the ledger is damaged ({len(damage)} line(s)); nothing was changed. "
+              "Run `bilim doctor` for how to repair each line.", file=sys.stderr)
+        return EXIT_REJECTED
     prepare_dagster_home(layout)
 
     ok, build_id, message = run_all()
     if not ok:
         print(f"build failed: {message}", file=sys.stderr)
         return EXIT_REJECTED
+    if message.startswith("warehouse set aside: "):
+        print(say("note_warehouse_set_aside", path=message.removeprefix("warehouse set aside: ")), file=sys.stderr)
     print(f"build {build_id} published to {layout.build_dir(build_id)}")
     return EXIT_OK
 
@@ -125,6 +137,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Accept each file into the archive and the ledger (or reject it), then rebuild and publish once."""
+    from pipelines.faults import say
+    from pipelines.freshness import build_lag
     from pipelines.returns.ingest import ACCEPTED, REJECTED, accept_file, load_context
     from pipelines.runner import prepare_dagster_home, rebuild_for
 
@@ -143,12 +157,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if result.annotated:
             text += f" (annotated copy: {result.annotated})"
         texts.append(text)
-    if ACCEPTED in statuses:
+    # Also when every file was "unchanged": its return may be recorded but never published (an ingest killed
+    # after its ledger entry, a disk that filled up), so a lagging build is brought up to date here.
+    if ACCEPTED in statuses or build_lag(layout) is not None:
         prepare_dagster_home(layout)
         ok, build_id, message = rebuild_for(layout, [sid for r in results for sid in r["submission_ids"]])
         if not ok:
             print(f"error: accepted into the ledger, but the rebuild failed: {message}", file=sys.stderr)
             return EXIT_REJECTED
+        if message.startswith("warehouse set aside: "):
+            print(say("note_warehouse_set_aside", args.lang, path=message.removeprefix("warehouse set aside: ")), file=sys.stderr)
         texts.append(f"build {build_id} published")
         for r in results:
             r["build_id"] = build_id
@@ -160,12 +178,26 @@ GAP_COLUMNS = ["indicator_code", "region_code", "year", "settlement", "actual", 
 
 
 def _published_table(layout: Layout, name: str):
+    """One table of the build readers should read. Says on stderr when ``CURRENT`` is damaged (and which complete
+    build is read instead) and when the published build lags the ledger. A read-only command never rebuilds: it
+    must not wait for the writer lock; it says what to run."""
     import polars as pl
 
-    build = layout.current_build_id()
-    if build is None:
+    from pipelines.faults import say
+    from pipelines.freshness import build_lag
+
+    resolution = layout.resolve_build()
+    if resolution.problem is not None:
+        problem = say(resolution.problem)
+        if resolution.build_id is None:
+            print(say("note_no_complete_build", problem=problem), file=sys.stderr)
+            return None
+        print(say("note_fallback", problem=problem, build=resolution.build_id), file=sys.stderr)
+    elif (lag := build_lag(layout)) is not None:
+        print(say("note_lag", detail=lag), file=sys.stderr)
+    if resolution.build_id is None:
         return None
-    return pl.read_parquet(layout.build_dir(build) / f"{name}.parquet")
+    return pl.read_parquet(layout.build_dir(resolution.build_id) / f"{name}.parquet")
 
 
 def _emit(frame, fmt: str) -> None:
@@ -185,9 +217,11 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     """indicator_gaps from the published build, filtered."""
     import polars as pl
 
-    gaps = _published_table(Layout.current(), "indicator_gaps")
+    layout = Layout.current()
+    gaps = _published_table(layout, "indicator_gaps")
     if gaps is None:
-        print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
+        if layout.resolve_build().problem is None:
+            print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
         return EXIT_REJECTED
     for column, value in (("indicator_code", args.indicator), ("year", args.year), ("region_code", args.region), ("settlement", args.settlement)):
         if value is not None:
@@ -231,6 +265,23 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         print(f"error: {message}", file=sys.stderr)
         return EXIT_REJECTED
     print(f"snapshot {snapshot_id} written to {layout.snapshots / snapshot_id}")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the source logs' chains, the archive, the warehouse and the published builds against each other; one
+    line per finding with how to repair it. Exit 1 on any disagreement. Changes nothing."""
+    from pipelines.doctor import examine
+
+    findings, notes = examine(Layout.current())
+    for f in findings:
+        print(f"problem: {f.what} -> repair: {f.repair}")
+    for n in notes:
+        print(f"note: {n}")
+    if findings:
+        print(f"{len(findings)} problem(s) found", file=sys.stderr)
+        return EXIT_REJECTED
+    print("healthy: ledger, logs, archive, warehouse and published build agree")
     return EXIT_OK
 
 
@@ -367,6 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_snapshot)
 
+    p = sub.add_parser("doctor", help="check ledger, logs, archive, warehouse and published builds against each other")
+    p.set_defaults(func=cmd_doctor)
+
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
@@ -381,9 +435,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _state_after_failure(command: str, ledger_before: str | None) -> tuple[str, dict]:
+    """What a failed command leaves behind, read from the files (not from how far the code got)."""
+    from pipelines.freshness import build_lag, sources_heads
+
+    layout = Layout.current()
+    try:
+        if command == "ingest" and (sources_heads(layout)["ledger"] != ledger_before or build_lag(layout) is not None):
+            return "state_recorded_not_published", {}
+        if command in ("build", "demo", "snapshot"):
+            return "state_build_unchanged", {"build": layout.current_build_id() or "—"}
+    except OSError:
+        pass
+    return "state_nothing_changed", {}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from pipelines.faults import fault_line, log_failure, say
+    from pipelines.freshness import sources_heads
+
+    try:
+        ledger_before = sources_heads(Layout.current())["ledger"]
+    except OSError:
+        ledger_before = None
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # The reader of our output went away (`bilim gaps | head`): nothing to say, and nobody to say it to.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_REJECTED
+    except Exception as exc:  # noqa: BLE001 - every failure ends in one line; the trace goes to the log
+        state, params = _state_after_failure(args.command, ledger_before)
+        lang = getattr(args, "lang", None)
+        line = fault_line(exc, state, lang, **params)
+        log = log_failure(Layout.current(), exc)
+        print(f"{line} {say('details', lang, log=log)}" if log else line, file=sys.stderr)
+        return EXIT_REJECTED
 
 
 if __name__ == "__main__":

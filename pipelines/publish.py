@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contracts.home import Layout
-from pipelines.failpoints import WHILE_PUBLISHING, failpoint
+from pipelines.failpoints import PUBLISH_WRITE, WHILE_PUBLISHING, failpoint
 from pipelines.warehouse import Warehouse
 
 
@@ -39,6 +39,7 @@ def publish(warehouse: Warehouse, tables: list[str], extra_manifest: dict | None
     digest = hashlib.sha256()
     try:
         with warehouse.connect(read_only=True) as con:
+            failpoint(PUBLISH_WRITE)
             for name in tables:
                 target = staging / f"{name}.parquet"
                 con.execute(f"copy \"{name}\" to '{target}' (format parquet)")

@@ -36,48 +36,50 @@ def prepare_dagster_home(layout: Layout) -> Path:
 
 def run_all(tags: dict[str, str] | None = None, job_name: str = "build_all") -> tuple[bool, str | None, str]:
     """Materialize every asset of ``job_name`` (all but the snapshots) and run their checks.
-    Returns (success, published build id, message)."""
+    Returns (success, published build id, message); the message is "ok", or on success a note to show (the
+    warehouse file was damaged and rebuilt). A step that failed because of the storage (full, read-only, failing
+    disk) raises ``StorageFault`` with the real cause, unwrapped from Dagster's error info."""
     from pipelines.definitions import defs
+    from pipelines.faults import StorageFault, classify_error_info
+    from pipelines.warehouse import hold_writer, set_aside_if_damaged
 
-    from pipelines.warehouse import hold_writer
-
+    layout = Layout.current()
     job = defs.resolve_job_def(job_name)
-    # The whole run holds the writer lock, so a published build is derived from one state of the ledger.
-    with hold_writer(Layout.current()), dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags=tags or {"launched_by": "bilim"},
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
+    # The whole run holds the writer lock; the build reads the source logs once, up to the heads it records.
+    with hold_writer(layout):
+        aside = set_aside_if_damaged(layout)
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                tags=tags or {"launched_by": "bilim"},
+                # Step failures are in the run's event log (the UI) and our log; the CLI says one line.
+                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            )
     if not result.success:
-        failures = [
-            f"{ev.step_key}: {ev.event_specific_data.error.message.strip().splitlines()[0] if ev.event_specific_data.error else ''}"
-            for ev in result.all_events
-            if ev.is_step_failure
-        ]
+        errors = [(ev.step_key, ev.event_specific_data.error) for ev in result.all_events if ev.is_step_failure]
+        for step, error in errors:
+            kind = classify_error_info(error) if error else None
+            if kind is not None:
+                raise StorageFault(kind, f"{step}: {error.message.strip().splitlines()[0] if error.message else ''}")
+        failures = [f"{step}: {error.message.strip().splitlines()[0] if error else ''}" for step, error in errors]
         return False, None, "; ".join(failures) or "run failed"
     build_id = None
     for node in ("published_build", "kpi_snapshot"):
         for mat in result.asset_materializations_for_node(node):
             build_id = mat.metadata["build_id" if node == "published_build" else "snapshot_id"].value
-    return True, build_id, "ok"
+    return True, build_id, f"warehouse set aside: {aside}" if aside else "ok"
 
 
-def rebuild_for(layout: Layout, submission_ids: list[str]) -> tuple[bool, str | None, str]:
-    """Rebuild and publish so the given submissions are visible — unless, once it is this process's turn at the
-    writer lock, the published build already holds them (a build queued behind others often finds its work done:
-    twenty concurrent ingests make a few builds, not twenty)."""
-    import polars as pl
-
+def rebuild_for(layout: Layout, submission_ids: list[str] | None = None) -> tuple[bool, str | None, str]:
+    """Rebuild and publish unless, once it is this process's turn at the writer lock, the published build is
+    current with the ledger (``build_lag``). Accepts append to the ledger without the writer lock, so a build that
+    starts after N accepts publishes all N and the ingests queued behind it find their work done: twenty
+    concurrent ingests make a few builds, not twenty. ``submission_ids`` is kept for the caller's report."""
+    from pipelines.freshness import build_lag
     from pipelines.warehouse import hold_writer
 
     with hold_writer(layout):
-        build = layout.current_build_id()
-        if build is not None and submission_ids:
-            path = layout.build_dir(build) / "submissions.parquet"
-            if path.exists():
-                published = set(pl.read_parquet(path, columns=["submission_id"])["submission_id"].to_list())
-                if set(submission_ids) <= published:
-                    return True, build, "already published"
+        if build_lag(layout) is None:
+            return True, layout.current_build_id(), "already published"
         return run_all(tags={"launched_by": "bilim ingest"})

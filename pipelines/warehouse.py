@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import polars as pl
 from filelock import FileLock, Timeout
 
 from contracts.home import Layout
-from pipelines.failpoints import IN_TRANSACTION, failpoint
+from pipelines.failpoints import IN_TRANSACTION, WAREHOUSE_WRITE, failpoint
+
+BUILD_SOURCES = "build_sources"  # one row per source log: the head a build read (see pipelines.freshness)
 
 def default_lock_timeout() -> float:
     """How long a writer waits for the lock: ``$BILIM_LOCK_TIMEOUT_S`` or 600 s (twenty queued ingests fit)."""
@@ -86,6 +90,7 @@ class Warehouse:
         with self.connect() as con:
             con.execute("begin transaction")
             try:
+                failpoint(WAREHOUSE_WRITE)
                 for name, df in tables.items():
                     con.register("_incoming", df.to_arrow())
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
@@ -126,3 +131,43 @@ def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     # DuckDB names UTC "Etc/UTC"; the contracts say "UTC".
     zoned = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone]
     return frame.with_columns(pl.col(zoned).dt.convert_time_zone("UTC")) if zoned else frame
+
+
+def sources_frame(heads: dict[str, str]) -> pl.DataFrame:
+    return pl.DataFrame({"source": list(heads), "head": list(heads.values())}, schema={"source": pl.String, "head": pl.String})
+
+
+def build_sources(wh: Warehouse) -> dict[str, str]:
+    """The source heads the current build read (written with ``submissions``)."""
+    with wh.connect(read_only=True) as con:
+        rows = con.execute(f'select source, head from "{BUILD_SOURCES}"').fetchall()
+    return dict(rows)
+
+
+def is_damaged_file_error(exc: BaseException) -> bool:
+    """DuckDB's answer to a file that is not (or no longer) a database — not a lock, a full disk or an I/O error."""
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and any(
+        s in text for s in ("not a valid DuckDB database file", "Corrupt database", "database file is corrupt", "checksum", "Checksum")
+    )
+
+
+def set_aside_if_damaged(layout: Layout) -> Path | None:
+    """The warehouse is derived: if its file does not open as a database, move it (and its WAL) aside as
+    ``bilim.duckdb.damaged-<UTC time>`` so the build about to run rebuilds it from the archive and the ledger.
+    Returns where it went, ``None`` when it opened (or is not there). Call under the writer lock."""
+    path = layout.warehouse
+    if not path.exists():
+        return None
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+        return None
+    except duckdb.Error as exc:
+        if not is_damaged_file_error(exc):
+            raise
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+    os.replace(path, aside)
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():
+        os.replace(wal, aside.with_name(aside.name + ".wal"))
+    return aside

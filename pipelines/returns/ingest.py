@@ -1,8 +1,8 @@
 """Accept a return into the archive and the ledger, or reject it — whole, never half.
 
 ``accept_file`` is the one path for the CLI (``bilim ingest``), the inbox sensor and the upload page: validate
-(read-only), then, under the writer lock, archive by content hash and append the ledger (the commit point), and
-cache the parsed rows. The warehouse and the published marts are derived: a build rebuilds them from the ledger.
+(read-only), then, under the ledger's own lock (not the warehouse writer lock), cache the parsed rows, archive by
+content hash and append the ledger (the commit point). The warehouse and the published marts are derived: a build rebuilds them from the ledger.
 An identical re-upload is a no-op. A rejected file is logged without its contents; a rejected workbook gets an
 annotated copy, except when it holds personal data, which is kept nowhere.
 """
@@ -26,6 +26,7 @@ from pipelines.returns.ledger import (
     append_entries,
     archive_file,
     current_entries,
+    ledger_lock,
     parsed_dir,
     read_ledger,
     record_rejection,
@@ -34,7 +35,6 @@ from pipelines.returns.ledger import (
 from pipelines.returns.rules import Context
 from pipelines.returns.verdict import Verdict, validate_file
 from pipelines.failpoints import AFTER_ARCHIVE, failpoint
-from pipelines.warehouse import hold_writer
 
 ACCEPTED, UNCHANGED, REJECTED = "accepted", "unchanged", "rejected"
 
@@ -162,7 +162,9 @@ def accept_file(
     verdict = validate_file(path, ctx, display_name)
     if not verdict.accepted:
         return _reject(path, verdict, layout)
-    with hold_writer(layout):
+    # Only the ledger's own lock, not the warehouse writer lock: accepts go on while a build runs, and the build
+    # after them publishes them all at once (the build reads the ledger up to the head it records).
+    with ledger_lock(layout):
         ledger = read_ledger(layout)
         current = current_entries(ledger)
         if all(
@@ -170,7 +172,7 @@ def accept_file(
         ):
             first = current[(verdict.groups[0].region_code, verdict.groups[0].year)]
             verdict.file_issues.append(warning("W_IDENTICAL", accepted_at=first.received_at))
-            return IngestResult(UNCHANGED, verdict)
+            return IngestResult(UNCHANGED, verdict, [current[(g.region_code, g.year)] for g in verdict.groups])
         add_dropped_rows_warnings(layout, verdict, ledger)
         rows = parsed_rows(verdict)
         parsed = parsed_dir(layout) / f"{verdict.sha256}.parquet"

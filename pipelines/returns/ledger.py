@@ -1,20 +1,30 @@
 """The append-only submissions ledger and the content-addressed archive: with them, the source of truth.
 
-``$BILIM_HOME/raw/returns/ledger.jsonl`` gets one JSON line per accepted (region, year) submission, written with
-``fsync`` and never rewritten. ``archive/<aa>/<sha256>.<ext>`` holds every accepted file by content hash, written
-under a temporary name and renamed. ``rejected.jsonl`` records rejected attempts: hash, region, time, rule codes,
-never cell contents. The warehouse can be deleted and rebuilt from the archive and the ledger.
+``Layout.ledger`` (``raw/returns/ledger.jsonl``) gets one entry per accepted (region, year) submission, appended
+through ``contracts.chain``: every entry carries the hash of the one before, each append is one ``fsync``ed write
+under the log's own lock, and any edit, loss or cut line is found and named (line, region, year, file hash) — never
+skipped in silence. ``archive/<aa>/<sha256>.<ext>`` holds every accepted file by content hash, written under a
+temporary name and renamed. ``rejected.jsonl`` records rejected attempts: hash, region, time, rule codes, never cell
+contents. The warehouse can be deleted and rebuilt from the archive and the ledger.
+
+A build reads the ledger as of one head (``pinned``): its assets read the ledger more than once, and appends go on
+while it runs (they take only the ledger's lock, not the writer lock), so each read stops at the same entry.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from contracts import chain
 from contracts.home import Layout
+from pipelines.failpoints import ARCHIVE_WRITE, LEDGER_APPEND, failpoint
 
 
 @dataclass(frozen=True)
@@ -34,36 +44,105 @@ class LedgerEntry:
     supersedes: str | None
 
 
+_FIELDS = {f.name for f in fields(LedgerEntry)}
+
+
+@dataclass(frozen=True)
+class LedgerDamage:
+    """A damaged ledger line and the return it holds, as far as the line can still be read."""
+
+    line: int
+    reason: str
+    region_code: str | None = None
+    year: int | None = None
+    sha256: str | None = None
+    archive_path: str | None = None
+
+    def held(self) -> str:
+        parts = [p for p in (self.region_code, str(self.year) if self.year else None) if p]
+        what = " ".join(parts) or "a return whose region and year are unreadable"
+        return what + (f", file {self.sha256[:12]}…" if self.sha256 else "")
+
+    def __str__(self) -> str:
+        return f"ledger line {self.line} ({self.held()}): {self.reason}"
+
+
+class LedgerDamaged(RuntimeError):
+    """The ledger's chain is broken: nothing may be built from it or appended to it until it is repaired."""
+
+    def __init__(self, damage: list[LedgerDamage]):
+        self.damage = damage
+        super().__init__("; ".join(str(d) for d in damage))
+
+
+def _damage_of(d: chain.Damage, layout: Layout | None = None) -> LedgerDamage:
+    """What a damaged line still tells: a cut line keeps its first fields (keys are written sorted: the archive
+    path, hence the file's hash, comes first; the year last). What the line lost, the file's parsed rows may tell."""
+    found = _read_damage(d)
+    if layout is not None and found.sha256 and (found.region_code is None or found.year is None):
+        try:
+            import polars as pl
+
+            pairs = pl.read_parquet(parsed_dir(layout) / f"{found.sha256}.parquet", columns=["region_code", "year"]).unique()
+        except (OSError, ValueError, pl.exceptions.PolarsError):
+            pairs = None
+        if pairs is not None and pairs.height == 1:
+            region, year = pairs.row(0)
+            found = LedgerDamage(found.line, found.reason, found.region_code or region, found.year or int(year), found.sha256, found.archive_path)
+    return found
+
+
+def _read_damage(d: chain.Damage) -> LedgerDamage:
+    text = d.text
+
+    def grab(pattern: str) -> str | None:
+        m = re.search(pattern, text)
+        return m.group(1) if m else None
+
+    year = grab(r'"year":\s*(\d{4})')
+    archive = grab(r'"archive_path":\s*"([^"]+)"')
+    sha = grab(r'"sha256":\s*"([0-9a-f]{64})"') or grab(r"([0-9a-f]{64})\.(?:xlsx|csv)")
+    return LedgerDamage(d.line, d.reason, grab(r'"region_code":\s*"([^"]+)"'), int(year) if year else None, sha, archive)
+
+
 def ledger_path(layout: Layout) -> Path:
-    return layout.home / "raw" / "returns" / "ledger.jsonl"
+    """Alias of ``Layout.ledger`` (kept for callers outside this package)."""
+    return layout.ledger
 
 
 def rejected_path(layout: Layout) -> Path:
-    return layout.home / "raw" / "returns" / "rejected.jsonl"
+    return layout.returns_dir / "rejected.jsonl"
 
 
 def parsed_dir(layout: Layout) -> Path:
-    return layout.home / "raw" / "returns" / "parsed"
+    return layout.returns_dir / "parsed"
 
 
 def reports_dir(layout: Layout) -> Path:
-    return layout.home / "raw" / "returns" / "reports"
+    return layout.returns_dir / "reports"
+
+
+@contextmanager
+def pinned(layout: Layout, head: str) -> Iterator[None]:
+    """Within this block ``read_ledger`` returns the entries up to and including ``head`` (``chain.GENESIS``: none),
+    whatever is appended meanwhile."""
+    with chain.pinned({layout.ledger: head}):
+        yield
+
+
+def ledger_damage(layout: Layout) -> list[LedgerDamage]:
+    """Every damaged line of the ledger (empty when the whole chain holds)."""
+    return [_damage_of(d, layout) for d in chain.read(layout.ledger).damage]
 
 
 def read_ledger(layout: Layout) -> list[LedgerEntry]:
-    """Every entry in order. A torn last line (a writer killed mid-write) is ignored: it was never committed."""
-    path = ledger_path(layout)
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            out.append(LedgerEntry(**json.loads(line)))
-        except (json.JSONDecodeError, TypeError):
-            continue
-    return out
+    """Every entry in order (up to the pinned head inside ``pinned``). Raises ``LedgerDamaged`` naming each damaged
+    line and the return it holds: a damaged ledger is never read past in silence."""
+    result = chain.read(layout.ledger)
+    if result.damage:
+        raise LedgerDamaged([_damage_of(d, layout) for d in result.damage])
+    entries = result.entries
+    return [LedgerEntry(**{k: v for k, v in e.items() if k in _FIELDS}) for e in entries]
 
 
 def current_entries(entries: list[LedgerEntry]) -> dict[tuple[str, int], LedgerEntry]:
@@ -89,9 +168,15 @@ def _append_lines(path: Path, lines: list[str]) -> None:
         os.fsync(fh.fileno())
 
 
+def ledger_lock(layout: Layout):
+    """The ledger's own append lock: held to read the current entries and append as one step."""
+    return chain.lock_for(layout.ledger)
+
+
 def append_entries(layout: Layout, entries: list[LedgerEntry]) -> None:
-    """Commit point of an ingest: all the file's submissions in one append."""
-    _append_lines(ledger_path(layout), [json.dumps(asdict(e), ensure_ascii=False, sort_keys=True) for e in entries])
+    """Commit point of an ingest: all the file's submissions in one chained, ``fsync``ed append."""
+    failpoint(LEDGER_APPEND)
+    chain.append(layout.ledger, [asdict(e) for e in entries])
 
 
 def record_rejection(layout: Layout, sha256: str, region_code: str | None, at: str, rule_codes: list[str], file_kept: bool) -> None:
@@ -108,6 +193,7 @@ def archive_file(layout: Layout, source: Path, sha256: str, suffix: str) -> str:
     target = layout.archive / rel
     if target.exists():
         return rel
+    failpoint(ARCHIVE_WRITE)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)
