@@ -554,3 +554,32 @@ def test_bilim_validate_prints_nothing_on_stderr_for_a_valid_file(tmp_path: Path
     assert result.returncode == 0, result.stdout
     assert "ACCEPTED" in result.stdout
     assert result.stderr == ""
+
+
+# --- 7. every hostile file gets its verdict in a fresh `bilim validate` under a memory cap -------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(__import__("tests.hostile_files", fromlist=["HOSTILE"]).HOSTILE))
+def test_hostile_file_gets_its_verdict_under_a_memory_cap(name: str, tmp_path: Path):
+    """Resource test: `bilim validate --json` in a child with RLIMIT_AS 2 GiB (address space; Polars reserves far
+    more than it uses) gives the expected verdict, exit code and an empty stderr. Timing is the benchmark's job
+    (bench/bench_hostile.py); here only the verdict is asserted."""
+    import os
+    import resource
+    import subprocess
+
+    from tests.hostile_files import HOSTILE
+
+    make, accepted, expected = HOSTILE[name]
+    path = make(tmp_path)
+    cap = 2 << 30
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    result = subprocess.run(
+        [str(Path(os.sys.executable).parent / "bilim"), "validate", "--json", str(path)], capture_output=True, text=True,
+        env=env, timeout=120, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)),
+    )
+    assert result.stderr == ""
+    (verdict,) = json.loads(result.stdout)
+    assert (verdict["accepted"], sorted({i["code"] for i in verdict["errors"] + verdict["warnings"]})) == (accepted, expected)
+    assert result.returncode == (0 if accepted else 1)

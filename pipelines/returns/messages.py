@@ -70,6 +70,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "При открытии книга развернулась бы до {expanded_mb} МБ (предел {limit_mb} МБ или сжатие более чем в {ratio} раз). Файл не открывался.",
         "kk": "Ашқан кезде кітап {expanded_mb} МБ-қа дейін ұлғаяр еді (шегі {limit_mb} МБ немесе {ratio} еседен артық сығылу). Файл ашылған жоқ.",
     },
+    "F_SHEET_TOO_LARGE": {
+        "en": "A sheet of the workbook holds {expanded_mb} MB of cells (limit {limit_mb} MB for a template), mostly formatted empty rows. A return is a few hundred rows: delete the empty formatted rows and columns below and beside the data, or use the template.",
+        "ru": "Лист книги содержит {expanded_mb} МБ ячеек (для шаблона допустимо не более {limit_mb} МБ), в основном пустые отформатированные строки. Отчёт — это несколько сотен строк: удалите пустые отформатированные строки и столбцы под данными и рядом с ними или используйте шаблон.",
+        "kk": "Кітап парағында {expanded_mb} МБ ұяшық бар (үлгі үшін {limit_mb} МБ-тан аспауы тиіс), негізінен пішімделген бос жолдар. Есеп бірнеше жүз жолдан тұрады: деректердің астындағы және жанындағы пішімделген бос жолдар мен бағандарды жойыңыз немесе үлгіні пайдаланыңыз.",
+    },
     "F_CORRUPT": {
         "en": "The workbook cannot be read (damaged or not really .xlsx). Open it in Excel and save it again.",
         "ru": "Книгу невозможно прочитать (повреждена или это не .xlsx). Откройте её в Excel и сохраните заново.",

@@ -148,9 +148,16 @@ def _read_xlsx(path: Path, display_name: str) -> RawReturn:
     formula_cells = _formulas_without_values(path, ws.title, header_row, columns)
     merged = [rng for rng in ws.merged_cells.ranges if rng.min_row > header_row]
     records = []
-    for row in ws.iter_rows(min_row=header_row + 1):
-        r = row[0].row
-        cells = {key: (row[col - 1] if col - 1 < len(row) else None) for key, col in columns.items()}
+    # Only rows that store a value in a key column (or a formula without a result) are visited: the sheet's
+    # max_row can be 1,048,576 because of one formatted cell, and iter_rows would build every row up to it.
+    key_columns = set(columns.values())
+    stored = ws._cells
+    rows = sorted(
+        {r for (r, col), c in stored.items() if r > header_row and col in key_columns and c.value is not None}
+        | {r for _, r in formula_cells}
+    )
+    for r in rows:
+        cells = {key: stored.get((r, col)) or ws.cell(r, col) for key, col in columns.items()}
         values = {key: (c.value if c is not None else None) for key, c in cells.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()) and not any(
             (key, r) in formula_cells for key in columns
@@ -184,16 +191,20 @@ def _frame(records: list[dict]) -> pl.DataFrame:
 
 def _find_header(ws) -> tuple[int, dict[str, int], str] | None:
     """(header row, key -> column index, kind) when a row holds the template's or the flat format's keys."""
-    for row in ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN_ROWS):
+    by_row: dict[int, list] = {}
+    for (r, _), c in sorted(ws._cells.items()):  # stored cells only: a cell in column XFD costs one cell
+        if r <= MAX_HEADER_SCAN_ROWS and c.value is not None:
+            by_row.setdefault(r, []).append(c)
+    for r, row in sorted(by_row.items()):
         keys = {}
         for c in row:
             k = _norm_key(c.value)
             if k in FLAT_KEYS and k not in keys:
                 keys[k] = c.column
         if all(k in keys for k in FLAT_REQUIRED):
-            return row[0].row, keys, "flat"
+            return r, keys, "flat"
         if all(k in keys for k in DATA_KEYS):
-            return row[0].row, keys, "template"
+            return r, keys, "template"
     return None
 
 

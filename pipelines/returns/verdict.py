@@ -114,14 +114,33 @@ def validate_file(path: Path, ctx: Context, display_name: str | None = None, max
     return verdict
 
 
+OPENPYXL_MAX_SHEET_BYTES = 8 * 1024 * 1024  # sheet XML openpyxl may parse: a template's data sheet is ~60 KB
+
+
 def _read_workbook(path: Path, name: str) -> RawReturn:
     """Templates (and small workbooks) through openpyxl, which sees formats, merges, hidden rows and formulas;
-    large flat workbooks through fastexcel (a large workbook without the flat header falls back to openpyxl)."""
-    if path.stat().st_size > 2 * 1024 * 1024:
+    large flat workbooks through fastexcel (a large workbook without the flat header falls back to openpyxl).
+
+    "Large" is decided by the file size and by the largest sheet's expanded XML (from the zip directory): a 20 KB
+    file can expand to megabytes of formatted empty cells, which openpyxl turns into Python objects one by one.
+    Such a sheet goes to calamine; if it is not a flat file either, it is refused (F_SHEET_TOO_LARGE) rather than
+    parsed by openpyxl, which would take tens of seconds and gigabytes."""
+    sheet_bytes = _largest_sheet_bytes(path)
+    if path.stat().st_size > 2 * 1024 * 1024 or sheet_bytes > OPENPYXL_MAX_SHEET_BYTES:
         try:
             return read_flat_xlsx(path, name)
         except ReadFailure as failure:
             if [i.code for i in failure.issues] != ["F_NO_DATA_SHEET"]:
                 raise
+            if sheet_bytes > OPENPYXL_MAX_SHEET_BYTES:
+                raise ReadFailure([error("F_SHEET_TOO_LARGE", expanded_mb=f"{sheet_bytes / 2**20:.0f}",
+                                         limit_mb=f"{OPENPYXL_MAX_SHEET_BYTES / 2**20:.0f}")]) from None
     return read_xlsx(path, name)
+
+
+def _largest_sheet_bytes(path: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return max((i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/")), default=0)
 
