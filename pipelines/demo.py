@@ -199,14 +199,15 @@ def generate_demo(layout: Layout, years: range = DEMO_YEARS, workdir: Path | Non
 
 
 # Every demo return arrives accepted by the (synthetic) reviewer, except these, so that every state can be seen:
-# two awaiting review and one returned to its officer with a reason (who may upload a corrected file: the
-# administrator's deadline exception below lets the late upload in).
+# two awaiting review and one returned to its officer with a reason (who may upload a corrected file: a return in
+# review takes corrections after the deadline). Abai's 2025 return never came: the administrator's exception
+# below lets its officer start it late.
 LEFT_FOR_REVIEW = {("KZ-11", 2025), ("KZ-31", 2025), ("KZ-35", 2025)}
 RETURNED = {
     ("KZ-35", 2025): "G1.T1.age3_6: ауыл бөлімінің бөлімі (denominator) 2024 жылмен салыстырғанда 12 %-ға кеміген — "
                      "тексеріп, түзетілген файлды жіберіңіз.",
 }
-EXCEPTIONS = {("KZ-35", 2025): "demo: the returned return may be corrected after the deadline"}
+EXCEPTIONS = {("KZ-10", 2025): "demo: Abai's 2025 return may be submitted late (letter of the akimat)"}
 DEMO_REVIEWER = Actor("demo-reviewer", "Demo reviewer (synthetic)")
 DEMO_ADMIN = Actor("demo-admin", "Demo administrator (synthetic)")
 

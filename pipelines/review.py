@@ -12,7 +12,8 @@ written into the ledger, so both stay append-only. The state of every submission
 What counts: the *official* submission of a return is its newest accepted one; the *pending* one is its newest
 submission when that is ``submitted`` or ``reopened``. A return whose newest submission is accepted is *locked*:
 a new upload is refused until it is reopened. After the reporting deadline (configuration, with its source) an
-officer's upload needs an admin's exception, which holds for that return's next submission.
+officer may not *start* a return without an admin's exception (which holds for that return's first submission);
+a return already in review (awaiting it, returned for correction, reopened) takes corrections without one.
 
 Decisions check their preconditions under the review log's own lock, so two reviewers clicking at once cannot both
 decide the same submission.
@@ -165,7 +166,8 @@ def upload_refusal(layout: Layout, region: str, year: int, set_id: str = DEFAULT
     if ret is not None and ret.locked:
         s = ret.newest
         return "F_RETURN_LOCKED", {"region": region, "year": year, "accepted_at": s.reviewed_at or s.received_at}
-    if officer and past_deadline(year, now) and not (ret is not None and ret.exception_open):
+    started = ret is not None and ret.newest is not None  # in review: a correction or a replacement is expected
+    if officer and past_deadline(year, now) and not started and not (ret is not None and ret.exception_open):
         due, source = deadline(year)
         return "F_PAST_DEADLINE", {"region": region, "year": year, "deadline": due.isoformat(), "source": source}
     return None

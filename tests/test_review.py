@@ -120,8 +120,9 @@ def test_return_needs_a_reason_and_the_officer_reads_it(tmp_path):
 
 
 def test_after_the_deadline_an_officer_needs_an_admins_exception(tmp_path):
-    """Returns for 2023 were due on 1 March 2024 (monitoring.toml, decree No. 790): an officer's upload in 2026 is
-    refused, an admin's exception lets exactly one submission in, and operators at the shell are not stopped."""
+    """Returns for 2023 were due on 1 March 2024 (monitoring.toml, decree No. 790): an officer starting one in 2026
+    is refused; an admin's exception lets it in; once in review, corrections need none; another region's late
+    return is still refused, and operators at the shell are not stopped."""
     layout = Layout.current()
     ctx = load_context(layout)
     late = accept_file(_return(tmp_path, "KZ-75", 9000), ctx, layout, who="officer-75", officer=True)
@@ -129,9 +130,11 @@ def test_after_the_deadline_an_officer_needs_an_admins_exception(tmp_path):
     assert "2024-03-01" in late.verdict.issues[-1].message("ru") and "790" in late.verdict.issues[-1].message("kk")
     review.decide(layout, "exception", "KZ-75", 2023, ADMIN, "flood in the region; approved by letter 12/345")
     assert accept_file(_return(tmp_path, "KZ-75", 9000), ctx, layout, who="officer-75", officer=True).status == ACCEPTED
-    again = accept_file(_return(tmp_path, "KZ-75", 9050, "second.xlsx"), ctx, layout, who="officer-75", officer=True)
-    assert again.status == REJECTED and "F_PAST_DEADLINE" in again.verdict.rule_codes()
-    assert accept_file(_return(tmp_path, "KZ-75", 9050, "operator.xlsx"), ctx, layout, who="op").status == ACCEPTED
+    review.decide(layout, "return", "KZ-75", 2023, REVIEWER, "check the denominator")
+    assert accept_file(_return(tmp_path, "KZ-75", 9050, "fix.xlsx"), ctx, layout, who="officer-75", officer=True).status == ACCEPTED
+    other = accept_file(_return(tmp_path, "KZ-19", 8000), ctx, layout, who="officer-19", officer=True)
+    assert other.status == REJECTED and "F_PAST_DEADLINE" in other.verdict.rule_codes()
+    assert accept_file(_return(tmp_path, "KZ-19", 8000, "operator.xlsx"), ctx, layout, who="op").status == ACCEPTED
 
 
 def test_a_file_of_another_region_is_refused_for_an_officer(tmp_path):
