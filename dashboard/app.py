@@ -25,7 +25,9 @@ def main() -> None:
         lang = DEFAULT_LANG
     chosen = st.sidebar.selectbox(t("language", lang), list(LANGS), index=list(LANGS).index(lang), format_func=LANGS.get, key="lang")
     if chosen != lang:
-        lang = chosen
+        # Rerun at once in the new language, so that nothing (this very label included) lags one language behind.
+        st.query_params["lang"] = chosen
+        st.rerun()
     st.query_params["lang"] = lang
     st.session_state["ui_lang"] = lang
     st.session_state.pop("principal", None)
@@ -49,7 +51,7 @@ def main() -> None:
         st.error(t("no_access", lang, user=who.user_id))
         st.stop()
     st.session_state["principal"] = who
-    if access.allowed(who, "view_pending"):
+    if who.sees_all_regions and access.allowed(who, "view_pending"):  # an officer always sees their own, marked
         st.sidebar.toggle(t("include_pending", lang), key="include_pending", help=t("include_pending_help", lang))
     allowed = access.pages_for(who)
     pages = [

@@ -1,5 +1,16 @@
-"""The real dashboard in Debian's Chromium: open the overview, switch language, upload a file with an error and
-read the located message, upload a correct file and see the gap change — and no request leaves the machine.
+"""The real dashboard in Debian's Chromium, signed in through the real OpenID Connect redirect flow against the local
+demo identity provider, and no request leaves the machine.
+
+The story (2023, preschool coverage of ages 1-6, G1.T1.age1_6, target 83.5 %):
+- Almaty Region (KZ-19) has an accepted return, 8000 / 10000 = 80.0 %; Abai (KZ-10) has one awaiting review.
+- Returns for 2023 were due on 1 March 2024, so the administrator has allowed Karaganda (KZ-35) to start late.
+- The officer of KZ-35 signs in (Kazakh), is refused a file of KZ-10 (forged region), is shown the located error of a
+  file with text in a number cell, submits a good return (9000 / 10000 = 90.0 %): it is *submitted*, not in the
+  official national figure (still 80.0 % from KZ-19 alone). The officer's region page offers only Karaganda.
+- A reviewer signs in, switches the language twice, and returns it with a reason typed in Kazakh; the officer reads
+  the reason in Kazakh and uploads a fix (9500 / 10000); the reviewer accepts it; the official national figure
+  becomes (8000 + 9500) / (10000 + 10000) = 87.5 %.
+- A tampered session cookie gets the landing page, not the data.
 
 With ``BILIM_REQUIRE_BROWSER=1`` (set by .ci/run) a missing Chromium fails the test instead of skipping it.
 Screenshots go to ``$BILIM_SCREENSHOTS`` (default: the test's temporary folder).
@@ -14,19 +25,23 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import polars as pl
 import pytest
 
-from tests.conftest import submit_and_accept
-
+from contracts.audit import Actor
 from contracts.home import Layout
+from pipelines import review
 from pipelines.returns.ingest import accept_file, load_context
 from pipelines.runner import prepare_dagster_home, run_all
+from pipelines.signin import demo_idp_command, ensure_demo
+from tests.conftest import submit_and_accept
 from tests.returns_factory import data_row, edit_cells, filled_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 CODE = "G1.T1.age1_6"
+OFFICER, REVIEWER = "Demo officer · Karaganda (KZ-35)", "Demo reviewer (ministry)"
 
 
 def _require_browser() -> None:
@@ -47,32 +62,61 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path, bilim_home):
-    _require_browser()
-    base = filled_return(tmp_path / "KZ-19_2023.xlsx", "KZ-19", 2023)
-    layout = Layout.current()
-    assert submit_and_accept(base, load_context(layout), layout, who="officer").status == "accepted"
-    prepare_dagster_home(layout)
-    ok, _, message = run_all()
-    assert ok, message
-    port = _free_port()
-    # A server started from pytest would see PYTEST_CURRENT_TEST and run in Streamlit's test mode.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")} | {"BILIM_HOME": str(bilim_home)}
-    log = (tmp_path / "serve.log").open("w")  # a pipe nobody reads would fill and stall the server
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "bilim"), "serve", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+def _wait_port(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return
         except OSError:
             time.sleep(0.5)
-    yield {"url": url, "base": base, "tmp": tmp_path}
-    os.killpg(proc.pid, 15)
-    proc.wait(timeout=30)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def _with_total(base: Path, out: Path, num: int) -> Path:
+    """``base`` with G1.T1.age1_6 total num/10000, urban 4500/5000, rural (num-4500)/5000."""
+    return edit_cells(base, out, {
+        (CODE, "total", 3): None, (CODE, "total", 4): num, (CODE, "total", 5): 10000,
+        (CODE, "urban", 3): None, (CODE, "urban", 4): 4500, (CODE, "urban", 5): 5000,
+        (CODE, "rural", 3): None, (CODE, "rural", 4): num - 4500, (CODE, "rural", 5): 5000,
+    })
+
+
+def _national_2023(layout: Layout) -> float:
+    gaps = pl.read_parquet(layout.build_dir(layout.current_build_id()) / "indicator_gaps.parquet")
+    row = gaps.filter((pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ") & (pl.col("year") == 2023) & (pl.col("settlement") == "total"))
+    return row["actual"].item()
+
+
+@pytest.fixture
+def served(tmp_path, bilim_home):
+    _require_browser()
+    layout = Layout.current()
+    ctx = load_context(layout)
+    kz19 = _with_total(filled_return(tmp_path / "kz19.xlsx", "KZ-19", 2023), tmp_path / "KZ-19_2023.xlsx", 8000)
+    assert submit_and_accept(kz19, ctx, layout, who="officer-kz-19").status == "accepted"
+    assert accept_file(filled_return(tmp_path / "KZ-10_2023.xlsx", "KZ-10", 2023), ctx, layout, who="officer-kz-10").status == "accepted"
+    review.decide(layout, "exception", "KZ-35", 2023, Actor("demo-admin", "Demo administrator"), "test: late return allowed")
+    prepare_dagster_home(layout)
+    ok, _, message = run_all()
+    assert ok, message
+    port, idp_port = _free_port(), _free_port()
+    ensure_demo(layout, port, idp_port)
+    # A server started from pytest would see PYTEST_CURRENT_TEST and run in Streamlit's test mode.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")} | {"BILIM_HOME": str(bilim_home)}
+    log = (tmp_path / "serve.log").open("w")  # a pipe nobody reads would fill and stall the server
+    procs = [
+        subprocess.Popen(demo_idp_command(idp_port), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True),
+        subprocess.Popen([str(Path(sys.executable).parent / "bilim"), "serve", "--port", str(port)], env=env,
+                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True),
+    ]
+    _wait_port(idp_port)
+    _wait_port(port)
+    base35 = filled_return(tmp_path / "kz35_base.xlsx", "KZ-35", 2023)
+    yield {"url": f"http://127.0.0.1:{port}", "tmp": tmp_path, "base35": base35, "kz10": tmp_path / "KZ-10_2023.xlsx"}
+    for proc in procs:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
     log.close()
 
 
@@ -87,67 +131,136 @@ def _pick(page, label: str, option: str) -> None:
     page.wait_for_timeout(1500)
 
 
-def test_dashboard_in_chromium(served):
+def _sign_in(browser, url: str, account: str, watch):
+    """A fresh browser session: the landing page, the provider's redirect, the account, back in the dashboard."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.on("request", watch)
+    page.goto(url + "/?lang=kk")
+    page.get_by_role("button", name="Жүйеге кіру").click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=30000)
+    assert "DEMO SIGN-IN" in page.content()  # the demo provider says what it is
+    page.get_by_role("button", name=account).click()
+    page.get_by_role("button", name="Шығу").wait_for(timeout=60000)
+    return context, page
+
+
+def _upload(page, path: Path) -> None:
+    page.locator("input[type='file']").set_input_files(str(path))
+
+
+def test_sign_in_review_and_the_official_figure(served):
     from playwright.sync_api import sync_playwright
 
-    shots = Path(os.environ.get("BILIM_SCREENSHOTS", served["tmp"] / "screenshots"))
+    url, tmp = served["url"], served["tmp"]
+    shots = Path(os.environ.get("BILIM_SCREENSHOTS", tmp / "screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
     outside: list[str] = []
-    bad = edit_cells(served["base"], served["tmp"] / "bad.xlsx", {(CODE, "total", 4): "восемь тысяч"})
-    bad_row = data_row(bad, CODE, "total")
-    good = edit_cells(served["base"], served["tmp"] / "good.xlsx", {
-        (CODE, "total", 3): None, (CODE, "total", 4): 9900, (CODE, "total", 5): 10000,
-        (CODE, "urban", 3): None, (CODE, "urban", 4): 4950, (CODE, "urban", 5): 5000,
-        (CODE, "rural", 3): None, (CODE, "rural", 4): 4950, (CODE, "rural", 5): 5000,
-    })
+
+    def watch(request):
+        host = urlparse(request.url).hostname
+        if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
+            outside.append(request.url)
+
+    layout = Layout.current()
+    assert _national_2023(layout) == pytest.approx(80.0)  # KZ-19 alone: KZ-10 awaits review
+    forged = tmp / "forged.xlsx"
+    shutil.copy(served["kz10"], forged)
+    bad = edit_cells(served["base35"], tmp / "bad.xlsx", {(CODE, "total", 4): "сегіз мың"})
+    good = _with_total(served["base35"], tmp / "KZ-35_2023.xlsx", 9000)
+    fixed = _with_total(served["base35"], tmp / "KZ-35_2023_fixed.xlsx", 9500)
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
-        def watch(request):
-            host = urlparse(request.url).hostname
-            if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
-                outside.append(request.url)
+        # The officer of KZ-35: lands on the upload page of their region, no region picker.
+        officer_ctx, page = _sign_in(browser, url, OFFICER, watch)
+        page.get_by_role("heading", name="Есепті тапсыру").wait_for(timeout=60000)
+        page.get_by_text("KZ-35 · Қарағанды облысы").first.wait_for(timeout=30000)
+        _pick(page, "Жыл", "2023")
+        _upload(page, forged)
+        page.get_by_text("Файл қабылданбады").wait_for(timeout=120000)
+        page.get_by_text("бұл KZ-10 өңірінің есебі").first.wait_for(timeout=10000)
+        _upload(page, bad)
+        page.get_by_text(f"data!D{data_row(bad, CODE, 'total')}").first.wait_for(timeout=120000)
+        page.screenshot(path=str(shots / "officer_rejected_kk.png"), full_page=True)
+        _upload(page, good)
+        page.get_by_text("Файл тексерістен өтті").wait_for(timeout=120000)
+        page.get_by_role("button", name="Тапсыру", exact=True).click()
+        page.get_by_text("тексерушінің қарауын күтуде").first.wait_for(timeout=300000)
+        page.screenshot(path=str(shots / "officer_submitted_kk.png"), full_page=True)
+        assert _national_2023(layout) == pytest.approx(80.0)  # submitted is not official
+        # No URL widens what the officer sees: another region's page and the review page are not theirs.
+        page.goto(url + "/region?lang=kk&region_code=KZ-10")
+        page.get_by_role("heading", name="Өңір").wait_for(timeout=60000)
+        page.locator("div[data-testid='stSelectbox']").filter(has=page.get_by_text("Өңір", exact=True)).first.locator("input").first.click()
+        options = page.get_by_role("option").all_inner_texts()
+        assert options == ["Қарағанды облысы"], options
+        page.keyboard.press("Escape")
+        page.goto(url + "/review?lang=kk")
+        page.wait_for_timeout(4000)
+        assert page.get_by_role("heading", name="Тексеру").count() == 0
+        officer_ctx.close()
 
-        # Watched, not intercepted: a sync route handler cannot run while the test waits, and would stall the app.
-        page.on("request", watch)
-        page.goto(served["url"] + "/?lang=ru")
+        # The reviewer: the language switched twice keeps the page; then returns the return with a reason.
+        reviewer_ctx, page = _sign_in(browser, url, REVIEWER, watch)
+        page.goto(url + "/?lang=ru")
         page.get_by_role("heading", name="Обзор").wait_for(timeout=60000)
-        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60000)
-        page.screenshot(path=str(shots / "overview_ru.png"), full_page=True)
+        page.screenshot(path=str(shots / "reviewer_overview_ru.png"), full_page=True)
         _pick(page, "Язык", "Қазақша")
         page.get_by_role("heading", name="Шолу").wait_for(timeout=30000)
-        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60000)
-        page.screenshot(path=str(shots / "overview_kk.png"), full_page=True)
+        _pick(page, "Тіл", "Русский")
+        page.get_by_role("heading", name="Обзор").wait_for(timeout=30000)
+        page.goto(url + "/review?lang=kk")
+        page.get_by_role("heading", name="Тексеру").wait_for(timeout=60000)
+        item = page.locator("[data-testid='stExpander']").filter(has_text="Қарағанды облысы (KZ-35), 2023")
+        item.wait_for(timeout=30000)
+        reason = "Ауыл бөлігінің бөлімі тым аз — тексеріңіз"
+        item.get_by_label("Қайтару себебі (маман көреді)").fill(reason)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_timeout(1500)
+        item.get_by_role("button", name="Түзетуге қайтару").click()
+        page.get_by_text("себебімен маманға қайтарылды").wait_for(timeout=300000)
+        page.screenshot(path=str(shots / "reviewer_returned_kk.png"), full_page=True)
 
-        page.goto(served["url"] + "/upload?lang=ru")
-        page.get_by_role("heading", name="Сдать отчёт").wait_for(timeout=60000)
-        _pick(page, "Год", "2023")
-        _pick(page, "Регион", "KZ-19")
-        page.locator("input[type='file']").set_input_files(str(bad))
-        page.get_by_text("Файл не принят").wait_for(timeout=120000)
-        located = page.get_by_text(f"data!D{bad_row}").first
-        located.wait_for(timeout=10000)
-        assert "не является числом" in page.content()
-        page.screenshot(path=str(shots / "upload_rejected_ru.png"), full_page=True)
+        # The officer reads the reason in Kazakh and uploads the fix.
+        officer_ctx, page = _sign_in(browser, url, OFFICER, watch)
+        _pick(page, "Жыл", "2023")
+        page.screenshot(path=str(shots / "officer_back_kk.png"), full_page=True)
+        page.get_by_text("түзетуге қайтарылды").first.wait_for(timeout=60000)
+        page.get_by_text(reason).first.wait_for(timeout=10000)
+        page.screenshot(path=str(shots / "officer_reason_kk.png"), full_page=True)
+        _upload(page, fixed)
+        page.get_by_text("Файл тексерістен өтті").wait_for(timeout=120000)
+        page.get_by_role("button", name="Тапсыру", exact=True).click()
+        page.get_by_text("тексерушінің қарауын күтуде").first.wait_for(timeout=300000)
+        officer_ctx.close()
 
-        page.locator("input[type='file']").set_input_files(str(good))
-        page.get_by_text("Файл прошёл проверку").wait_for(timeout=120000)
-        page.get_by_role("button", name="Сдать").click()
-        page.get_by_text("Отчёт принят и опубликован").wait_for(timeout=300000)
-        page.screenshot(path=str(shots / "upload_accepted_ru.png"), full_page=True)
+        # The reviewer accepts it: the official national figure changes.
+        page = reviewer_ctx.new_page()
+        page.on("request", watch)
+        page.goto(url + "/review?lang=kk")
+        item = page.locator("[data-testid='stExpander']").filter(has_text="Қарағанды облысы (KZ-35), 2023")
+        item.wait_for(timeout=60000)
+        item.get_by_role("button", name="Қабылдау").click()
+        page.get_by_text("қабылданды, ресми көрсеткіштер жаңартылды").wait_for(timeout=300000)
+        page.screenshot(path=str(shots / "reviewer_accepted_kk.png"), full_page=True)
+        reviewer_ctx.close()
+        assert _national_2023(layout) == pytest.approx(87.5)  # (8000 + 9500) / 20000
 
-        page.goto(served["url"] + "/region?lang=ru")
-        page.get_by_role("heading", name="Регион").wait_for(timeout=60000)
-        _pick(page, "Регион", "Алматинская")
-        page.wait_for_selector("[data-testid='stDataFrame']", timeout=60000)
-        time.sleep(2)
-        page.screenshot(path=str(shots / "region_after_ru.png"), full_page=True)
+        # A tampered session cookie: the landing page, nothing else.
+        tampered = browser.new_context()
+        tampered.add_cookies([{"name": "_streamlit_user", "value": "eyJmYWtlIjp0cnVlfQ==|tampered", "url": url}])
+        page = tampered.new_page()
+        page.on("request", watch)
+        page.goto(url + "/?lang=kk")
+        page.get_by_role("button", name="Жүйеге кіру").wait_for(timeout=60000)
+        assert page.get_by_role("button", name="Шығу").count() == 0
+        tampered.close()
         browser.close()
-    layout = Layout.current()
-    import polars as pl
+    assert outside == [], outside
+    from contracts import audit
 
-    gaps = pl.read_parquet(layout.build_dir(layout.current_build_id()) / "indicator_gaps.parquet")
-    row = gaps.filter((pl.col("region_code") == "KZ-19") & (pl.col("indicator_code") == CODE) & (pl.col("year") == 2023) & (pl.col("settlement") == "total"))
-    assert row["actual"].item() == pytest.approx(99.0) and row["status"].item() == "met"  # 9900/10000 against 83.5
-    assert outside == []
+    actions = [e["action"] for e in audit.read(layout).entries]
+    assert actions.count("sign_in") >= 4 and {"submit", "return", "accept", "upload_checked"} <= set(actions)
+    assert audit.read(layout).intact
