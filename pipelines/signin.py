@@ -155,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=DEMO_IDP_PORT)
     args = parser.parse_args(argv)
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on 127.0.0.1 only
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")  # the mock's own deprecation chatter is not the operator's business
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from werkzeug.serving import run_simple
 
     run_simple(DEMO_IDP_HOST, args.port, make_demo_idp_app(), threaded=True, use_reloader=False, use_debugger=False)
