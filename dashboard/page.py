@@ -2,27 +2,58 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 import streamlit as st
 
+from contracts import access
+from contracts.pending import WITH_PENDING, mark_review_state
+from dashboard.auth import current
 from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, t
 
 
+# Tables that describe the country, not anyone's returns: never narrowed to a person's regions.
+REFERENCE_TABLES = {"regions", "region_changes", "ref_region_years"}
+
+
 @dataclass(frozen=True)
 class PageContext:
+    """One page run: language, build, who is signed in, and whether returns awaiting review are included.
+
+    ``table`` is the one door to published data: it serves the ``*_with_pending`` tables (marked row by row) only
+    to a person allowed to see pending returns who switched them on, and narrows every table to the officer's own
+    regions for a person who may not see all regions. Pages never read the build another way."""
+
     lang: str
     build: str
+    who: access.Principal = field(default_factory=lambda: access.Principal("", "", frozenset()))
+    pending: bool = False
 
     def table(self, name: str) -> pl.DataFrame:
-        return read_table(self.build, name)
+        if self.pending and name in WITH_PENDING:
+            frame = mark_review_state(read_table(self.build, f"{name}_with_pending"), read_table(self.build, "submissions"))
+        else:
+            frame = read_table(self.build, name)
+        return self.scoped(name, frame)
+
+    def scoped(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        if self.who.sees_all_regions or name in REFERENCE_TABLES or "region_code" not in frame.columns:
+            return frame
+        # An officer's own region only: no national roll-up either (with pending on, it would mix other regions').
+        return frame.filter(pl.col("region_code").is_in(self.who.regions))
 
 
 def start(title_key: str) -> PageContext | None:
-    """Title, language and build; ``None`` (with a message) when nothing is published."""
+    """Title, language, grant and build; ``None`` (with a message) when nothing is published. A page whose grant
+    the signed-in person lacks stops here, whatever URL was opened."""
     lang = st.session_state.get("ui_lang", DEFAULT_LANG)
+    who = current()
+    page = title_key.removeprefix("page_")
+    if not access.allowed(who, access.PAGE_ACTIONS[page]):
+        st.error(t("no_access", lang, user=who.user_id))
+        st.stop()
     st.title(t(title_key, lang))
     resolution = resolve_build()
     build = resolution.build_id
@@ -36,7 +67,12 @@ def start(title_key: str) -> PageContext | None:
     if build is None:
         st.info(t("no_build", lang))
         return None
-    ctx = PageContext(lang, build)
+    pending = bool(st.session_state.get("include_pending")) and access.allowed(who, "view_pending")
+    if not who.sees_all_regions and access.allowed(who, "view_pending"):
+        pending = True  # an officer always sees their own region's return awaiting review, marked as such
+    ctx = PageContext(lang, build, who, pending)
+    if pending:
+        st.info(t("pending_banner", lang))
     subs = ctx.table("submissions")
     if subs.height and subs["who"].str.starts_with("demo-synthetic").any():
         st.warning(t("synthetic_banner", lang))

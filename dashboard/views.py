@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from zoneinfo import ZoneInfo
+
 import polars as pl
 
 from contracts.spreadsheet import escape_frame, text_cell
@@ -190,8 +192,26 @@ def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("received_at").dt.convert_time_zone(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M").alias(t("col_received", lang)),
         pl.col("values").alias(t("col_values", lang)),
         pl.col("warnings").alias(t("warnings", lang)),
+        pl.col("review_state").map_elements(lambda v: t(f"review_state_{v}", lang), return_dtype=pl.String).alias(t("col_review_state", lang)),
+        pl.col("review_reason").fill_null("").alias(t("col_reason", lang)),
         pl.col("is_current").alias(t("col_current", lang)),
     )
+
+
+def return_state(submissions: pl.DataFrame, lang: str) -> dict | None:
+    """Where one return stands (its newest submission): the state in words, and the reviewer's reason, who gave
+    it and when (Kazakhstan time); ``None`` when nothing was submitted."""
+    if submissions.is_empty():
+        return None
+    newest = submissions.sort("received_at").row(-1, named=True)
+    when = newest["reviewed_at"].astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M") if newest["reviewed_at"] else ""
+    return {
+        "token": newest["review_state"],
+        "state": t(f"review_state_{newest['review_state']}", lang),
+        "reason": newest["review_reason"],
+        "reviewed_by": newest["reviewed_by"] or "",
+        "reviewed_at": when,
+    }
 
 
 def alive_regions(regions: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -199,4 +219,77 @@ def alive_regions(regions: pl.DataFrame, year: int) -> pl.DataFrame:
     day = pl.date(year, 9, 1)
     return regions.filter(
         (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day)) & (pl.col("valid_to").is_null() | (day < pl.col("valid_to")))
+    )
+
+
+def local_time(value) -> str:
+    """A UTC time (datetime or ISO text) as Kazakhstan time, to the minute."""
+    from datetime import datetime
+
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M")
+
+
+def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """What a return awaiting review changes against the region's accepted return for that year: one row per value
+    that differs, appears or disappears (region-level rows)."""
+    keys = ["indicator_code", "settlement"]
+
+    def side(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.filter((pl.col("region_code") == region) & (pl.col("year") == year) & pl.col("unit_kato").is_null()).select(
+            *keys, pl.col("value").alias(name)
+        )
+
+    both = side(official, "before").join(side(pending, "after"), on=keys, how="full", coalesce=True)
+    changed = both.filter(~pl.col("before").eq_missing(pl.col("after"))).sort(keys)
+    return changed.select(
+        pl.col("indicator_code").alias(t("col_code", lang)),
+        pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
+        pl.col("settlement").map_elements(lambda s: t(f"settlement_{s}", lang), return_dtype=pl.String).alias(t("col_settlement", lang)),
+        pl.col("before").round(2).alias(t("col_before", lang)),
+        pl.col("after").round(2).alias(t("col_after", lang)),
+    )
+
+
+def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """How accepting the return would change the region's gaps and statuses for the year (totals only)."""
+    keys = ["indicator_code", "settlement"]
+
+    def side(frame: pl.DataFrame, tag: str) -> pl.DataFrame:
+        return frame.filter((pl.col("region_code") == region) & (pl.col("year") == year) & (pl.col("settlement") == "total")).select(
+            *keys, pl.col("gap").alias(f"gap_{tag}"), pl.col("status").alias(f"status_{tag}")
+        )
+
+    both = side(before, "before").join(side(after, "after"), on=keys, how="full", coalesce=True)
+    changed = both.filter(~pl.col("gap_before").eq_missing(pl.col("gap_after")) | ~pl.col("status_before").eq_missing(pl.col("status_after")))
+    status = lambda c: pl.col(c).map_elements(lambda s: t(f"status_{s}", lang), return_dtype=pl.String)  # noqa: E731
+    return changed.sort(keys).select(
+        pl.col("indicator_code").alias(t("col_code", lang)),
+        pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
+        pl.col("gap_before").round(2).alias(t("col_gap_before", lang)),
+        pl.col("gap_after").round(2).alias(t("col_gap_after", lang)),
+        status("status_before").alias(t("col_status_before", lang)),
+        status("status_after").alias(t("col_status_after", lang)),
+    )
+
+
+def audit_table(entries: list[dict], lang: str) -> pl.DataFrame:
+    """Audit entries newest first, Kazakhstan time, labelled in the language (the action stays its code)."""
+    from contracts.audit import flat
+
+    rows = [flat(e) for e in reversed(entries)]
+    cols = ["at", "actor_id", "actor_name", "action", "region_code", "year", "submission_id", "sha256", "detail", "hash"]
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in cols}, orient="row") if rows else pl.DataFrame(schema={c: pl.String for c in cols})
+    return frame.select(
+        pl.col("at").map_elements(local_time, return_dtype=pl.String).alias(t("col_when", lang)),
+        pl.col("actor_name").alias(t("col_who", lang)),
+        pl.col("actor_id").alias(t("col_user_id", lang)),
+        pl.col("action").alias(t("audit_action", lang)),
+        pl.col("region_code").alias(t("region", lang)),
+        pl.col("year").alias(t("year", lang)),
+        pl.col("submission_id").alias(t("col_submission", lang)),
+        pl.col("sha256").str.slice(0, 12).alias(t("col_file_hash", lang)),
+        pl.col("detail").alias(t("col_detail", lang)),
     )

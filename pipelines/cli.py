@@ -150,7 +150,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     ctx = load_context(layout, args.region, args.year)
     results, texts, statuses = [], [], []
     for path in args.files:
-        result = accept_file(path, ctx, layout, who=args.who, display_name=args.name)
+        result = accept_file(path, ctx, layout, who=args.who, display_name=args.name, officer=args.officer, who_name=args.who_name)
         statuses.append(result.status)
         results.append(result.to_dict())
         text = result.verdict.summary(args.lang) + f"\n  -> {result.status}"
@@ -218,7 +218,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     import polars as pl
 
     layout = Layout.current()
-    gaps = _published_table(layout, "indicator_gaps")
+    gaps = _published_table(layout, "indicator_gaps_with_pending" if args.include_pending else "indicator_gaps")
     if gaps is None:
         if layout.resolve_build().problem is None:
             print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
@@ -226,7 +226,16 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     for column, value in (("indicator_code", args.indicator), ("year", args.year), ("region_code", args.region), ("settlement", args.settlement)):
         if value is not None:
             gaps = gaps.filter(pl.col(column) == value)
-    out = gaps.select(GAP_COLUMNS)
+    columns = GAP_COLUMNS
+    if args.include_pending:
+        from contracts.audit import Actor, record
+        from contracts.pending import mark_review_state
+
+        gaps = mark_review_state(gaps, _published_table(layout, "submissions"))
+        columns = [*GAP_COLUMNS, "review_state"]
+        record(layout, Actor.operator(), "export_pending", {"region_code": args.region, "year": args.year},
+               indicator=args.indicator, rows=gaps.height, format=args.format)
+    out = gaps.select(columns)
     if args.format == "table":
         out = out.with_columns(pl.col("actual", "target", "baseline", "gap").round(3), pl.col("achievement", "coverage").round(3))
     _emit(out, args.format)
@@ -286,8 +295,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _streamlit_cmd(host: str, port: int) -> list[str]:
+    # The sign-in settings (Streamlit's [auth] section) are this installation's file, never the repository's.
     return [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
+        "--secrets.files", str(Layout.current().auth_config), "--server.enableXsrfProtection", "true",
         "--server.address", host, "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
@@ -332,9 +343,47 @@ def _serve(processes: list[tuple[str, list[str]]]) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the dashboard (reads the published build)."""
+    """Serve the dashboard (reads the published build). Refuses to start without a sign-in configuration: the
+    dashboard never runs open. ``--demo-idp`` also starts the local demo identity provider."""
+    from pipelines.signin import config_problem, demo_idp_command, ensure_demo
+
+    layout = Layout.current()
+    processes = [("dashboard", _streamlit_cmd(args.host, args.port))]
+    if args.demo_idp:
+        ensure_demo(layout, args.port)
+        processes.append(("demo identity provider", demo_idp_command()))
+    problem = config_problem(layout)
+    if problem:
+        print(f"error: sign-in is not configured: {problem}. Run `bilim auth init` (README: Connecting your identity "
+              "provider), or `bilim serve --demo-idp` to try the demo accounts; the dashboard does not start open.", file=sys.stderr)
+        return EXIT_REJECTED
     print(f"dashboard: http://{args.host}:{args.port}", flush=True)
-    return _serve([("dashboard", _streamlit_cmd(args.host, args.port))])
+    return _serve(processes)
+
+
+def cmd_auth(args: argparse.Namespace) -> int:
+    """Write this installation's sign-in settings for the ministry's identity provider (keeps the cookie secret)."""
+    from pipelines.signin import config_problem, write_config
+
+    layout = Layout.current()
+    secret = args.client_secret or os.environ.get("BILIM_OIDC_CLIENT_SECRET", "")
+    if not secret:
+        print("error: give --client-secret or set BILIM_OIDC_CLIENT_SECRET", file=sys.stderr)
+        return EXIT_USAGE
+    group_grants = {}
+    for item in args.group_grant or []:
+        group, _, grant = item.partition("=")
+        group_grants.setdefault(group, []).append(grant)
+    path = write_config(layout, server_metadata_url=args.issuer.rstrip("/") + "/.well-known/openid-configuration"
+                        if not args.issuer.endswith("openid-configuration") else args.issuer,
+                        client_id=args.client_id, client_secret=secret, redirect_uri=args.redirect_uri,
+                        user_id_claim=args.user_id_claim, groups_claim=args.groups_claim, group_grants=group_grants)
+    problem = config_problem(layout)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"sign-in settings written to {path} (mode 0600; the cookie secret is kept there and never printed)")
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -349,21 +398,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         print("loading demo returns (synthetic regional data, published national figures)…", flush=True)
         summary = generate_demo(layout)
-        print(f"demo: {summary.accepted} returns accepted, {summary.national} national returns", flush=True)
+        print(f"demo: {summary.accepted} returns submitted ({summary.national} national); the demo reviewer accepted all but "
+              "two left awaiting review and one returned with a reason", flush=True)
         for line in summary.rejected:
             print(f"demo: rejected {line}", file=sys.stderr)
     code = cmd_build(args)
     if code != EXIT_OK or args.no_serve:
         return code
     from pipelines.runner import prepare_dagster_home
+    from pipelines.signin import DEMO_IDP_HOST, DEMO_IDP_PORT, demo_idp_command, ensure_demo
 
-    prepare_dagster_home(Layout.current())
+    layout = Layout.current()
+    prepare_dagster_home(layout)
+    accounts = ensure_demo(layout, args.port)
     print(f"dashboard:   http://{args.host}:{args.port}", flush=True)
     print(f"Dagster UI:  http://{args.host}:{args.dagster_port}", flush=True)
-    print("Ctrl-C stops both.", flush=True)
+    print(f"demo sign-in (local identity provider, demo accounts only): http://{DEMO_IDP_HOST}:{DEMO_IDP_PORT}", flush=True)
+    for a in accounts:
+        role, region = a["grant"]
+        print(f"  {a['sub']:<16} {role + (' ' + region if region else ''):<16} {a['name']}", flush=True)
+    print("Ctrl-C stops all three.", flush=True)
     return _serve([
         ("dashboard", _streamlit_cmd(args.host, args.port)),
         ("dagster", _dagster_cmd(args.host, args.dagster_port)),
+        ("demo identity provider", demo_idp_command()),
     ])
 
 
@@ -402,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None, help="the file must be this region's return")
     p.add_argument("--year", type=int, default=None, help="the file must be for this year")
     p.add_argument("--name", default=None, help="the file's name as the officer knows it")
+    p.add_argument("--who-name", default=None, help="display name of who submits (for the audit log)")
+    p.add_argument("--officer", action="store_true",
+                   help="an officer's upload (the dashboard): the reporting deadline applies unless an admin made an exception")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("gaps", help="target-versus-actual gaps from the published marts")
@@ -410,6 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None)
     p.add_argument("--settlement", choices=["total", "urban", "rural"], default=None)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--include-pending", action="store_true",
+                   help="count the returns awaiting review as if accepted (not official); adds a review_state column")
     p.set_defaults(func=cmd_gaps)
 
     p = sub.add_parser("snapshot", help="take a KPI snapshot now, or compare two (--diff A B)")
@@ -421,10 +484,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check ledger, logs, archive, warehouse and published builds against each other")
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("serve", help="serve the dashboard")
+    p = sub.add_parser("serve", help="serve the dashboard (sign-in must be configured: `bilim auth init`)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--demo-idp", action="store_true", help="also start the local demo identity provider (demo accounts)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("auth", help="sign-in settings for the ministry's OpenID Connect identity provider")
+    auth_sub = p.add_subparsers(dest="auth_command", required=True)
+    q = auth_sub.add_parser("init", help="write $BILIM_HOME/access/auth.toml (mode 0600; the cookie secret is generated once)")
+    q.add_argument("--issuer", required=True, help="the provider's issuer URL (its /.well-known/openid-configuration is read)")
+    q.add_argument("--client-id", required=True)
+    q.add_argument("--client-secret", default=None, help="or set BILIM_OIDC_CLIENT_SECRET (keeps it out of shell history)")
+    q.add_argument("--redirect-uri", required=True, help="the dashboard's address + /oauth2callback")
+    q.add_argument("--user-id-claim", default="sub", help="the claim with the stable user id (default: sub)")
+    q.add_argument("--groups-claim", default=None, help="a claim listing the user's groups, to map onto grants")
+    q.add_argument("--group-grant", action="append", metavar="GROUP=GRANT", help="e.g. /bilim/reviewers=reviewer or /bilim/kz35=officer:KZ-35")
+    p.set_defaults(func=cmd_auth)
 
     p = sub.add_parser("demo", help="build, then serve the dashboard and Dagster's UI")
     p.add_argument("--no-serve", action="store_true", help="build only")
@@ -432,6 +508,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--dagster-port", type=int, default=3000)
     p.set_defaults(func=cmd_demo)
+
+    from pipelines.governance import add_commands
+
+    add_commands(sub)
     return parser
 
 

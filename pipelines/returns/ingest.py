@@ -20,7 +20,7 @@ import polars as pl
 
 from contracts.home import Layout
 from pipelines.returns.annotate import annotate_workbook
-from pipelines.returns.issues import warning
+from pipelines.returns.issues import error, warning
 from pipelines.returns.ledger import (
     LedgerEntry,
     append_entries,
@@ -155,13 +155,30 @@ def accept_file(
     who: str | None = None,
     display_name: str | None = None,
     received_at: str | None = None,
+    officer: bool = False,
+    who_name: str | None = None,
 ) -> IngestResult:
-    """Validate, then archive and record the file, or reject it. Does not rebuild the marts (see ``run_all``).
-    ``received_at`` (UTC ISO time) is for loading historical returns with the date they really arrived."""
+    """Validate, then archive and record the file as submitted (awaiting review), or reject it. Does not rebuild
+    the marts (see ``run_all``). ``received_at`` (UTC ISO time) is for loading historical returns with the date they
+    really arrived. Every return the file holds must be open for a new upload (``review.upload_refusal``: not
+    locked by an accepted return, and, for an officer's upload, not past its deadline without an exception)."""
+    from contracts.audit import Actor, record
+    from pipelines.review import upload_refusal
+
     who = who or default_who()
+    actor = Actor(who, who_name or who)
     verdict = validate_file(path, ctx, display_name)
+    if verdict.accepted:
+        for g in verdict.groups:
+            refusal = upload_refusal(layout, g.region_code, g.year, officer=officer)
+            if refusal is not None:
+                code, params = refusal
+                g.issues.append(error(code, **params))
     if not verdict.accepted:
-        return _reject(path, verdict, layout)
+        result = _reject(path, verdict, layout)
+        record(layout, actor, "upload_rejected", {"sha256": verdict.sha256, "region_code": result_region(verdict)},
+               rules=",".join(verdict.rule_codes()))
+        return result
     # Only the ledger's own lock, not the warehouse writer lock: accepts go on while a build runs, and the build
     # after them publishes them all at once (the build reads the ledger up to the head it records).
     with ledger_lock(layout):
@@ -205,13 +222,25 @@ def accept_file(
                 )
             )
         append_entries(layout, entries)
+    for e in entries:
+        record(layout, actor, "submit", {"set": "programme", "region_code": e.region_code, "year": e.year,
+                                         "submission_id": e.submission_id, "sha256": e.sha256},
+               values=e.values, expected=e.expected, warnings=e.warnings)
     return IngestResult(ACCEPTED, verdict, entries)
 
 
-def _reject(path: Path, verdict: Verdict, layout: Layout) -> IngestResult:
+def result_region(verdict: Verdict) -> str | None:
+    """The region a file says it is for (its first group, or its meta), never from a file with personal data."""
+    if verdict.personal_data:
+        return None
     region = next((g.region_code for g in verdict.groups), None)
     if region is None and verdict.raw is not None and "region_code" in verdict.raw.meta:
         region = str(verdict.raw.meta["region_code"][0] or "") or None
+    return region
+
+
+def _reject(path: Path, verdict: Verdict, layout: Layout) -> IngestResult:
+    region = result_region(verdict)
     annotated = None
     keep = not verdict.personal_data
     if keep and verdict.file_type == "xlsx" and verdict.raw is not None:

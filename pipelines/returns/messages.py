@@ -150,6 +150,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{cell}: это отчёт региона {found}, а вы сдаёте отчёт за {expected}.",
         "kk": "{cell}: бұл {found} өңірінің есебі, ал сіз {expected} үшін тапсырып отырсыз.",
     },
+    "F_RETURN_LOCKED": {
+        "en": "The return of {region} for {year} was accepted by a reviewer on {accepted_at} and is locked: a new file is refused until a reviewer or an administrator reopens it, with a reason.",
+        "ru": "Отчёт {region} за {year} год принят проверяющим {accepted_at} и закрыт: новый файл не принимается, пока проверяющий или администратор не откроет его заново с указанием причины.",
+        "kk": "{region} өңірінің {year} жылғы есебін тексеруші {accepted_at} қабылдады және ол жабық: тексеруші немесе әкімші себебін көрсетіп қайта ашпайынша жаңа файл қабылданбайды.",
+    },
+    "F_PAST_DEADLINE": {
+        "en": "Returns for {year} were due by {deadline} ({source}); a late return of {region} needs an administrator's exception, which is recorded.",
+        "ru": "Отчёты за {year} год нужно было сдать до {deadline} ({source}); для сдачи отчёта {region} после срока нужно исключение, которое даёт администратор; оно записывается в журнал.",
+        "kk": "{year} жылғы есептерді {deadline} дейін тапсыру керек еді ({source}); {region} есебін мерзімнен кеш тапсыру үшін әкімшінің рұқсаты қажет, ол журналға жазылады.",
+    },
     "F_BAD_YEAR": {
         "en": "{cell}: '{found}' is not a year of the programme; expected {first}–{last}.",
         "ru": "{cell}: «{found}» не является годом программы; ожидается {first}–{last}.",
