@@ -93,6 +93,8 @@ def test_an_accepted_return_is_locked_until_reopened_with_a_reason(tmp_path):
     first = _return(tmp_path, "KZ-75", 9000)
     assert accept_file(first, ctx, layout, who="op").status == ACCEPTED
     accept_pending(layout, "KZ-75", 2023)
+    same_again = accept_file(first, ctx, layout, who="op")  # the very file replayed after acceptance
+    assert same_again.status == REJECTED and "F_RETURN_LOCKED" in same_again.verdict.rule_codes()
     replay = _return(tmp_path, "KZ-75", 9100, "KZ-75_again.xlsx")
     refused = accept_file(replay, ctx, layout, who="op")
     assert refused.status == REJECTED and "F_RETURN_LOCKED" in refused.verdict.rule_codes()
@@ -268,3 +270,37 @@ def test_cli_access_review_and_audit(tmp_path):
     assert [r["action"] for r in rows] == ["grant", "submit", "access_denied", "accept"]
     assert rows[-1]["actor_id"].startswith("cli:")
     assert json.loads(run_bilim("audit", "--format", "json", "--action", "accept").stdout)[0]["region_code"] == "KZ-75"
+
+
+def test_serve_refuses_to_start_open_without_an_identity_provider(tmp_path):
+    """No sign-in configuration, or one with an empty key: `bilim serve` says what to do and does not start."""
+    import socket
+
+    from pipelines.signin import write_config
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run_bilim("serve", "--port", str(port), timeout=60)
+    assert result.returncode == 1 and "sign-in is not configured" in result.stderr and "bilim auth init" in result.stderr
+    layout = Layout.current()
+    write_config(layout, server_metadata_url="", client_id="x", client_secret="y", redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
+    result = run_bilim("serve", "--port", str(port), timeout=60)
+    assert result.returncode == 1 and "server_metadata_url" in result.stderr
+    assert oct(layout.auth_config.stat().st_mode & 0o777) == "0o600"
+    secret = __import__("tomllib").loads(layout.auth_config.read_text())["auth"]["cookie_secret"]
+    write_config(layout, server_metadata_url="http://idp/.well-known/openid-configuration", client_id="x", client_secret="y",
+                 redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
+    assert __import__("tomllib").loads(layout.auth_config.read_text())["auth"]["cookie_secret"] == secret  # kept, once per installation
+    assert secret not in result.stdout + result.stderr
+
+
+def test_auth_init_writes_the_providers_settings(tmp_path):
+    result = run_bilim("auth", "init", "--issuer", "https://sso.example/realms/bilim", "--client-id", "bilim-monitor",
+                       "--redirect-uri", "https://bilim.example/oauth2callback", "--groups-claim", "groups",
+                       "--group-grant", "/bilim-reviewers=reviewer", env={"BILIM_OIDC_CLIENT_SECRET": "s3cr3t"})
+    assert result.returncode == 0, result.stderr
+    cfg = __import__("tomllib").loads(Layout.current().auth_config.read_text())
+    assert cfg["auth"]["server_metadata_url"] == "https://sso.example/realms/bilim/.well-known/openid-configuration"
+    assert cfg["bilim"]["group_grants"] == {"/bilim-reviewers": ["reviewer"]} and cfg["bilim"]["demo"] is False
+    assert "s3cr3t" not in result.stdout and cfg["auth"]["cookie_secret"] not in result.stdout
