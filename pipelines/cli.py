@@ -269,7 +269,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from pipelines.runner import prepare_dagster_home, run_all
 
     prepare_dagster_home(layout)
-    ok, snapshot_id, message = run_all(tags={"launched_by": "bilim snapshot"}, job_name="kpi_snapshot_job")
+    from contracts.audit import Actor
+
+    ok, snapshot_id, message = run_all(tags={"launched_by": "bilim snapshot", "bilim/actor": Actor.operator().user_id}, job_name="kpi_snapshot_job")
     if not ok:
         print(f"error: {message}", file=sys.stderr)
         return EXIT_REJECTED

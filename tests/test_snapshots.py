@@ -31,9 +31,9 @@ TAKEN_A = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
 TAKEN_B = datetime(2024, 4, 1, 1, 0, tzinfo=UTC)
 
 
-def _ingest_and_build(path: Path, who: str) -> str:
+def _ingest_and_build(path: Path, who: str, reopen: tuple[str, int] | None = None) -> str:
     layout = Layout.current()
-    result = submit_and_accept(path, load_context(layout), layout, who=who)
+    result = submit_and_accept(path, load_context(layout), layout, who=who, reopen=reopen)
     assert result.status == ACCEPTED, result.verdict
     prepare_dagster_home(layout)
     ok, build_id, message = run_all()
@@ -56,7 +56,7 @@ def two_snapshots(tmp_path_factory) -> dict:
         build_a = _ingest_and_build(first, "officer-75")
         a = take_snapshot(layout, now=TAKEN_A)
         revised = edit_cells(first, work / "KZ-75_2023_rev.xlsx", {(CODE, "total", 4): 4750, (CODE, "total", 5): 5000})
-        build_b = _ingest_and_build(revised, "officer-75")
+        build_b = _ingest_and_build(revised, "officer-75", reopen=("KZ-75", 2023))  # reopened, revised, accepted
         assert build_b != build_a
         b = take_snapshot(layout, now=TAKEN_B)
     finally:

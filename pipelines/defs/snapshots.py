@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from contracts import audit
 from contracts.snapshots import diff_gaps, list_snapshots, read_output
 from pipelines.resources import WarehouseResource
 from pipelines.snapshots import take_snapshot
@@ -17,6 +18,9 @@ def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     status or actual changed)."""
     wh = warehouse.warehouse()
     meta = take_snapshot(wh.layout)
+    # Who took it: the schedule, or the operator whose `bilim snapshot` launched the run (recorded in its tags).
+    by = context.run.tags.get("bilim/actor") or f"dagster:{context.run.tags.get('dagster/schedule_name', 'run')}"
+    audit.record(wh.layout, audit.Actor(by, by), "snapshot", {}, snapshot_id=meta["snapshot_id"], build_id=meta.get("build_id"))
     snapshots = list_snapshots(wh.layout)
     changes = None
     if len(snapshots) >= 2:
