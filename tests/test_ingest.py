@@ -15,7 +15,7 @@ import pytest
 
 from contracts.home import Layout
 from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
-from pipelines.returns.ledger import ledger_path, read_ledger, rejected_path
+from pipelines.returns.ledger import read_ledger, rejected_path
 from pipelines.runner import prepare_dagster_home, run_all
 from tests.conftest import run_bilim
 from tests.returns_factory import IIN, data_row, edit_cells, filled_return
@@ -49,11 +49,11 @@ def test_identical_reupload_is_a_no_op(good):
     layout = Layout.current()
     ctx = load_context(layout)
     accept_file(good, ctx, layout)
-    before = ledger_path(layout).read_bytes()
+    before = layout.ledger.read_bytes()
     again = accept_file(good, ctx, layout)
     assert again.status == UNCHANGED
     assert "W_IDENTICAL" in again.verdict.rule_codes()
-    assert ledger_path(layout).read_bytes() == before
+    assert layout.ledger.read_bytes() == before
 
 
 def test_a_new_return_supersedes_the_old_one_whole_and_warns_about_dropped_rows(good, tmp_path):

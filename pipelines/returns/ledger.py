@@ -105,11 +105,6 @@ def _read_damage(d: chain.Damage) -> LedgerDamage:
     return LedgerDamage(d.line, d.reason, grab(r'"region_code":\s*"([^"]+)"'), int(year) if year else None, sha, archive)
 
 
-def ledger_path(layout: Layout) -> Path:
-    """Alias of ``Layout.ledger`` (kept for callers outside this package)."""
-    return layout.ledger
-
-
 def rejected_path(layout: Layout) -> Path:
     return layout.returns_dir / "rejected.jsonl"
 
