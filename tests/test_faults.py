@@ -224,6 +224,23 @@ def test_a_recorded_but_unpublished_return_is_published_by_the_unchanged_ingest(
     assert published_values(home, "KZ-19") > 0 and build_lag(home) is None
 
 
+def test_the_inbox_sensor_requests_a_catch_up_run_when_the_build_lags(home, files):
+    import dagster as dg
+
+    from pipelines.defs.returns import inbox_sensor
+    from pipelines.resources import WarehouseResource
+    from pipelines.returns.ingest import accept_file, load_context
+    from pipelines.runner import prepare_dagster_home
+
+    prepare_dagster_home(home)
+    with dg.DagsterInstance.get() as instance:
+        context = lambda: dg.build_sensor_context(instance=instance, resources={"warehouse": WarehouseResource()})  # noqa: E731
+        assert isinstance(inbox_sensor(context()), dg.SkipReason)
+        accept_file(files["KZ-19"], load_context(home), home, who="test")
+        request = inbox_sensor(context())
+    assert isinstance(request, dg.RunRequest) and request.run_key == f"catch-up-{sources_heads(home)['ledger']}-{chain.GENESIS}"
+
+
 def test_a_build_reads_the_ledger_as_of_its_start(home, files):
     """Accepts go on during a build (they take the ledger's lock, not the writer lock): what was appended after the
     build read the heads is not in it, and the manifest says which state it holds."""
