@@ -47,6 +47,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"build refused: the ledger is damaged ({len(damage)} line(s)); nothing was changed. "
               "Run `bilim doctor` for how to repair each line.", file=sys.stderr)
         return EXIT_REJECTED
+    from pipelines.governance import reconcile_audit
+
+    recovered = reconcile_audit(layout)  # a process killed between the ledger (or review log) and the audit log
+    if recovered:
+        print(f"note: {recovered} action(s) missing from the audit log were recorded now, marked recovered", file=sys.stderr)
     prepare_dagster_home(layout)
 
     ok, build_id, message = run_all()
@@ -159,6 +164,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         texts.append(text)
     # Also when every file was "unchanged": its return may be recorded but never published (an ingest killed
     # after its ledger entry, a disk that filled up), so a lagging build is brought up to date here.
+    from pipelines.governance import reconcile_audit
+
+    reconcile_audit(layout)  # what an earlier, killed ingest left out of the audit log
     if ACCEPTED in statuses or build_lag(layout) is not None:
         prepare_dagster_home(layout)
         ok, build_id, message = rebuild_for(layout, [sid for r in results for sid in r["submission_ids"]])

@@ -151,6 +151,14 @@ def _published(layout: Layout, entries: list[dict]) -> list[Finding]:
     return out
 
 
+def _audit(layout: Layout) -> list[Finding]:
+    """Every submission and review decision is in the audit log, and the audit log holds none the others lack."""
+    from pipelines.governance import audit_disagreements
+
+    return [Finding(what, "run `bilim build`: it records the missing audit entries (marked recovered)" if "has no audit entry" in what
+                    else f"restore {layout.audit_log} and {layout.ledger} from one backup") for what in audit_disagreements(layout)]
+
+
 def examine(layout: Layout) -> tuple[list[Finding], list[str]]:
     """Every disagreement (with its repair) and notes that need no repair."""
     entries, findings = _ledger(layout)
@@ -162,6 +170,8 @@ def examine(layout: Layout) -> tuple[list[Finding], list[str]]:
         findings += wh_findings
         notes += wh_notes
         findings += _published(layout, entries)
+        if not any(f.what.startswith(("audit log", "reviews log")) for f in findings):
+            findings += _audit(layout)
     else:
         notes.append("warehouse and published builds not compared: repair the ledger first")
     return findings, notes

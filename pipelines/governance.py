@@ -208,17 +208,47 @@ def add_commands(sub) -> None:
 
 
 def reconcile_audit(layout: Layout) -> int:
-    """Append a ``submit`` audit entry (marked ``recovered``) for every ledger submission the audit log lacks: an
-    ingest killed between its ledger append and its audit entry. Held under the audit log's lock, so two processes
-    never recover the same entry twice. Returns how many were recovered."""
+    """Append the audit entries a killed process left out: a ``submit`` for every ledger submission and a decision
+    for every review entry the audit log lacks (a process killed between its own log and the audit log), each
+    marked ``recovered``. Held under the audit log's lock, so two processes never recover the same entry twice.
+    Returns how many were recovered."""
     from contracts import chain
+    from pipelines import review
     from pipelines.returns.ledger import read_ledger
 
     with chain.lock_for(layout.audit_log):
-        seen = {e["target"].get("submission_id") for e in audit.read(layout).entries if e["action"] == "submit"}
-        missing = [e for e in read_ledger(layout) if e.submission_id not in seen]
-        for e in missing:
-            audit.record(layout, audit.Actor(e.who, e.who), "submit",
-                         {"set": "programme", "region_code": e.region_code, "year": e.year, "submission_id": e.submission_id,
-                          "sha256": e.sha256}, values=e.values, expected=e.expected, warnings=e.warnings, recovered=True)
-    return len(missing)
+        logged = audit.read(layout).entries
+        submitted = {e["target"].get("submission_id") for e in logged if e["action"] == "submit"}
+        decided = {e["detail"].get("review") for e in logged if e["detail"].get("review")}
+        n = 0
+        for e in read_ledger(layout):
+            if e.submission_id not in submitted:
+                audit.record(layout, audit.Actor(e.who, e.who), "submit",
+                             {"set": "programme", "region_code": e.region_code, "year": e.year, "submission_id": e.submission_id,
+                              "sha256": e.sha256}, values=e.values, expected=e.expected, warnings=e.warnings, recovered=True)
+                n += 1
+        for r in review.read_reviews(layout):
+            if r["hash"] not in decided:
+                audit.record(layout, audit.Actor(r["by"], r.get("by_name") or r["by"]), review.AUDIT_ACTION.get(r["action"], r["action"]),
+                             {"set": r.get("set"), "region_code": r["region_code"], "year": r["year"], "submission_id": r.get("submission_id")},
+                             reason=r.get("reason"), review=r["hash"], recovered=True)
+                n += 1
+    return n
+
+
+def audit_disagreements(layout: Layout) -> list[str]:
+    """What the ledger, the review log and the audit log disagree on (each action in one must be in the others)."""
+    from pipelines import review
+    from pipelines.returns.ledger import read_ledger
+
+    logged = audit.read(layout).entries
+    submitted = {e["target"].get("submission_id") for e in logged if e["action"] == "submit"}
+    decided = {e["detail"].get("review") for e in logged if e["detail"].get("review")}
+    ledger_ids = {e.submission_id for e in read_ledger(layout)}
+    reviews = review.read_reviews(layout)
+    out = [f"ledger submission {sid} has no audit entry" for sid in sorted(ledger_ids - submitted)]
+    out += [f"audit log records a submission {sid} the ledger does not hold" for sid in sorted(submitted - ledger_ids)]
+    out += [f"review decision {r['action']} {r['region_code']} {r['year']} ({r['at']}) has no audit entry" for r in reviews if r["hash"] not in decided]
+    review_hashes = {r["hash"] for r in reviews}
+    out += [f"audit log records a decision whose review entry is missing ({h[:12]})" for h in sorted(decided - review_hashes)]
+    return out

@@ -211,6 +211,10 @@ def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, re
             "reason": reason,
         }
         written = chain.append(layout.reviews, [entry])[0]  # the same lock object again: re-entrant
-    record(layout, actor, "deadline_exception" if action == "exception" else action,
-           {"set": set_id, "region_code": region, "year": year, "submission_id": entry["submission_id"]}, reason=reason)
+    record(layout, actor, AUDIT_ACTION.get(action, action),
+           {"set": set_id, "region_code": region, "year": year, "submission_id": entry["submission_id"]}, reason=reason,
+           review=written["hash"])
     return written
+
+
+AUDIT_ACTION = {"exception": "deadline_exception"}

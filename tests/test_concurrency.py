@@ -77,6 +77,12 @@ def assert_consistent(layout: Layout, complete: bool = False) -> None:
     if complete:
         assert published == ledger_ids
         assert staged == current_ids
+        # The ledger, the archive and the audit log agree: every submission's file is archived, every action in
+        # one log is in the others (the last ingest recorded what a killed one left out, marked recovered).
+        from pipelines.governance import audit_disagreements
+
+        assert all((layout.archive / e.archive_path).exists() for e in read_ledger(layout))
+        assert audit_disagreements(layout) == []
 
 
 def test_twenty_ingests_at_once_all_land_and_readers_never_wait(tmp_path):

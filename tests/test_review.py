@@ -304,3 +304,27 @@ def test_auth_init_writes_the_providers_settings(tmp_path):
     assert cfg["auth"]["server_metadata_url"] == "https://sso.example/realms/bilim/.well-known/openid-configuration"
     assert cfg["bilim"]["group_grants"] == {"/bilim-reviewers": ["reviewer"]} and cfg["bilim"]["demo"] is False
     assert "s3cr3t" not in result.stdout and cfg["auth"]["cookie_secret"] not in result.stdout
+
+
+def test_actions_a_killed_process_left_out_of_the_audit_log_are_recovered(tmp_path):
+    """A process killed after the ledger (or the review log) and before the audit log: `bilim doctor` names the
+    gap, the next `bilim build` records the action marked recovered, and the three logs agree again."""
+    from pipelines.doctor import examine
+    from pipelines.governance import audit_disagreements
+
+    layout = Layout.current()
+    accept_file(_return(tmp_path, "KZ-75", 9000), load_context(layout), layout, who="officer-75")
+    review.decide(layout, "accept", "KZ-75", 2023, REVIEWER)
+    entries = layout.audit_log.read_text(encoding="utf-8").splitlines(keepends=True)
+    layout.audit_log.write_text("", encoding="utf-8")  # as if both audit appends never happened
+    assert len(entries) == 2
+    gaps = audit_disagreements(layout)
+    assert len(gaps) == 2 and gaps[0].startswith("ledger submission") and gaps[1].startswith("review decision accept KZ-75 2023")
+    findings, _ = examine(layout)
+    assert any("has no audit entry" in f.what and "bilim build" in f.repair for f in findings)
+    built = run_bilim("build")
+    assert built.returncode == 0, built.stderr
+    assert "2 action(s) missing from the audit log were recorded now" in built.stderr
+    assert audit_disagreements(layout) == []
+    recovered = [e for e in audit.read(layout).entries if e["detail"].get("recovered")]
+    assert [e["action"] for e in recovered] == ["submit", "accept"] and recovered[1]["actor_id"] == "rev-1"
