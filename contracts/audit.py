@@ -32,6 +32,8 @@ ACTIONS = (
     "snapshot",
     "export_pending",
     "build",
+    "backup",  # `bilim backup`: the file, its sha256 and the ledger head it holds
+    "restore",  # `bilim restore`: recorded in the restored home's audit log
 )
 
 

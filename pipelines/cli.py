@@ -256,6 +256,20 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from pipelines.snapshots import verify
 
     layout = Layout.current()
+    if args.brief:
+        from pipelines.briefing import LANGS, write_packs
+
+        if not (layout.snapshots / args.brief / "manifest.json").exists():
+            print(f"error: no snapshot {args.brief} in {layout.snapshots}", file=sys.stderr)
+            return EXIT_USAGE
+        langs = tuple(args.lang) if args.lang else LANGS
+        record, notes = write_packs(layout, args.brief, langs, out=Path(args.out) if args.out else None)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        for lang in langs:
+            for kind, entry in sorted(record["packs"][lang].items()):
+                print(f"{lang} {kind} {entry['sha256']} {Path(args.out) / entry['file'] if args.out else entry['file']}")
+        return EXIT_OK
     if args.diff:
         a, b = args.diff
         for sid in (a, b):
@@ -279,7 +293,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     prepare_dagster_home(layout)
     from contracts.audit import Actor
 
-    ok, snapshot_id, message = run_all(tags={"launched_by": "bilim snapshot", "bilim/actor": Actor.operator().user_id}, job_name="kpi_snapshot_job")
+    by = Actor.operator().user_id
+    if args.as_user:
+        from contracts import access
+
+        if not access.allowed(access.principal(layout, args.as_user), "snapshot"):
+            print(f"error: {args.as_user} has no grant to take a snapshot (admin)", file=sys.stderr)
+            return EXIT_REJECTED
+        by = args.as_user
+    ok, snapshot_id, message = run_all(tags={"launched_by": "bilim snapshot", "bilim/actor": by}, job_name="kpi_snapshot_job")
     if not ok:
         print(f"error: {message}", file=sys.stderr)
         return EXIT_REJECTED
@@ -489,6 +511,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", nargs=2, metavar=("A", "B"), default=None)
     p.add_argument("--verify", metavar="ID", default=None, help="recompute a snapshot and compare its bytes")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--brief", metavar="ID", default=None, help="make the briefing pack (PDF and Excel) of a snapshot")
+    p.add_argument("--lang", choices=["kk", "ru", "en"], action="append", default=None, help="the pack's language (repeatable; default: all three)")
+    p.add_argument("--out", metavar="DIR", default=None, help="also write the pack's files into DIR")
+    p.add_argument("--as", dest="as_user", metavar="USER", default=None, help="take the snapshot as this signed-in user (an admin grant is checked; the dashboard passes it)")
     p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("doctor", help="check ledger, logs, archive, warehouse and published builds against each other")
@@ -522,6 +548,8 @@ def build_parser() -> argparse.ArgumentParser:
     from pipelines.governance import add_commands
 
     add_commands(sub)
+    from pipelines import backup
+    backup.add_commands(sub)
     return parser
 
 
