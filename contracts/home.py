@@ -96,6 +96,15 @@ class Layout:
         return self.returns_dir / "ledger.jsonl"
 
     @property
+    def reports(self) -> Path:
+        """Reports and annotated copies of rejected workbooks; the verdicts of accepted ones, for reviewers."""
+        return self.returns_dir / "reports"
+
+    def verdict_report(self, sha256: str) -> Path:
+        """The verdict (warnings, in kk/ru/en) of an accepted file, kept for its reviewer."""
+        return self.reports / f"{sha256}.verdict.json"
+
+    @property
     def reviews(self) -> Path:
         """Append-only, hash-chained review decisions (accept, return, reopen) on submitted returns."""
         return self.returns_dir / "reviews.jsonl"

@@ -293,3 +293,15 @@ def audit_table(entries: list[dict], lang: str) -> pl.DataFrame:
         pl.col("sha256").str.slice(0, 12).alias(t("col_file_hash", lang)),
         pl.col("detail").alias(t("col_detail", lang)),
     )
+
+
+def verdict_warnings(report_path, lang: str) -> list[str]:
+    """The warnings the checks raised on an accepted file, in the language (a flat file's report covers every
+    return it holds). Empty when no report was kept."""
+    import json
+
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return []
+    return [w["messages"][lang] for w in report.get("warnings", [])]

@@ -179,3 +179,12 @@ def test_the_audit_page_for_an_admin(at_home):
     assert len(table) == len(entries)
     assert set(table[t("audit_action", "kk")]) >= {"submit", "sign_in"}
     assert t("col_when", "kk") in table.columns
+
+
+def test_sign_out_is_recorded(at_home):
+    from contracts import audit
+
+    at = _app(at_home, USERS["planner"], "en")
+    next(b for b in at.sidebar.button if b.key == "sign_out").click().run()
+    last = audit.read(Layout(at_home)).entries[-1]
+    assert (last["action"], last["actor_id"]) == ("sign_out", USERS["planner"])

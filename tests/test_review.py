@@ -328,3 +328,35 @@ def test_actions_a_killed_process_left_out_of_the_audit_log_are_recovered(tmp_pa
     assert audit_disagreements(layout) == []
     recovered = [e for e in audit.read(layout).entries if e["detail"].get("recovered")]
     assert [e["action"] for e in recovered] == ["submit", "accept"] and recovered[1]["actor_id"] == "rev-1"
+
+
+def test_reopening_an_accepted_return_shows_in_the_next_snapshots_diff(tmp_path):
+    """KZ-75 accepted (90.0 %), snapshot A; reopened, rebuilt, snapshot B: the diff names KZ-75's value as gone
+    (90.0 -> none) and the snapshot's inputs record the submission's state in each."""
+    from contracts.snapshots import diff_gaps, read_output
+    from pipelines.snapshots import take_snapshot
+
+    layout = Layout.current()
+    accept_file(_return(tmp_path, "KZ-75", 9000), load_context(layout), layout, who="op")
+    accept_pending(layout, "KZ-75", 2023)
+    _build()
+    a = take_snapshot(layout)["snapshot_id"]
+    review.decide(layout, "reopen", "KZ-75", 2023, REVIEWER, "the akimat withdrew the figures")
+    _build()
+    b = take_snapshot(layout)["snapshot_id"]
+    diff = diff_gaps(read_output(layout, a, "indicator_gaps"), read_output(layout, b, "indicator_gaps"))
+    row = diff.filter((pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ-75") & (pl.col("settlement") == "total")).row(0, named=True)
+    assert row["actual_before"] == pytest.approx(90.0) and row["actual_after"] is None
+    states = [pl.read_csv(layout.snapshots / s / "inputs" / "submissions.csv")["review_state"].to_list() for s in (a, b)]
+    assert states == [["accepted"], ["reopened"]]
+
+
+def test_the_reviewer_reads_an_accepted_files_warnings(tmp_path):
+    layout = Layout.current()
+    path = edit_cells(_return(tmp_path, "KZ-75", 9000), tmp_path / "w.xlsx", {(CODE, "total", 3): 0.9})  # a fraction typed
+    result = accept_file(path, load_context(layout), layout, who="op")
+    assert result.status == ACCEPTED and result.verdict.warnings
+    from dashboard.views import verdict_warnings
+
+    shown = verdict_warnings(layout.verdict_report(result.verdict.sha256), "ru")
+    assert shown == [w.message("ru") for w in result.verdict.warnings]

@@ -5,6 +5,7 @@ which checks the reviewer's grant again, records the decision in the audit log a
 import polars as pl
 import streamlit as st
 
+from contracts.home import Layout
 from dashboard import upload, views
 from dashboard.i18n import t
 from dashboard.page import footer, start
@@ -34,6 +35,8 @@ if ctx is not None:
                   warnings=sub["warnings"], values=sub["values"], expected=sub["expected"])
         with st.expander(title, expanded=pending.height <= 3):
             st.write(t("review_submitted_by", lang, who=sub["who"], when=views.local_time(sub["received_at"]), file=sub["file_name"]))
+            for warning in views.verdict_warnings(Layout.current().verdict_report(sub["sha256"]), lang):
+                st.warning(warning)
             changes = views.value_changes(official_values, pending_values, region, year, names, lang)
             st.markdown(f"**{t('review_value_changes', lang, n=changes.height)}**")
             st.dataframe(changes, hide_index=True, width="stretch")

@@ -222,6 +222,10 @@ def accept_file(
                 )
             )
         append_entries(layout, entries)
+    # The verdict (its warnings in three languages; an accepted file holds no personal data) for the reviewer.
+    report = layout.verdict_report(verdict.sha256)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     for e in entries:
         record(layout, actor, "submit", {"set": "programme", "region_code": e.region_code, "year": e.year,
                                          "submission_id": e.submission_id, "sha256": e.sha256},

@@ -114,7 +114,7 @@ def parsed_dir(layout: Layout) -> Path:
 
 
 def reports_dir(layout: Layout) -> Path:
-    return layout.returns_dir / "reports"
+    return layout.reports
 
 
 @contextmanager
