@@ -6,6 +6,8 @@ catalogue's glossary (нысаналы индикатор / целевой ин�
 
 from __future__ import annotations
 
+from contracts.locale import format_number, format_percent  # noqa: F401  (one home for locale numbers)
+
 LANGS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 DEFAULT_LANG = "kk"
 
@@ -243,23 +245,6 @@ def t(key: str, lang: str, **params: object) -> str:
     """The text for ``key`` in ``lang``."""
     text = TEXTS[key][lang]
     return text.format(**params) if params else text
-
-
-def format_number(value: float | None, lang: str, decimals: int = 1) -> str:
-    """``94,7`` and ``11 578`` (non-breaking space) in Kazakh and Russian; ``94.7`` and ``11,578`` in English."""
-    if value is None or value != value:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang in ("kk", "ru"):
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
-def format_percent(value: float | None, lang: str, decimals: int = 1) -> str:
-    """``94,7 %`` in Kazakh and Russian, ``94.7%`` in English."""
-    if value is None or value != value:
-        return "–"
-    return f"{format_number(value, lang, decimals)}\u00a0%" if lang in ("kk", "ru") else f"{format_number(value, lang, decimals)}%"
 
 
 def plotly_separators(lang: str) -> str:

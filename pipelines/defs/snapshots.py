@@ -5,6 +5,7 @@ import polars as pl
 
 from contracts import audit
 from contracts.snapshots import diff_gaps, list_snapshots, read_output
+from pipelines.briefing import write_packs
 from pipelines.resources import WarehouseResource
 from pipelines.snapshots import take_snapshot
 
@@ -21,6 +22,16 @@ def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     # Who took it: the schedule, or the operator whose `bilim snapshot` launched the run (recorded in its tags).
     by = context.run.tags.get("bilim/actor") or f"dagster:{context.run.tags.get('dagster/schedule_name', 'run')}"
     audit.record(wh.layout, audit.Actor(by, by), "snapshot", {}, snapshot_id=meta["snapshot_id"], build_id=meta.get("build_id"))
+    # The briefing packs in kk, ru and en, beside the snapshot (pipelines.briefing). The snapshot is already written
+    # and stands on its own: a pack that fails is logged and can be made later with `bilim snapshot --brief ID`.
+    try:
+        record, notes = write_packs(wh.layout, meta["snapshot_id"])
+        brief = {lang: {kind: e["sha256"][:12] for kind, e in kinds.items()} for lang, kinds in record["packs"].items()}
+        for note in notes:
+            context.log.warning(note)
+    except Exception as exc:  # noqa: BLE001 - reported, and the snapshot itself is complete
+        context.log.error(f"briefing pack of {meta['snapshot_id']} failed: {exc}; run `bilim snapshot --brief {meta['snapshot_id']}`")
+        brief = {"error": str(exc)}
     snapshots = list_snapshots(wh.layout)
     changes = None
     if len(snapshots) >= 2:
@@ -33,6 +44,7 @@ def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             "snapshot_id": meta["snapshot_id"],
             "content_hash": meta["content_hash"],
             "changes_vs_previous": -1 if changes is None else changes.height,
+            "briefing_packs": dg.MetadataValue.json(brief),
         }
     )
 

@@ -1,0 +1,169 @@
+"""The briefing pack of a KPI snapshot: the PDF and the workbook hold the hand-worked numbers, in the language.
+
+A small hand-made home: the marts of ``tests.marts_fixtures`` for two 2023 returns of preschool coverage ages 1-6
+(G1.T1.age1_6: target 2023 = 83.5 %, baseline 2018 = 77.1 %), published as build b1 and snapshotted (A), then
+Almaty Region's return revised and published as b2 and snapshotted (B):
+  A: Almaty Region (KZ-19) 8000/10000 = 80.0 % (urban 4500/5000, rural 3500/5000), Almaty city (KZ-75) 9000/10000
+  B: KZ-19 8100/10000 = 81.0 % (urban 4600/5000 = 92.0 %, rural 3500/5000 = 70.0 %), KZ-75 unchanged
+so in B the national roll-up is (8100 + 9000)/(10000 + 10000) = 85.5 % from 2 of 20 regions; KZ-19 is behind by
+83.5 - 81.0 = 2.5 p.p.; the national urban-rural gap is 92.0 - 70.0 = 22.0 p.p., parity 70/92 = 0.76; and since A
+KZ-19's total moved 80.0 -> 81.0 (+1.0).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from contracts.home import Layout
+from contracts.snapshots import brief_dir, read_brief_record
+from pipelines.briefing import LANGS, TEXTS, make_pack, write_packs
+from pipelines.snapshots import INPUT_TABLES, OUTPUT_TABLES, take_snapshot
+from pipelines.warehouse import fetch
+from tests.conftest import run_bilim
+from tests.marts_fixtures import V, build, config
+
+C = "G1.T1.age1_6"
+BASE = [V(C, "KZ-19", 2023, "total", 8000, 10000), V(C, "KZ-19", 2023, "urban", 4500, 5000), V(C, "KZ-19", 2023, "rural", 3500, 5000),
+        V(C, "KZ-75", 2023, "total", 9000, 10000)]
+REVISED = [V(C, "KZ-19", 2023, "total", 8100, 10000), V(C, "KZ-19", 2023, "urban", 4600, 5000), V(C, "KZ-19", 2023, "rural", 3500, 5000),
+           V(C, "KZ-75", 2023, "total", 9000, 10000)]
+
+
+def _publish(layout: Layout, rows: list[V], build_id: str) -> None:
+    """A published build folder holding the fixture's marts (what take_snapshot reads)."""
+    con = build(rows)
+    folder = layout.build_dir(build_id)
+    folder.mkdir(parents=True)
+    for table in INPUT_TABLES + OUTPUT_TABLES:
+        fetch(con, f'select * from "{table}"').write_parquet(folder / f"{table}.parquet")
+    (folder / "manifest.json").write_text(json.dumps({"config": config()}, default=str), encoding="utf-8")
+
+
+@pytest.fixture
+def two_snapshots(bilim_home):
+    layout = Layout.current()
+    _publish(layout, BASE, "b1")
+    a = take_snapshot(layout, "b1", now=datetime(2024, 3, 1, 1, 0, tzinfo=UTC))
+    _publish(layout, REVISED, "b2")
+    b = take_snapshot(layout, "b2", now=datetime(2024, 4, 1, 1, 0, tzinfo=UTC))
+    return layout, a["snapshot_id"], b["snapshot_id"]
+
+
+def _pdf_text(data: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"[ \u00a0]+", " ", text)
+
+
+def _cells(data: bytes) -> dict[str, list[list[object]]]:
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+@pytest.mark.parametrize(
+    ("lang", "national", "behind", "gap_ur", "region", "header"),
+    [
+        ("kk", "85,5 %", "2,5 п.т.", "22,0 п.т.", "Алматы облысы", "Ең артта қалған өңірлер"),
+        ("ru", "85,5 %", "2,5 п.п.", "22,0 п.п.", "Алматинская область", "Наиболее отстающие регионы"),
+        ("en", "85.5%", "2.5 p.p.", "22.0 p.p.", "Almaty", "Regions furthest behind"),
+    ],
+)
+def test_pdf_holds_the_hand_worked_numbers_in_the_language(two_snapshots, lang, national, behind, gap_ur, region, header):
+    layout, _, b = two_snapshots
+    pack = make_pack(layout, b, lang)
+    text = _pdf_text(pack[f"brief-{b}-{lang}.pdf"])
+    assert b in text  # stamped with the snapshot id
+    assert national in text  # 17 100 / 20 000
+    assert TEXTS["coverage_regions"][lang].format(n=2, m=20) in text  # coverage beside the national figure
+    assert behind in text and region in text and header in text
+    assert gap_ur in text and ("0,76" if lang != "en" else "0.76") in text
+    assert TEXTS["status_incomplete"][lang] in text  # status as a word
+    for token in ("off_track", "rolled_up", "None", "indicator_code"):
+        assert token not in text
+
+
+def test_pdf_keeps_kazakh_letters(two_snapshots):
+    layout, _, b = two_snapshots
+    text = _pdf_text(make_pack(layout, b, "kk")[f"brief-{b}-kk.pdf"])
+    assert "Қазақстан уақыты" in text and "Өңір" in text and "Ауыл" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workbook_has_the_same_tables_native_charts_and_localised_headers(two_snapshots, lang):
+    layout, a, b = two_snapshots
+    data = make_pack(layout, b, lang)[f"brief-{b}-{lang}.xlsx"]
+    sheets = _cells(data)
+    targets = sheets[TEXTS["sheet_targets"][lang]]
+    header_at = next(i for i, row in enumerate(targets) if row[0] == TEXTS["col_code"][lang])
+    assert targets[header_at][:3] == [TEXTS["col_code"][lang], TEXTS["col_indicator"][lang], TEXTS["col_actual"][lang]]
+    row = targets[header_at + 1]
+    assert row[0] == C and row[2] == pytest.approx(85.5) and row[3] == pytest.approx(83.5) and row[6] == TEXTS["coverage_regions"][lang].format(n=2, m=20)
+    behind = sheets[TEXTS["sheet_behind"][lang]]
+    kz19 = next(r for r in behind if r[1] == 1 and r[6] is not None)  # Almaty Region: 1 series behind of 1
+    assert kz19[6] == pytest.approx(2.5) and kz19[4] == pytest.approx(81.0)
+    changes = sheets[TEXTS["sheet_changes"][lang]]
+    assert a in changes[2][0]  # "since the previous snapshot (A)"
+    moved = [r for r in changes if r[0] == C and r[5] == pytest.approx(80.0)]
+    assert moved and moved[0][6] == pytest.approx(81.0) and moved[0][7] == pytest.approx(1.0)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    charts = sum(len(ws._charts) for ws in wb.worksheets)
+    assert charts >= 2  # status counts, regions behind, urban/rural: native bar charts
+    assert wb.properties.identifier == b
+    with __import__("zipfile").ZipFile(io.BytesIO(data)) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())
+    if lang != "en":
+        flat = " ".join(str(v) for rows in sheets.values() for r in rows for v in r if isinstance(v, str))
+        for token in ("off_track", "rolled_up", "national_only", "None"):
+            assert token not in flat
+
+
+def test_two_runs_from_one_snapshot_give_identical_bytes(two_snapshots):
+    layout, _, b = two_snapshots
+    for lang in LANGS:
+        assert make_pack(layout, b, lang) == make_pack(layout, b, lang)
+
+
+def test_packs_are_recorded_beside_the_snapshot_and_the_snapshot_is_untouched(two_snapshots, tmp_path):
+    layout, _, b = two_snapshots
+    folder = layout.snapshots / b
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    record, notes = write_packs(layout, b, ("kk",), out=tmp_path / "out")
+    assert notes == []
+    assert read_brief_record(layout, b) == record
+    pdf = record["packs"]["kk"]["pdf"]
+    assert (brief_dir(layout, b) / pdf["file"]).exists()
+    assert (tmp_path / "out" / pdf["file"]).read_bytes() == (brief_dir(layout, b) / pdf["file"]).read_bytes()
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file() and "brief" not in p.parts}
+    assert after == before  # the snapshot's own files are never rewritten
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert not any("brief" in f for f in manifest["files"])
+    # made again, the same bytes: nothing to note, the recorded hash stands
+    again, notes = write_packs(layout, b, ("kk",))
+    assert notes == [] and again["packs"]["kk"] == record["packs"]["kk"]
+
+
+def test_first_snapshot_says_there_is_nothing_to_compare(two_snapshots):
+    layout, a, _ = two_snapshots
+    text = _pdf_text(make_pack(layout, a, "ru")[f"brief-{a}-ru.pdf"])
+    assert TEXTS["first_snapshot"]["ru"] in text
+    assert "85,0 %" in text  # snapshot A: (8000 + 9000) / 20000
+
+
+def test_every_text_has_three_languages():
+    for key, texts in TEXTS.items():
+        assert set(texts) == set(LANGS), key
+
+
+@pytest.mark.slow
+def test_cli_writes_the_pack(two_snapshots, tmp_path):
+    _, _, b = two_snapshots
+    proc = run_bilim("snapshot", "--brief", b, "--lang", "ru", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / f"brief-{b}-ru.pdf").exists() and (tmp_path / f"brief-{b}-ru.xlsx").exists()
+    assert "85,5 %" in _pdf_text((tmp_path / f"brief-{b}-ru.pdf").read_bytes())
