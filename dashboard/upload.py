@@ -92,3 +92,16 @@ def review(action: str, region: str, year: int, reason: str | None, user_id: str
         args += ["--reason", reason]
     proc = _bilim(*args)
     return CliResult(proc.returncode, [], proc.stderr.strip())
+
+
+def take_snapshot(user_id: str) -> CliResult:
+    """An administrator takes a KPI snapshot now: ``bilim snapshot --as USER`` runs the snapshot job (the grant is
+    checked again there; the asset records it in the audit log under this user and makes the briefing packs)."""
+    proc = _bilim("snapshot", "--as", user_id)
+    return CliResult(proc.returncode, [], (proc.stderr or proc.stdout).strip())
+
+
+def make_brief(snapshot_id: str, lang: str) -> CliResult:
+    """The briefing pack of an older snapshot (taken before packs existed), made by ``bilim snapshot --brief``."""
+    proc = _bilim("snapshot", "--brief", snapshot_id, "--lang", lang)
+    return CliResult(proc.returncode, [], proc.stderr.strip())

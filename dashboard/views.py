@@ -305,3 +305,31 @@ def verdict_warnings(report_path, lang: str) -> list[str]:
     except (FileNotFoundError, json.JSONDecodeError):
         return []
     return [w["messages"][lang] for w in report.get("warnings", [])]
+
+
+def snapshot_changes(changes: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """What moved between two snapshots, for people: names beside codes, settlements and statuses as words, values
+    with the series' decimals and unit as the language writes them (the raw rows are ``contracts.snapshots.diff_gaps``)."""
+    names = series_names(indicators, lang)
+    places = region_names(regions, lang)
+    meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+
+    def status(token: str | None) -> str:
+        return t(f"status_{token}", lang) if token else "–"
+
+    rows = []
+    for r in changes.iter_rows(named=True):
+        unit, decimals = meta.get(r["indicator_code"], ("", 1))
+        rows.append({
+            t("col_code", lang): r["indicator_code"],
+            t("indicator", lang): names.get(r["indicator_code"], r["indicator_code"]),
+            t("region", lang): places.get(r["region_code"], r["region_code"]),
+            t("settlement", lang): t(f"settlement_{r['settlement']}", lang),
+            t("year", lang): str(r["year"]),
+            t("col_before", lang): format_value(r["actual_before"], unit, decimals, lang),
+            t("col_after", lang): format_value(r["actual_after"], unit, decimals, lang),
+            t("col_change", lang): format_gap(r["change"], unit, decimals, lang),
+            t("col_status_before", lang): status(r["status_before"]),
+            t("col_status_after", lang): status(r["status_after"]),
+        })
+    return pl.DataFrame(rows)

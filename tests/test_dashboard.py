@@ -168,14 +168,47 @@ def test_quality_page_counts_the_revision(published, lang):
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_snapshots_page_shows_what_moved(published, lang):
     """Between the two snapshots KZ-19's 2023 total moved 80.0 -> 81.0 and urban 90.0 -> 92.0 (4600/5000),
-    and the national roll-up 85.0 -> 85.5 ((8100+9000)/20000)."""
+    and the national roll-up 85.0 -> 85.5 ((8100+9000)/20000): in words and the language's numbers."""
     at = _app(published, lang, "snapshots")
+    listed = at.dataframe[0].value
+    assert list(listed.columns)[:2] == [t("col_snapshot", lang), t("col_taken", lang)]
     changes = at.dataframe[1].value
-    kz19 = changes[(changes["region_code"] == "KZ-19") & (changes["indicator_code"] == CODE) & (changes["year"] == 2023)]
-    moved = dict(zip(kz19["settlement"], kz19["change"], strict=True))
-    assert moved["total"] == pytest.approx(1.0) and moved["urban"] == pytest.approx(2.0)
-    national = changes[(changes["region_code"] == "KZ") & (changes["indicator_code"] == CODE) & (changes["settlement"] == "total")]
-    assert national["actual_after"].iloc[0] == pytest.approx(85.5)
+    region, place, code = t("region", lang), t("settlement", lang), t("col_code", lang)
+    kz19 = changes[(changes[region] == views.region_names(_regions(), lang)["KZ-19"]) & (changes[code] == CODE)]
+    moved = dict(zip(kz19[place], kz19[t("col_change", lang)], strict=True))
+    pp = t("gap_unit_percent", lang)
+    one, two = ("1,0", "2,0") if lang != "en" else ("1.0", "2.0")
+    assert moved[t("settlement_total", lang)] == f"{one}\u00a0{pp}" and moved[t("settlement_urban", lang)] == f"{two}\u00a0{pp}"
+    national = changes[(changes[region] == t("national", lang)) & (changes[code] == CODE) & (changes[place] == t("settlement_total", lang))]
+    assert national[t("col_after", lang)].iloc[0] == ("85,5\u00a0%" if lang != "en" else "85.5%")
+    assert not any("_" in str(v) for v in changes[t("col_status_after", lang)])  # statuses as words, never tokens
+
+
+def _regions() -> pl.DataFrame:
+    from pipelines.catalogue.load import load_regions
+
+    return load_regions(repo_raw())["regions"]
+
+
+def test_snapshots_page_offers_the_packs_and_an_admin_button(published):
+    """The newest snapshot's pack, once made, is offered per language; the admin sees "take a snapshot now"."""
+    from contracts.snapshots import list_snapshots
+    from pipelines.briefing import write_packs
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BILIM_HOME", str(published["home"]))
+    try:
+        newest = list_snapshots(Layout.current())[-1]["snapshot_id"]
+        write_packs(Layout.current(), newest, ("ru",))
+    finally:
+        mp.undo()
+    at = _app(published, "ru", "snapshots")
+    labels = [b.label for b in at.get("download_button")]
+    assert "PDF · Русский" in labels and "Excel · Русский" in labels
+    assert [b for b in at.button if b.key == "take_snapshot"]
+    assert [b for b in at.button if b.key == "make_brief_kk"]  # not made yet in Kazakh: offered
+    reviewer = _app(published, "ru", "snapshots", user=REVIEWER)
+    assert not [b for b in reviewer.button if b.key == "take_snapshot"]
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
