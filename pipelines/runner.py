@@ -21,15 +21,60 @@ run_coordinator:
     max_concurrent_runs: 1
 """
 
+# The setting that puts the instance's storage (runs, event logs, schedule and sensor state) on PostgreSQL: a
+# SQLAlchemy URL such as postgresql+psycopg2://bilim:PASSWORD@127.0.0.1:5432/bilim_dagster. dagster.yaml names the
+# variable, not its value, so the password stays in the service's EnvironmentFile (deploy/systemd/bilim.env) and out of
+# BILIM_HOME. The driver is named because SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, which
+# dagster-postgres does not bring (it brings psycopg2).
+POSTGRES_URL_ENV = "BILIM_DAGSTER_POSTGRES_URL"
+POSTGRES_SCHEME = "postgresql+psycopg2://"
+_HEADER = "# Written by bilim (pipelines/runner.py: prepare_dagster_home); edits are overwritten.\n"
+_POSTGRES_STORAGE = f"""\
+storage:
+  postgres:
+    postgres_url:
+      env: {POSTGRES_URL_ENV}
+"""
+
+
+class DagsterStorageUnset(RuntimeError):
+    """The instance is on PostgreSQL but this process was not given a usable URL."""
+
+
+def dagster_yaml(postgres: bool) -> str:
+    """The instance configuration: telemetry off, one queued run at a time, PostgreSQL storage when configured
+    (SQLite files under ``DAGSTER_HOME`` otherwise, Dagster's default)."""
+    return _HEADER + DAGSTER_YAML + (_POSTGRES_STORAGE if postgres else "")
+
 
 def prepare_dagster_home(layout: Layout) -> Path:
-    """Point ``DAGSTER_HOME`` at ``$BILIM_HOME/dagster`` (unless set) with telemetry off, so CLI runs, UI runs,
-    sensor cursors and schedule state share one persistent instance."""
+    """Point ``DAGSTER_HOME`` at ``$BILIM_HOME/dagster`` (unless set) and write its ``dagster.yaml``, so CLI runs, UI
+    runs, sensor cursors and schedule state share one persistent instance.
+
+    With ``$BILIM_DAGSTER_POSTGRES_URL`` set the storage is PostgreSQL (what Dagster recommends when a webserver and a
+    daemon share an instance), else SQLite. The file is rewritten (atomically) when the setting changes, unless it is
+    an operator's own file (it lacks our header). Once an instance is on PostgreSQL, a process without the variable
+    is refused rather than silently switched back to an empty SQLite instance; to go back on purpose, delete the
+    file."""
     home = layout.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text(DAGSTER_YAML, encoding="utf-8")
+    url = os.environ.get(POSTGRES_URL_ENV, "").strip()
+    postgres = bool(url)
+    if postgres and not url.startswith(POSTGRES_SCHEME):
+        raise DagsterStorageUnset(f"{POSTGRES_URL_ENV} must start with {POSTGRES_SCHEME} (the driver dagster-postgres installs)")
+    current = cfg.read_text(encoding="utf-8") if cfg.exists() else None
+    ours = current is None or current == DAGSTER_YAML or current.startswith(_HEADER)
+    if ours and current is not None and not postgres and current == dagster_yaml(True):
+        raise DagsterStorageUnset(
+            f"the Dagster instance at {home} keeps its runs in PostgreSQL, but {POSTGRES_URL_ENV} is not set in this "
+            f"process: load the service's environment file first (set -a; . /etc/bilim/bilim.env; set +a)"
+        )
+    wanted = dagster_yaml(postgres)
+    if ours and current != wanted:
+        tmp = cfg.with_name(f".dagster.yaml.{os.getpid()}.tmp")
+        tmp.write_text(wanted, encoding="utf-8")
+        os.replace(tmp, cfg)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -83,3 +128,14 @@ def rebuild_for(layout: Layout, submission_ids: list[str] | None = None) -> tupl
         if build_lag(layout) is None:
             return True, layout.current_build_id(), "already published"
         return run_all(tags={"launched_by": "bilim ingest"})
+
+
+def main() -> int:
+    """``python -m pipelines.runner``: write the Dagster instance's configuration and print its home (the services'
+    ExecStartPre, so the webserver and the daemon start on the same instance the CLI uses)."""
+    print(prepare_dagster_home(Layout.current()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
