@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import UTC, datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,23 @@ BUILD_SOURCES = "build_sources"  # one row per source log: the head a build read
 def default_lock_timeout() -> float:
     """How long a writer waits for the lock: ``$BILIM_LOCK_TIMEOUT_S`` or 600 s (twenty queued ingests fit)."""
     return float(os.environ.get("BILIM_LOCK_TIMEOUT_S", "600"))
+
+
+DUCKDB_MEMORY_LIMIT = "512MB"  # DuckDB's default is 80 % of RAM; a step at 10M rows must stay under 1 GiB in all
+
+
+def duckdb_config(temp_directory: str | Path | None = None) -> dict[str, str | int]:
+    """The one setting for every DuckDB connection the pipeline opens (the warehouse, a snapshot's sort and its
+    recomputation): ``memory_limit`` from ``$BILIM_DUCKDB_MEMORY_LIMIT`` (default ``DUCKDB_MEMORY_LIMIT``) and
+    ``threads`` from ``$BILIM_DUCKDB_THREADS`` (default: DuckDB's, one per core). Past the limit DuckDB spills to
+    ``temp_directory`` (a file-backed database's default is beside its file)."""
+    config: dict[str, str | int] = {"memory_limit": os.environ.get("BILIM_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)}
+    threads = os.environ.get("BILIM_DUCKDB_THREADS")
+    if threads:
+        config["threads"] = int(threads)
+    if temp_directory is not None:
+        config["temp_directory"] = str(temp_directory)
+    return config
 
 
 class WriterBusy(RuntimeError):
@@ -78,14 +95,16 @@ class Warehouse:
                 con = duckdb.connect(":memory:")
             else:
                 self.layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
-                con = duckdb.connect(str(self.layout.warehouse), read_only=read_only)
+                con = duckdb.connect(str(self.layout.warehouse), read_only=read_only, config=duckdb_config())
             try:
                 yield con
             finally:
                 con.close()
 
-    def replace_tables(self, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
-        """Replace the given tables in one transaction: all of them or none. Returns row counts."""
+    def replace_tables(self, tables: dict[str, pl.DataFrame], check: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> dict[str, int]:
+        """Replace the given tables in one transaction: all of them or none. Returns row counts. ``check(con)``, when
+        given, runs on the written tables before the commit; if it raises, nothing is written (a contract checked
+        in SQL, ``pipelines.tables.validate_table``, so a large frame is not copied again to be validated)."""
         counts = {}
         with self.connect() as con:
             con.execute("begin transaction")
@@ -96,6 +115,8 @@ class Warehouse:
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
                     con.unregister("_incoming")
                     counts[name] = df.height
+                if check is not None:
+                    check(con)
                 failpoint(IN_TRANSACTION)
                 con.execute("commit")
             except BaseException:
