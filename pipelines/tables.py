@@ -174,3 +174,172 @@ def load_table(path: Path, model: type[pa.DataFrameModel], label: str | None = N
     else:
         problems += [p for p in validate_frame(df, model, label) if p.row is None or (p.row, p.field) not in {(q.row, q.field) for q in problems}]
     return df, problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The same contract, checked in DuckDB (bounded memory at any size)
+# ---------------------------------------------------------------------------------------------------------------
+
+# A model's frame-level checks are Polars expressions; here is the same rule as a SQL predicate that is true for a
+# row that passes. A model with a frame check missing from this table cannot be checked in SQL: validate_table
+# raises rather than skip it.
+FRAME_CHECK_SQL = {
+    "parts_together": "(numerator is null) = (denominator is null)",
+}
+
+_DUCKDB_TYPE = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+}
+
+
+def _duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMP WITH TIME ZONE" if dtype.time_zone else "TIMESTAMP"
+    return _DUCKDB_TYPE[dtype.base_type() if dtype.base_type() in _DUCKDB_TYPE else dtype]
+
+
+def _sql_literal(value: object) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+def _column_check_sql(col: str, check) -> str:
+    """SQL that is true for a value failing ``check`` (a null passes, as in Pandera)."""
+    s = check.statistics
+    c = f'"{col}"'
+    if check.name == "str_matches":
+        pattern = s["pattern"] if s["pattern"].startswith("^") else "^" + s["pattern"]
+        return f"not regexp_matches({c}, {_sql_literal(pattern)})"
+    if check.name == "str_startswith":
+        return f"not starts_with({c}, {_sql_literal(s['string'])})"
+    if check.name in ("greater_than_or_equal_to", "ge"):
+        return f"{c} < {_sql_literal(s['min_value'])}"
+    if check.name in ("greater_than", "gt"):
+        return f"{c} <= {_sql_literal(s['min_value'])}"
+    if check.name in ("less_than_or_equal_to", "le"):
+        return f"{c} > {_sql_literal(s['max_value'])}"
+    if check.name in ("less_than", "lt"):
+        return f"{c} >= {_sql_literal(s['max_value'])}"
+    if check.name == "isin":
+        return f"{c} not in ({', '.join(_sql_literal(v) for v in s['allowed_values'])})"
+    if check.name == "notin":
+        return f"{c} in ({', '.join(_sql_literal(v) for v in s['forbidden_values'])})"
+    if check.name == "in_range":
+        lo, hi = ("<", ">") if s.get("include_min", True) and s.get("include_max", True) else ("<=", ">=")
+        return f"({c} {lo} {_sql_literal(s['min_value'])} or {c} {hi} {_sql_literal(s['max_value'])})"
+    raise NotImplementedError(f"check {check.name} of column {col} has no SQL form; add it to pipelines.tables")
+
+
+def validate_table(con, table: str, model: type[pa.DataFrameModel], label: str, limit: int = 1000) -> list[Problem]:
+    """``validate_frame``'s contract checked on a DuckDB table, without bringing it into Python: columns and types,
+    nulls, every column check, every frame check (``FRAME_CHECK_SQL``) and the model's ``unique`` key, over every
+    row, in one scan (plus one grouping for the key). Only when something fails are the failing rows fetched, up to
+    ``limit`` per check, each with its row (``rowid`` + 2: the frame's index as ``validate_frame`` reports it) and
+    the value found, in ``validate_frame``'s words; more than ``limit`` failures of one check add one line saying
+    how many more. A test asserts both give the same problems on a frame that breaks every rule. ``table`` must be
+    a table (``rowid``), filled in the frame's order as ``create table … as select`` from Arrow does.
+
+    Regular expressions run in RE2, where ``\\d`` is an ASCII digit (Polars' ``\\d`` also takes other scripts'
+    digits): stricter, never looser."""
+    schema = model.to_schema()
+    expected = {name: _duckdb_type(dtype) for name, dtype in model_dtypes(model).items()}
+    actual = {r[0]: r[1] for r in con.execute(f'describe "{table}"').fetchall()}
+    problems = [Problem(label, 1, None, f"missing column {name}") for name in expected if name not in actual]
+    if schema.strict:
+        problems += [Problem(label, 1, None, f"unexpected column {name}") for name in actual if name not in expected]
+    problems += [
+        Problem(label, 1, name, f"has type {actual[name]}; expected {want}")
+        for name, want in expected.items()
+        if name in actual and actual[name] != want
+    ]
+    if problems:
+        return problems
+
+    # (field or None, the message's words, SQL true for a failing row)
+    rules: list[tuple[str | None, str, str]] = []
+    for name, column in schema.columns.items():
+        if not column.nullable:
+            rules.append((name, "not_nullable", f'"{name}" is null'))
+        for check in column.checks:
+            rules.append((name, check.error or check.name, _column_check_sql(name, check)))
+    for check in schema.checks:
+        if check.name not in FRAME_CHECK_SQL:
+            raise NotImplementedError(f"{model.__name__}: frame check {check.name} has no SQL form in FRAME_CHECK_SQL")
+        rules.append((None, check.description or check.name, f"not coalesce({FRAME_CHECK_SQL[check.name]}, false)"))
+    counts = _count_failures(con, table, rules, actual)
+    out: list[Problem] = []
+    for (field, words, sql), n in zip(rules, counts, strict=True):
+        if not n:
+            continue
+        shown_col = f'"{field}"' if field else "null"
+        for rowid, found in con.execute(f'select rowid, {shown_col} from "{table}" where {sql} order by rowid limit {limit}').fetchall():
+            out.append(_sql_problem(label, rowid, field, words, found, actual.get(field)))
+        if n > limit:
+            out.append(Problem(label, None, field, f"{n - limit} more rows fail {words}"))
+    out += _duplicate_keys(con, table, schema.unique or [], label, limit)
+    return sorted(set(out), key=lambda p: (p.row or 0, p.field or "", p.message))
+
+
+def _count_failures(con, table: str, rules: list[tuple[str | None, str, str]], types: dict[str, str]) -> list[int]:
+    """How many rows fail each rule. A text column's checks (patterns, code lists) run once per distinct value and
+    are weighted by its count: a table of 10M rows holds a few hundred file hashes, regions and settlements, and a
+    regular expression per row is what costs. Every other rule is counted in one scan."""
+    counts: dict[int, int] = {}
+    by_text: dict[str, list[int]] = {}
+    scan: list[int] = []
+    for i, (field, words, _sql) in enumerate(rules):
+        if field is not None and words != "not_nullable" and types.get(field) == "VARCHAR":
+            by_text.setdefault(field, []).append(i)
+        else:
+            scan.append(i)
+    for field, idx in by_text.items():
+        row = con.execute(
+            "select " + ", ".join(f"coalesce(sum(n) filter (where {rules[i][2]}), 0)" for i in idx)
+            + f' from (select "{field}", count(*) as n from "{table}" group by all)'
+        ).fetchall()[0]
+        counts.update(zip(idx, row, strict=True))
+    if scan:
+        row = con.execute("select " + ", ".join(f"count(*) filter (where {rules[i][2]})" for i in scan) + f' from "{table}"').fetchall()[0]
+        counts.update(zip(scan, row, strict=True))
+    return [int(counts[i]) for i in range(len(rules))]
+
+
+def _duplicate_keys(con, table: str, key: list[str], label: str, limit: int) -> list[Problem]:
+    """Every row whose key another row has. Grouped first on a 64-bit hash of the key (cheap), then exactly on the
+    key for the rows whose hash repeats — so a hash collision is never reported, and a duplicate never missed."""
+    if not key:
+        return []
+    cols = ", ".join(f'"{k}"' for k in key)
+    repeated = f'select h from (select hash({cols}) as h from "{table}") group by h having count(*) > 1'
+    if not con.execute(f"select count(*) from ({repeated})").fetchall()[0][0]:
+        return []
+    dup_rows = (
+        f'select rowid from (select rowid, count(*) over (partition by {cols}) as n from "{table}" '
+        f"where hash({cols}) in ({repeated})) where n > 1"
+    )
+    total = con.execute(f"select count(*) from ({dup_rows})").fetchall()[0][0]
+    out = [Problem(label, int(r[0]) + 2, None, "fails rule: multiple_fields_uniqueness")
+           for r in con.execute(f"{dup_rows} order by rowid limit {limit}").fetchall()]
+    if total > limit:
+        out.append(Problem(label, None, None, f"{total - limit} more rows fail multiple_fields_uniqueness"))
+    return out
+
+
+def _sql_problem(label: str, rowid: int, field: str | None, words: str, found: object, column_type: str | None) -> Problem:
+    row = int(rowid) + 2
+    if field is None:
+        return Problem(label, row, None, f"fails rule: {words}")
+    if words == "not_nullable":
+        return Problem(label, row, field, _explain(words))
+    shown = found if column_type == "VARCHAR" else _unquoted(str(found))
+    return Problem(label, row, field, f"{shown!r} {_explain(words)}")

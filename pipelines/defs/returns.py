@@ -13,7 +13,7 @@ from pipelines.freshness import build_lag, pinned_sources, sources_heads
 from pipelines.returns.staging import staged_values, submissions_table
 from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
 from pipelines.resources import WarehouseResource
-from pipelines.tables import validate_frame
+from pipelines.tables import validate_frame, validate_table
 
 GROUP = "returns"
 INBOX_SUFFIXES = {".xlsx", ".csv"}
@@ -62,6 +62,19 @@ def submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     return dg.MaterializeResult(metadata={"row_count": counts["submissions"], "current": int(df["is_current"].sum())})
 
 
+def _staged_contract(table: str):
+    """StgReturnsValues checked in SQL on the table as written, inside the write's transaction: every row, every
+    rule, in bounded memory (``validate_table``); a failure is reported with its row and value and nothing is
+    written."""
+
+    def check(con) -> None:
+        problems = validate_table(con, table, StgReturnsValues, table)
+        if problems:
+            raise dg.Failure(f"{table} fails its contract: {problems[0]}", metadata={"problems": len(problems), "first": "\n".join(map(str, problems[:20]))})
+
+    return check
+
+
 @dg.asset(group_name=GROUP, deps=[submissions, "programme_indicators"])
 def stg_returns__values(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per value of the current submission of each region and year, with where it was typed."""
@@ -69,10 +82,7 @@ def stg_returns__values(context: dg.AssetExecutionContext, warehouse: WarehouseR
     # The catalogue is loaded only if a parsed cache is missing and an archived file must be read again.
     with pinned_sources(wh.layout, build_sources(wh)):
         df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)))
-    problems = validate_frame(df, StgReturnsValues, "stg_returns__values")
-    if problems:
-        raise dg.Failure(f"stg_returns__values fails its contract: {problems[0]}", metadata={"problems": len(problems)})
-    counts = wh.replace_tables({"stg_returns__values": df})
+    counts = wh.replace_tables({"stg_returns__values": df}, check=_staged_contract("stg_returns__values"))
     return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__values"]})
 
 
@@ -82,10 +92,7 @@ def stg_returns__pending(context: dg.AssetExecutionContext, warehouse: Warehouse
     wh = warehouse.warehouse()
     with pinned_sources(wh.layout, build_sources(wh)):
         df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)), which="pending")
-    problems = validate_frame(df, StgReturnsValues, "stg_returns__pending")
-    if problems:
-        raise dg.Failure(f"stg_returns__pending fails its contract: {problems[0]}", metadata={"problems": len(problems)})
-    counts = wh.replace_tables({"stg_returns__pending": df})
+    counts = wh.replace_tables({"stg_returns__pending": df}, check=_staged_contract("stg_returns__pending"))
     return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__pending"]})
 
 
