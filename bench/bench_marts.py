@@ -50,7 +50,7 @@ from common import CACHE, REPO, RESULTS, provenance, rss_mb, run_child, run_prep
 
 sys.path.insert(0, str(REPO))
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: submissions carry the review columns (review_state, accepted_at, is_pending, ...)
 YEARS = range(2019, 2026)
 PACKAGES = ["duckdb", "polars", "pyarrow", "pandera", "dagster"]
 GOAL_RATIO = 1.5  # our path within 1.5x of the bare SQL
@@ -178,13 +178,16 @@ def build_inputs(rows: int) -> dict:
             "submission_id": p["submission_id"], "sha256": sha, "file_name": f"bench_{p['region_code']}_{p['year']}.xlsx",
             "archive_path": f"{sha[:2]}/{sha}.xlsx", "region_code": p["region_code"], "year": p["year"],
             "who": "bench-synthetic", "received_at": received, "values": n * p["rpu"], "expected": p["rpu"],
-            "warnings": 0, "kind": "flat", "supersedes": None, "is_current": True,
+            "warnings": 0, "kind": "flat", "supersedes": None, "review_state": "accepted", "reviewed_by": "bench-reviewer",
+            "reviewed_at": received, "review_reason": None, "accepted_at": received, "is_current": True, "is_pending": False,
         })
     submissions = pl.DataFrame(subs, schema={
         "submission_id": pl.String, "sha256": pl.String, "file_name": pl.String, "archive_path": pl.String,
         "region_code": pl.String, "year": pl.Int64, "who": pl.String, "received_at": pl.String, "values": pl.Int64,
-        "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String, "is_current": pl.Boolean,
-    }).with_columns(pl.col("received_at").str.to_datetime(time_zone="UTC"))
+        "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String, "review_state": pl.String,
+        "reviewed_by": pl.String, "reviewed_at": pl.String, "review_reason": pl.String, "accepted_at": pl.String,
+        "is_current": pl.Boolean, "is_pending": pl.Boolean,
+    }).with_columns(pl.col("received_at", "reviewed_at", "accepted_at").str.to_datetime(time_zone="UTC"))
     problems = validate_frame(submissions, Submissions, "submissions")
     if problems:
         raise SystemExit(f"generated submissions fail their contract: {problems[:3]}")
