@@ -54,11 +54,24 @@ def main() -> None:
     if who.sees_all_regions and access.allowed(who, "view_pending"):  # an officer always sees their own, marked
         st.sidebar.toggle(t("include_pending", lang), key="include_pending", help=t("include_pending_help", lang))
     allowed = access.pages_for(who)
-    pages = [
-        st.Page(str(PAGES / f"{name}.py"), title=t(f"page_{name}", lang), url_path=name, default=n == 0)
-        for n, name in enumerate(allowed)
-    ]
-    st.navigation(pages).run()
+    pages = [st.Page(str(PAGES / f"{name}.py"), title=t(f"page_{name}", lang), url_path=name) for name in allowed]
+    # Streamlit serves the default page at "/" only, so a default "overview" page would answer "/overview" with its
+    # own English "Page not found". Every page keeps its own path; the hidden default page routes "/" to the first
+    # page this person may open (query parameters kept) and answers any other path in the person's language.
+    home = st.Page(lambda: route(pages, lang), title=t("app_title", lang), url_path="home", default=True, visibility="hidden")
+    st.navigation([home, *pages]).run()
+
+
+def route(pages: list, lang: str) -> None:
+    from urllib.parse import urlparse
+
+    path = urlparse(st.context.url or "").path.strip("/")
+    if path in ("", "home") and pages:
+        st.switch_page(pages[0], query_params=dict(st.query_params))
+    st.title(t("page_not_found_title", lang))
+    st.error(t("page_not_found", lang, path=path))
+    for page in pages:
+        st.page_link(page, query_params={"lang": lang})
 
 
 def landing(lang: str) -> None:

@@ -81,3 +81,25 @@ def start(title_key: str) -> PageContext | None:
 
 def footer(ctx: PageContext) -> None:
     st.caption(f"{t('build', ctx.lang)}: {ctx.build}")
+
+
+def url_select(label: str, options: list, *, param: str, key: str, lang: str, default=None, format_func=str, container=None):
+    """A selectbox whose choice lives in the URL (``?param=value``), so a view can be shared and restored, and a
+    language switch (which changes the widget's label, and so may give Streamlit a new widget) keeps the choice:
+    the URL is the memory, the widget starts from it. A value the URL names that is not among the options gets a
+    translated note and the default."""
+    options = list(options)
+    texts = [str(o) for o in options]
+    wanted = st.query_params.get(param)
+    if wanted is not None and wanted not in texts:
+        st.warning(t("unknown_param", lang, param=param, value=wanted))
+        wanted = None
+    if wanted is not None:
+        index = texts.index(wanted)
+    else:
+        index = options.index(default) if default in options else 0
+    box = container or st
+    value = box.selectbox(label, options, index=index, format_func=format_func, key=key)
+    if value is not None:
+        st.query_params[param] = str(value)
+    return value

@@ -333,3 +333,15 @@ def snapshot_changes(changes: pl.DataFrame, indicators: pl.DataFrame, regions: p
             t("col_status_after", lang): status(r["status_after"]),
         })
     return pl.DataFrame(rows)
+
+
+def uploader_css(browse: str) -> str:
+    """CSS that hides the file box's English instructions and shows ``browse`` on its button instead."""
+    label = browse.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        "<style>"
+        "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+        "[data-testid='stFileUploaderDropzone'] button{font-size:0}"
+        f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{label}\";font-size:0.9rem}}"
+        "</style>"
+    )

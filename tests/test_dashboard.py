@@ -184,6 +184,50 @@ def test_snapshots_page_shows_what_moved(published, lang):
     assert not any("_" in str(v) for v in changes[t("col_status_after", lang)])  # statuses as words, never tokens
 
 
+def test_a_shared_url_restores_the_view(published):
+    """Opening /indicator?lang=ru&indicator=G1.T1.age3_6&year=2023 shows that indicator and year in Russian."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BILIM_HOME", str(published["home"]))
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"lang": "ru", "indicator": "G1.T1.age3_6", "year": "2023"})
+        sign_in(at, ADMIN)
+        at.run()
+        at.switch_page("screens/indicator.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="indicator_code").value == "G1.T1.age3_6"
+        assert at.selectbox(key="indicator_code").label == t("indicator", "ru")
+        fresh = AppTest.from_file(APP, default_timeout=60)
+        fresh.query_params.update({"lang": "ru", "indicator": "NO.SUCH"})
+        sign_in(fresh, ADMIN)
+        fresh.run()
+        fresh.switch_page("screens/indicator.py").run()
+        assert any(t("unknown_param", "ru", param="indicator", value="NO.SUCH") == w.value for w in fresh.warning)
+        assert fresh.selectbox(key="indicator_code").value == ordered_first()
+    finally:
+        mp.undo()
+
+
+def ordered_first() -> str:
+    return views.order_series(load_catalogue(repo_raw())["programme_indicators"])["code"][0]
+
+
+@pytest.mark.parametrize(("first", "second"), [("kk", "ru"), ("ru", "en")])
+def test_switching_the_language_twice_keeps_every_choice(published, first, second, monkeypatch):
+    """Indicator and year chosen, then the language switched twice: both stay, and both are in the URL."""
+    monkeypatch.setenv("BILIM_HOME", str(published["home"]))  # the later runs read the same home
+    at = _app(published, first, "indicator")
+    at.selectbox(key="indicator_code").set_value(CODE).run()
+    at.selectbox(key="indicator_year").set_value(2023).run()
+    for lang in (second, first):
+        at.selectbox(key="lang").set_value(lang).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="indicator_code").value == CODE
+        assert at.selectbox(key="indicator_year").value == 2023
+        assert at.selectbox(key="indicator_code").label == t("indicator", lang)
+    assert at.query_params["indicator"] in (CODE, [CODE]) and at.query_params["year"] in ("2023", ["2023"])
+
+
 def _regions() -> pl.DataFrame:
     from pipelines.catalogue.load import load_regions
 
@@ -220,6 +264,18 @@ def test_upload_page_shows_the_region_history(published, lang):
     history = at.dataframe[0].value
     assert history[t("col_current", lang)].tolist() == [True, False]
     assert history[t("col_review_state", lang)].tolist() == [t("review_state_accepted", lang), t("review_state_superseded", lang)]
+
+
+@pytest.mark.parametrize(("lang", "limit"), [("kk", "20 МБ"), ("ru", "20 МБ"), ("en", "20 MB")])
+def test_upload_box_speaks_the_officers_language_and_the_real_limit(published, lang, limit):
+    """The box's own English words are hidden; its hint is in the language and names the real 20 MB limit."""
+    from dashboard.upload import MAX_UPLOAD_BYTES
+
+    assert MAX_UPLOAD_BYTES == 20 * 2**20
+    at = _app(published, lang, "upload", user=OFFICER_19)
+    hints = [c.value for c in at.caption if limit in c.value]
+    assert hints == [t("upload_hint", lang, limit=20)]
+    assert any("stFileUploaderDropzoneInstructions" in m.value and t("upload_browse", lang) in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("lang", list(LANGS))

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, views
 from dashboard.data import gap_downloads
 from dashboard.i18n import t
-from dashboard.page import footer, start
+from dashboard.page import footer, start, url_select
 
 ctx = start("page_indicator")
 if ctx is not None:
@@ -15,7 +15,7 @@ if ctx is not None:
     urban_rural = ctx.table("urban_rural")
     ordered = views.order_series(indicators)
     names = views.series_names(indicators, lang)
-    code = st.selectbox(t("indicator", lang), ordered["code"].to_list(), format_func=lambda c: f"{c} · {names[c]}", key="indicator_code")
+    code = url_select(t("indicator", lang), ordered["code"].to_list(), param="indicator", key="indicator_code", lang=lang, format_func=lambda c: f"{c} · {names[c]}")
     series = indicators.filter(pl.col("code") == code).row(0, named=True)
     unit_label = t(f"unit_{series['unit']}", lang)
     region_labels = views.region_names(regions, lang)
@@ -26,7 +26,7 @@ if ctx is not None:
     )
     years = sorted(gaps.filter((pl.col("indicator_code") == code) & pl.col("actual").is_not_null())["year"].unique().to_list())
     if years:
-        year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="indicator_year")
+        year = url_select(t("year", lang), years, param="year", key="indicator_year", lang=lang, default=years[-1])
         ranked = views.ranked_regions(gaps, code, year)
         if ranked.height:
             target = ranked["target"].drop_nulls()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, views
 from dashboard.i18n import STATUS_COLORS, format_number, t
-from dashboard.page import footer, start
+from dashboard.page import footer, start, url_select
 
 ctx = start("page_overview")
 if ctx is not None:
@@ -13,7 +13,7 @@ if ctx is not None:
     gaps, pace, indicators = ctx.table("indicator_gaps"), ctx.table("indicator_pace"), ctx.table("programme_indicators")
     regions = ctx.table("regions")
     years = sorted(gaps.filter(pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
-    year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="overview_year")
+    year = url_select(t("year", lang), years, param="year", key="overview_year", lang=lang, default=years[-1])
     st.caption(t("overview_intro", lang))
     names = views.series_names(indicators, lang)
     region_labels = views.region_names(regions, lang)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import views
 from dashboard.i18n import t
-from dashboard.page import footer, start
+from dashboard.page import footer, start, url_select
 
 ctx = start("page_region")
 if ctx is not None:
@@ -13,9 +13,9 @@ if ctx is not None:
     gaps, indicators, regions = ctx.table("indicator_gaps"), ctx.table("programme_indicators"), ctx.table("regions")
     region_labels = views.region_names(regions, lang)
     codes = sorted(c for c in gaps["region_code"].unique().to_list() if c != "KZ")
-    region = st.selectbox(t("region", lang), codes, format_func=lambda c: region_labels.get(c, c), key="region_code")
+    region = url_select(t("region", lang), codes, param="region", key="region_code", lang=lang, format_func=lambda c: region_labels.get(c, c))
     years = sorted(gaps.filter((pl.col("region_code") == region) & pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
-    year = st.selectbox(t("year", lang), years, index=len(years) - 1, key="region_year")
+    year = url_select(t("year", lang), years, param="year", key="region_year", lang=lang, default=years[-1])
     names = views.series_names(indicators, lang)
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
     wide = (

@@ -11,7 +11,7 @@ from contracts.home import Layout
 from dashboard import upload, views
 from dashboard.auth import actor
 from dashboard.i18n import t
-from dashboard.page import footer, start
+from dashboard.page import footer, start, url_select
 
 ctx = start("page_upload")
 lang = st.session_state.get("ui_lang", "kk")
@@ -19,13 +19,13 @@ if ctx is not None:
     who = ctx.who
     regions = ctx.table("regions")
     labels = views.region_names(regions, lang)
-    year = st.selectbox(t("year", lang), list(range(2025, 2017, -1)), key="upload_year")
+    year = url_select(t("year", lang), list(range(2025, 2017, -1)), param="year", key="upload_year", lang=lang)
     mine = who.regions
     if len(mine) == 1:
         region = mine[0]
         st.markdown(f"**{t('your_region', lang)}:** {region} · {labels.get(region, region)}")
     else:
-        region = st.selectbox(t("your_region", lang), mine, format_func=lambda c: f"{c} · {labels.get(c, c)}", key="upload_region")
+        region = url_select(t("your_region", lang), list(mine), param="region", key="upload_region", lang=lang, format_func=lambda c: f"{c} · {labels.get(c, c)}")
     subs = ctx.table("submissions").filter((pl.col("region_code") == region) & (pl.col("year") == year))
     state = views.return_state(subs, lang)
     place = f"{region} · {labels.get(region, region)}"
@@ -43,7 +43,12 @@ if ctx is not None:
     if tpl and tpl[:2] == (region, year):
         st.download_button(t("download_template", lang) + " (.xlsx)", tpl[2], file_name=f"return_{region}_{year}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_download")
-    uploaded = st.file_uploader(t("upload_file", lang), type=["xlsx", "csv"], key="upload_file")
+    limit_mb = upload.MAX_UPLOAD_BYTES // 2**20
+    # Streamlit draws the box's own words ("Drag and drop…", "Limit 200MB per file", "Browse files") in English and
+    # with the server's limit; they are hidden and the officer's language and the real limit are shown instead.
+    st.markdown(views.uploader_css(t("upload_browse", lang)), unsafe_allow_html=True)
+    uploaded = st.file_uploader(t("upload_file", lang), type=["xlsx", "csv"], key="upload_file", help=t("upload_hint", lang, limit=limit_mb))
+    st.caption(t("upload_hint", lang, limit=limit_mb))
     if uploaded is not None:
         data = uploaded.getvalue()
         if len(data) > upload.MAX_UPLOAD_BYTES:
