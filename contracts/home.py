@@ -87,6 +87,11 @@ class Layout:
         return self.home / "snapshots"
 
     @property
+    def catalogue_cache(self) -> Path:
+        """The validated catalogue and regions as Arrow files, one folder per content (pipelines.catalogue.cache)."""
+        return self.home / "cache" / "catalogue"
+
+    @property
     def returns_dir(self) -> Path:
         return self.home / "raw" / "returns"
 

@@ -17,6 +17,7 @@ from contracts.catalogue import (
     ProgrammeTargetSets,
 )
 from contracts.home import REPO_ROOT
+from pipelines.catalogue.cache import CATALOGUE_FILES, REGION_FILES
 from contracts.regions import RegionChanges, Regions
 from pipelines.tables import Problem, TableError, load_table
 
@@ -30,17 +31,17 @@ class Source:
 
 
 CATALOGUE_SOURCES: dict[str, Source] = {
-    "programme_indicators": Source("programme/indicators.csv", ProgrammeIndicators),
-    "programme_targets": Source("programme/targets.csv", ProgrammeTargets),
-    "programme_target_sets": Source("programme/target_sets.csv", ProgrammeTargetSets),
-    "programme_funding": Source("programme/funding_by_year.csv", ProgrammeFunding),
-    "programme_funding_sources": Source("programme/funding_by_source.csv", ProgrammeFundingSources),
-    "programme_glossary": Source("programme/glossary.csv", ProgrammeGlossary),
+    "programme_indicators": Source(CATALOGUE_FILES["programme_indicators"], ProgrammeIndicators),
+    "programme_targets": Source(CATALOGUE_FILES["programme_targets"], ProgrammeTargets),
+    "programme_target_sets": Source(CATALOGUE_FILES["programme_target_sets"], ProgrammeTargetSets),
+    "programme_funding": Source(CATALOGUE_FILES["programme_funding"], ProgrammeFunding),
+    "programme_funding_sources": Source(CATALOGUE_FILES["programme_funding_sources"], ProgrammeFundingSources),
+    "programme_glossary": Source(CATALOGUE_FILES["programme_glossary"], ProgrammeGlossary),
 }
 
 REGION_SOURCES: dict[str, Source] = {
-    "regions": Source("regions/regions.csv", Regions),
-    "region_changes": Source("regions/region_changes.csv", RegionChanges),
+    "regions": Source(REGION_FILES["regions"], Regions),
+    "region_changes": Source(REGION_FILES["region_changes"], RegionChanges),
 }
 
 

@@ -260,11 +260,12 @@ def _reject(path: Path, verdict: Verdict, layout: Layout) -> IngestResult:
 def load_context(layout: Layout, expected_region: str | None = None, expected_year: int | None = None) -> Context:
     """The catalogue from the repository and the accepted history from the published build (never waits)."""
     from contracts.home import repo_raw
-    from pipelines.catalogue.load import load_catalogue, load_regions
+    from pipelines.catalogue.cache import validated_tables
     from pipelines.returns.rules import Catalogue
 
-    cat = load_catalogue(repo_raw())
-    regions = load_regions(repo_raw())["regions"]
+    # Validated once per content and then read from Arrow files: no Pandera import on the validate path.
+    cat = validated_tables(repo_raw(), layout)
+    regions = cat["regions"]
     history = None
     build = layout.current_build_id()
     if build:
