@@ -162,6 +162,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "unknown_param": {"kk": "Сілтемедегі {param}={value} мәні бұл бетте жоқ; оның орнына әдепкі мән көрсетілді.", "ru": "Значения {param}={value} из ссылки на этой странице нет; показано значение по умолчанию.", "en": "The link's {param}={value} is not available on this page; the default is shown instead."},
     "page_not_found_title": {"kk": "Бет табылмады", "ru": "Страница не найдена", "en": "Page not found"},
     "page_not_found": {"kk": "«{path}» деген бет жоқ немесе сізге ашық емес. Төмендегі беттердің бірін таңдаңыз.", "ru": "Страницы «{path}» нет или она вам недоступна. Выберите одну из страниц ниже.", "en": "There is no page \"{path}\", or it is not open to you. Choose one of the pages below."},
+    "col_coverage": {"kk": "Қамту (есеп берген өңірлер)", "ru": "Охват (отчитавшиеся регионы)", "en": "Coverage (regions reported)"},
     "col_snapshot": {"kk": "Сурет", "ru": "Снимок", "en": "Snapshot"},
     "col_taken": {"kk": "Түсірілді (Қазақстан уақыты)", "ru": "Снят (время Казахстана)", "en": "Taken (Kazakhstan time)"},
     "col_code_version": {"kk": "Код нұсқасы", "ru": "Версия кода", "en": "Code version"},

@@ -345,3 +345,33 @@ def uploader_css(browse: str) -> str:
         f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{label}\";font-size:0.9rem}}"
         "</style>"
     )
+
+
+def gap_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, national: pl.DataFrame | None, lang: str) -> pl.DataFrame:
+    """Rows of ``indicator_gaps`` for people: the code and the name, the region's name, the settlement and the status
+    as words, actual, target and gap with the series' decimals and unit as the language writes them, and beside
+    every national figure its coverage (``2 / 20`` regions reported)."""
+    names = series_names(indicators, lang)
+    places = region_names(regions, lang)
+    meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+    cover = {}
+    if national is not None:
+        for r in national.iter_rows(named=True):
+            if r["source"] == "rolled_up" and r["n_expected"]:
+                cover[(r["indicator_code"], r["year"], r["settlement"])] = f"{r['n_reported']} / {r['n_expected']}"
+    rows = []
+    for r in gaps.sort("indicator_code", "year", "region_code", "settlement").iter_rows(named=True):
+        unit, decimals = meta.get(r["indicator_code"], ("", 1))
+        rows.append({
+            t("col_code", lang): r["indicator_code"],
+            t("col_name", lang): names.get(r["indicator_code"], r["indicator_code"]),
+            t("region", lang): places.get(r["region_code"], r["region_code"]),
+            t("year", lang): str(r["year"]),
+            t("settlement", lang): t(f"settlement_{r['settlement']}", lang),
+            t("col_actual", lang): format_value(r["actual"], unit, decimals, lang),
+            t("col_target", lang): format_value(r["target"], unit, decimals, lang),
+            t("col_gap", lang): format_gap(r["gap"], unit, decimals, lang),
+            t("col_status", lang): t(f"status_{r['status']}", lang) if r["status"] else "–",
+            t("col_coverage", lang): cover.get((r["indicator_code"], r["year"], r["settlement"]), "") if r["region_code"] == "KZ" else "",
+        })
+    return pl.DataFrame(rows)

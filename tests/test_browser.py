@@ -264,3 +264,48 @@ def test_sign_in_review_and_the_official_figure(served):
     actions = [e["action"] for e in audit.read(layout).entries]
     assert actions.count("sign_in") >= 4 and {"submit", "return", "accept", "upload_checked"} <= set(actions)
     assert audit.read(layout).intact
+
+
+def _shown(page, label: str) -> str:
+    """What the selectbox labelled ``label`` shows (its text and its input's value)."""
+    box = page.locator("div[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
+    box.wait_for(timeout=30000)
+    return box.inner_text() + " " + " ".join(i.input_value() for i in box.locator("input").all())
+
+
+def test_urls_keep_the_view_and_unknown_pages_answer_in_the_language(served):
+    """A shared URL opens the same view (page, indicator, year, language); the language switched twice keeps the
+    indicator; ``/overview?lang=ru`` is the overview (not Streamlit's English "Page not found"); an unknown page
+    answers in Russian with the pages there are."""
+    from playwright.sync_api import sync_playwright
+
+    url = served["url"]
+    outside: list[str] = []
+
+    def watch(request):
+        host = urlparse(request.url).hostname
+        if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
+            outside.append(request.url)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context, page = _sign_in(browser, url, REVIEWER, watch)
+        page.goto(url + "/overview?lang=ru")
+        page.get_by_role("heading", name="Обзор").wait_for(timeout=60000)
+        assert page.get_by_text("Page not found").count() == 0
+        page.goto(url + "/no-such-page?lang=ru")
+        page.get_by_role("heading", name="Страница не найдена").wait_for(timeout=60000)
+        page.goto(url + f"/indicator?lang=ru&indicator=G1.T1.age3_6&year=2023")
+        page.get_by_role("heading", name="Индикатор").wait_for(timeout=60000)
+        page.wait_for_timeout(3000)
+        assert "G1.T1.age3_6" in _shown(page, "Индикатор") and "indicator=G1.T1.age3_6" in page.url
+        _pick(page, "Язык", "Қазақша")
+        page.get_by_role("heading", name="Индикатор").wait_for(timeout=30000)
+        _pick(page, "Тіл", "English")
+        page.get_by_role("heading", name="Indicator").wait_for(timeout=30000)
+        page.wait_for_timeout(3000)
+        assert "G1.T1.age3_6" in _shown(page, "Indicator")
+        assert "indicator=G1.T1.age3_6" in page.url and "lang=en" in page.url
+        context.close()
+        browser.close()
+    assert outside == [], outside

@@ -144,9 +144,18 @@ def test_indicator_page(published, lang):
     """KZ-19's 2023 row: actual 81.0 after the revision (8100/10000), target 83.5, gap 2.5."""
     at = _app(published, lang, "indicator")
     table = at.dataframe[0].value
-    row = table[(table["region_code"] == "KZ-19") & (table["year"] == 2023) & (table["settlement"] == "total")].iloc[0]
-    assert row["actual"] == pytest.approx(81.0) and row["target"] == 83.5 and row["gap"] == pytest.approx(2.5)
-    assert row["status"] == "off_track"  # (81.0-77.1)/(83.5-77.1) = 3.9/6.4 = 0.61 < 0.80
+    kz19 = views.region_names(_regions(), lang)["KZ-19"]
+    row = table[(table[t("region", lang)] == kz19) & (table[t("year", lang)] == "2023") & (table[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
+    comma = (lambda x: x.replace(".", ",").replace("%", "\u00a0%")) if lang != "en" else (lambda x: x)
+    assert row[t("col_actual", lang)] == comma("81.0%") and row[t("col_target", lang)] == comma("83.5%")
+    assert row[t("col_gap", lang)] == comma("2.5") + "\u00a0" + t("gap_unit_percent", lang)
+    assert row[t("col_status", lang)] == t("status_off_track", lang)  # (81.0-77.1)/(83.5-77.1) = 3.9/6.4 = 0.61 < 0.80
+    national = table[(table[t("region", lang)] == t("national", lang)) & (table[t("year", lang)] == "2023") & (table[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
+    assert national[t("col_actual", lang)] == comma("85.5%") and national[t("col_coverage", lang)] == "2 / 20"  # coverage beside it
+    if lang != "en":
+        flat = " ".join(str(v) for v in table.to_numpy().ravel())
+        assert not any(tok in flat for tok in ("off_track", "rolled_up", "national_only", "no_data", "None"))
+        assert not any("_" in c for c in table.columns)
 
 
 @pytest.mark.parametrize("lang", list(LANGS))

@@ -38,8 +38,8 @@ if ctx is not None:
         if ur.filter(pl.col("urban").is_not_null()).height:
             st.plotly_chart(charts.dumbbell(ur, region_labels, lang, unit_label), width="stretch")
     st.subheader(t("table", lang))
-    table = gaps.filter(pl.col("indicator_code") == code).drop("is_synthetic")
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = gaps.filter(pl.col("indicator_code") == code)
+    st.dataframe(views.gap_table(table, indicators, regions, ctx.table("national_values"), lang), hide_index=True, width="stretch")
     csv_data, xlsx_data = gap_downloads(ctx.build, code)
     c1, c2 = st.columns(2)
     c1.download_button(t("download_csv", lang), csv_data, file_name=f"{code}_gaps.csv", mime="text/csv")

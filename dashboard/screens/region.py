@@ -18,14 +18,8 @@ if ctx is not None:
     year = url_select(t("year", lang), years, param="year", key="region_year", lang=lang, default=years[-1])
     names = views.series_names(indicators, lang)
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
-    wide = (
-        mine.select("indicator_code", "settlement", "actual", "target", "gap", "status")
-        .pivot(on="settlement", index="indicator_code", values=["actual", "status"], aggregate_function="first")
-    )
-    st.dataframe(
-        wide.with_columns(pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang))),
-        hide_index=True, width="stretch",
-    )
+    reported = mine.filter(pl.col("actual").is_not_null() | pl.col("target").is_not_null())
+    st.dataframe(views.gap_table(reported, indicators, regions, None, lang), hide_index=True, width="stretch")
     st.subheader(t("returns_history", lang))
     subs = ctx.table("submissions").filter(pl.col("region_code") == region)
     st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
