@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lock-check clean
+.PHONY: install demo test lint lock-check clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ lock-check: install
 
 test: lock-check
 	$(PY) -m pytest
+
+# ruff (rules in pyproject's [tool.ruff]) and import-linter (the layer contracts in [tool.importlinter]).
+# No caches: a lint run leaves the work tree as it found it.
+lint: install
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV)

@@ -45,7 +45,7 @@ class Actor:
     name: str = ""
 
     @classmethod
-    def operator(cls) -> "Actor":
+    def operator(cls) -> Actor:
         """An operator at the server's shell: recorded as ``cli:<os user>`` (they act as admin)."""
         import getpass
 

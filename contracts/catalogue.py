@@ -47,7 +47,9 @@ def _opt_text(description: str, **kw) -> object:
 class ProgrammeIndicators(pa.DataFrameModel):
     """One row per series of the programme (an indicator, or one series of a multi-series table row)."""
 
-    code: str = _text("Series code, G{goal}.T{n} or G{goal}.K{task}.R{n} plus an optional series suffix", unique=True, str_matches=CODE_PATTERN)
+    code: str = _text(
+        "Series code, G{goal}.T{n} or G{goal}.K{task}.R{n} plus an optional series suffix", unique=True, str_matches=CODE_PATTERN
+    )
     goal: int = pa.Field(isin=[1, 2], description="The programme goal (1 education, 2 science)")
     task: Optional[int] = pa.Field(nullable=True, ge=1, le=8, description="The task (міндет) number; empty for target indicators")
     level: str = _text("target (нысаналы индикатор) or result (нәтиже көрсеткіші)", isin=LEVELS)
@@ -71,7 +73,9 @@ class ProgrammeIndicators(pa.DataFrameModel):
     reporting_reason: str = _text("Why the series is regional or national")
     settlement: str = _text("The programme's own split: total, urban or rural", isin=SETTLEMENTS)
     settlement_split: str = _text("yes when regional returns carry urban and rural rows", isin=YES_NO)
-    split_denominator: Optional[str] = _opt_text("For urban/rural series: share of all units (all) or rate within the settlement (own)", isin=SPLIT_DENOMINATORS)
+    split_denominator: Optional[str] = _opt_text(
+        "For urban/rural series: share of all units (all) or rate within the settlement (own)", isin=SPLIT_DENOMINATORS
+    )
     rollup: str = _text("How regional values make the national one", isin=ROLLUPS)
     numerator_kk: Optional[str] = _opt_text("What the numerator counts, Kazakh")
     numerator_ru: Optional[str] = _opt_text("What the numerator counts, Russian")

@@ -46,7 +46,7 @@ class Layout:
     home: Path
 
     @classmethod
-    def current(cls) -> "Layout":
+    def current(cls) -> Layout:
         return cls(bilim_home())
 
     @property
@@ -157,7 +157,7 @@ class Layout:
             return False
         return isinstance(tables, dict) and all((folder / f"{name}.parquet").is_file() for name in tables)
 
-    def resolve_build(self) -> "BuildResolution":
+    def resolve_build(self) -> BuildResolution:
         """Which build readers should read, and why when it is not the one ``CURRENT`` names.
 
         ``CURRENT`` holding garbage, naming a build that is not there, or naming one with a file missing would make

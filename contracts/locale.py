@@ -23,4 +23,6 @@ def format_percent(value: float | None, lang: str, decimals: int = 1) -> str:
     """``94,7 %`` in Kazakh and Russian, ``94.7%`` in English."""
     if value is None or value != value:
         return "–"
-    return f"{format_number(value, lang, decimals)}{NBSP}%" if lang in ("kk", "ru") else f"{format_number(value, lang, decimals)}%"
+    return (
+        f"{format_number(value, lang, decimals)}{NBSP}%" if lang in ("kk", "ru") else f"{format_number(value, lang, decimals)}%"
+    )

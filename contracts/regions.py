@@ -14,16 +14,22 @@ ISO_PATTERN = r"^KZ-\d{2}$"
 class Regions(pa.DataFrameModel):
     """One row per first-level unit that existed 2018-2025 (20 current plus historic South Kazakhstan)."""
 
-    region_code: str = pa.Field(unique=True, str_matches=r"^(KZ-\d{2}|KZ-51)$", description="Canonical code KZ-NN, NN = KATO prefix")
+    region_code: str = pa.Field(
+        unique=True, str_matches=r"^(KZ-\d{2}|KZ-51)$", description="Canonical code KZ-NN, NN = KATO prefix"
+    )
     kato2: int = pa.Field(unique=True, ge=10, le=99, description="KATO first-level prefix")
     kato9: str = pa.Field(str_matches=r"^\d{9}$", description="9-digit KATO code")
-    iso_before_2022: Optional[str] = pa.Field(nullable=True, str_matches=r"^KZ-[A-Z]{3}$", description="ISO 3166-2 letter code before 29 Nov 2022")
+    iso_before_2022: Optional[str] = pa.Field(
+        nullable=True, str_matches=r"^KZ-[A-Z]{3}$", description="ISO 3166-2 letter code before 29 Nov 2022"
+    )
     name_kk: str = pa.Field(description="Name, Kazakh")
     name_ru: str = pa.Field(description="Name, Russian")
     name_en: str = pa.Field(description="Name, English")
     region_type: str = pa.Field(isin=REGION_TYPES, description="oblys, or city of republican significance (wholly urban)")
     valid_from: Optional[pl.Date] = pa.Field(nullable=True, description="First day the unit existed (empty: before 2018)")
-    valid_to: Optional[pl.Date] = pa.Field(nullable=True, description="The day the unit ceased to exist, exclusive (empty: still exists)")
+    valid_to: Optional[pl.Date] = pa.Field(
+        nullable=True, description="The day the unit ceased to exist, exclusive (empty: still exists)"
+    )
     tile_row: int = pa.Field(ge=0, le=9, description="Row in the tile-grid map")
     tile_col: int = pa.Field(ge=0, le=9, description="Column in the tile-grid map")
     notes: Optional[str] = pa.Field(nullable=True, description="What changed")

@@ -66,8 +66,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
     """Every series: code, unit, direction, kind, 2018 baseline, targets 2020-2025 (cycle where there is one)."""
-    from pipelines.catalogue.load import load_catalogue
     from pipelines.catalogue.listing import catalogue_listing, render_table
+    from pipelines.catalogue.load import load_catalogue
     from pipelines.tables import TableError
 
     try:
@@ -128,7 +128,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         verdict = validate_only(path, ctx, layout, args.name)
         rejected |= not verdict.accepted
         report = verdict.to_dict()
-        if args.annotate and not verdict.accepted and not verdict.personal_data and verdict.file_type == "xlsx" and verdict.raw is not None:
+        if (
+            args.annotate
+            and not verdict.accepted
+            and not verdict.personal_data
+            and verdict.file_type == "xlsx"
+            and verdict.raw is not None
+        ):
             from pipelines.returns.annotate import annotate_workbook
 
             out = args.annotate / f"{path.stem}.annotated.xlsx"
@@ -155,7 +161,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     ctx = load_context(layout, args.region, args.year)
     results, texts, statuses = [], [], []
     for path in args.files:
-        result = accept_file(path, ctx, layout, who=args.who, display_name=args.name, officer=args.officer, who_name=args.who_name)
+        result = accept_file(
+            path, ctx, layout, who=args.who, display_name=args.name, officer=args.officer, who_name=args.who_name
+        )
         statuses.append(result.status)
         results.append(result.to_dict())
         text = result.verdict.summary(args.lang) + f"\n  -> {result.status}"
@@ -182,7 +190,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if REJECTED in statuses else EXIT_OK
 
 
-GAP_COLUMNS = ["indicator_code", "region_code", "year", "settlement", "actual", "target", "baseline", "gap", "achievement", "status", "source", "coverage"]
+GAP_COLUMNS = [
+    "indicator_code",
+    "region_code",
+    "year",
+    "settlement",
+    "actual",
+    "target",
+    "baseline",
+    "gap",
+    "achievement",
+    "status",
+    "source",
+    "coverage",
+]
 
 
 def _published_table(layout: Layout, name: str):
@@ -231,7 +252,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         if layout.resolve_build().problem is None:
             print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
         return EXIT_REJECTED
-    for column, value in (("indicator_code", args.indicator), ("year", args.year), ("region_code", args.region), ("settlement", args.settlement)):
+    for column, value in (
+        ("indicator_code", args.indicator),
+        ("year", args.year),
+        ("region_code", args.region),
+        ("settlement", args.settlement),
+    ):
         if value is not None:
             gaps = gaps.filter(pl.col(column) == value)
     columns = GAP_COLUMNS
@@ -241,8 +267,15 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
         gaps = mark_review_state(gaps, _published_table(layout, "submissions"))
         columns = [*GAP_COLUMNS, "review_state"]
-        record(layout, Actor.operator(), "export_pending", {"region_code": args.region, "year": args.year},
-               indicator=args.indicator, rows=gaps.height, format=args.format)
+        record(
+            layout,
+            Actor.operator(),
+            "export_pending",
+            {"region_code": args.region, "year": args.year},
+            indicator=args.indicator,
+            rows=gaps.height,
+            format=args.format,
+        )
     out = gaps.select(columns)
     if args.format == "table":
         out = out.with_columns(pl.col("actual", "target", "baseline", "gap").round(3), pl.col("achievement", "coverage").round(3))
@@ -329,12 +362,33 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def _streamlit_cmd(host: str, port: int) -> list[str]:
     # The sign-in settings (Streamlit's [auth] section) are this installation's file, never the repository's.
     return [
-        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
-        "--secrets.files", str(Layout.current().auth_config), "--server.enableXsrfProtection", "true",
-        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-        "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
-        "--server.maxUploadSize", "200", "--theme.base", "light",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_ROOT / "dashboard" / "app.py"),
+        "--secrets.files",
+        str(Layout.current().auth_config),
+        "--server.enableXsrfProtection",
+        "true",
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--server.maxUploadSize",
+        "200",
+        "--theme.base",
+        "light",
     ]
 
 
@@ -386,8 +440,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         processes.append(("demo identity provider", demo_idp_command()))
     problem = config_problem(layout)
     if problem:
-        print(f"error: sign-in is not configured: {problem}. Run `bilim auth init` (README: Connecting your identity "
-              "provider), or `bilim serve --demo-idp` to try the demo accounts; the dashboard does not start open.", file=sys.stderr)
+        print(
+            f"error: sign-in is not configured: {problem}. Run `bilim auth init` (README: Connecting your identity "
+            "provider), or `bilim serve --demo-idp` to try the demo accounts; the dashboard does not start open.",
+            file=sys.stderr,
+        )
         return EXIT_REJECTED
     print(f"dashboard: http://{args.host}:{args.port}", flush=True)
     return _serve(processes)
@@ -406,10 +463,18 @@ def cmd_auth(args: argparse.Namespace) -> int:
     for item in args.group_grant or []:
         group, _, grant = item.partition("=")
         group_grants.setdefault(group, []).append(grant)
-    path = write_config(layout, server_metadata_url=args.issuer.rstrip("/") + "/.well-known/openid-configuration"
-                        if not args.issuer.endswith("openid-configuration") else args.issuer,
-                        client_id=args.client_id, client_secret=secret, redirect_uri=args.redirect_uri,
-                        user_id_claim=args.user_id_claim, groups_claim=args.groups_claim, group_grants=group_grants)
+    path = write_config(
+        layout,
+        server_metadata_url=args.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        if not args.issuer.endswith("openid-configuration")
+        else args.issuer,
+        client_id=args.client_id,
+        client_secret=secret,
+        redirect_uri=args.redirect_uri,
+        user_id_claim=args.user_id_claim,
+        groups_claim=args.groups_claim,
+        group_grants=group_grants,
+    )
     problem = config_problem(layout)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -430,8 +495,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         print("loading demo returns (synthetic regional data, published national figures)…", flush=True)
         summary = generate_demo(layout)
-        print(f"demo: {summary.accepted} returns submitted ({summary.national} national); the demo reviewer accepted all but "
-              "two left awaiting review and one returned with a reason", flush=True)
+        print(
+            f"demo: {summary.accepted} returns submitted ({summary.national} national); the demo reviewer accepted all but "
+            "two left awaiting review and one returned with a reason",
+            flush=True,
+        )
         for line in summary.rejected:
             print(f"demo: rejected {line}", file=sys.stderr)
     code = cmd_build(args)
@@ -450,15 +518,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         role, region = a["grant"]
         print(f"  {a['sub']:<16} {role + (' ' + region if region else ''):<16} {a['name']}", flush=True)
     print("Ctrl-C stops all three.", flush=True)
-    return _serve([
-        ("dashboard", _streamlit_cmd(args.host, args.port)),
-        ("dagster", _dagster_cmd(args.host, args.dagster_port)),
-        ("demo identity provider", demo_idp_command()),
-    ])
+    return _serve(
+        [
+            ("dashboard", _streamlit_cmd(args.host, args.port)),
+            ("dagster", _dagster_cmd(args.host, args.dagster_port)),
+            ("demo identity provider", demo_idp_command()),
+        ]
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bilim", description="bilim-monitor: the education programme's indicators, targets and returns")
+    parser = argparse.ArgumentParser(
+        prog="bilim", description="bilim-monitor: the education programme's indicators, targets and returns"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="validate the catalogue, materialize every asset, publish the marts")
@@ -493,8 +565,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="the file must be for this year")
     p.add_argument("--name", default=None, help="the file's name as the officer knows it")
     p.add_argument("--who-name", default=None, help="display name of who submits (for the audit log)")
-    p.add_argument("--officer", action="store_true",
-                   help="an officer's upload (the dashboard): the reporting deadline applies unless an admin made an exception")
+    p.add_argument(
+        "--officer",
+        action="store_true",
+        help="an officer's upload (the dashboard): the reporting deadline applies unless an admin made an exception",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("gaps", help="target-versus-actual gaps from the published marts")
@@ -503,8 +578,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None)
     p.add_argument("--settlement", choices=["total", "urban", "rural"], default=None)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--include-pending", action="store_true",
-                   help="count the returns awaiting review as if accepted (not official); adds a review_state column")
+    p.add_argument(
+        "--include-pending",
+        action="store_true",
+        help="count the returns awaiting review as if accepted (not official); adds a review_state column",
+    )
     p.set_defaults(func=cmd_gaps)
 
     p = sub.add_parser("snapshot", help="take a KPI snapshot now, or compare two (--diff A B)")
@@ -512,9 +590,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", metavar="ID", default=None, help="recompute a snapshot and compare its bytes")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--brief", metavar="ID", default=None, help="make the briefing pack (PDF and Excel) of a snapshot")
-    p.add_argument("--lang", choices=["kk", "ru", "en"], action="append", default=None, help="the pack's language (repeatable; default: all three)")
+    p.add_argument(
+        "--lang",
+        choices=["kk", "ru", "en"],
+        action="append",
+        default=None,
+        help="the pack's language (repeatable; default: all three)",
+    )
     p.add_argument("--out", metavar="DIR", default=None, help="also write the pack's files into DIR")
-    p.add_argument("--as", dest="as_user", metavar="USER", default=None, help="take the snapshot as this signed-in user (an admin grant is checked; the dashboard passes it)")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        default=None,
+        help="take the snapshot as this signed-in user (an admin grant is checked; the dashboard passes it)",
+    )
     p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("doctor", help="check ledger, logs, archive, warehouse and published builds against each other")
@@ -535,7 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--redirect-uri", required=True, help="the dashboard's address + /oauth2callback")
     q.add_argument("--user-id-claim", default="sub", help="the claim with the stable user id (default: sub)")
     q.add_argument("--groups-claim", default=None, help="a claim listing the user's groups, to map onto grants")
-    q.add_argument("--group-grant", action="append", metavar="GROUP=GRANT", help="e.g. /bilim/reviewers=reviewer or /bilim/kz35=officer:KZ-35")
+    q.add_argument(
+        "--group-grant",
+        action="append",
+        metavar="GROUP=GRANT",
+        help="e.g. /bilim/reviewers=reviewer or /bilim/kz35=officer:KZ-35",
+    )
     p.set_defaults(func=cmd_auth)
 
     p = sub.add_parser("demo", help="build, then serve the dashboard and Dagster's UI")
@@ -549,6 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
     from pipelines import backup
+
     backup.add_commands(sub)
     return parser
 

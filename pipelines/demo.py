@@ -23,12 +23,12 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
-from contracts.home import Layout, repo_raw, shared_dir
 from contracts.audit import Actor
-from pipelines.review import decide
+from contracts.home import Layout, repo_raw, shared_dir
 from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
 from pipelines.returns.spec import region_exists
 from pipelines.returns.template import write_template
+from pipelines.review import decide
 
 DEMO_YEARS = range(2019, 2026)
 SYNTHETIC_WHO = "demo-synthetic"
@@ -121,7 +121,11 @@ def fill_return(path: Path, catalogue: dict[str, pl.DataFrame], region: str, yea
             continue
         comment = "synthetic demo value"
         if s["kind"] in ("share", "ratio"):
-            gap = 0.0 if is_city or s["settlement_split"] == "no" else _rng("gap", region, code).uniform(2, 8) * (1 if s["direction"] == "up" else -1)
+            gap = (
+                0.0
+                if is_city or s["settlement_split"] == "no"
+                else _rng("gap", region, code).uniform(2, 8) * (1 if s["direction"] == "up" else -1)
+            )
             upper = 100.0 if s["kind"] == "share" else s["hard_max"]
             parts = {}
             if set(by_settlement) >= {"urban", "rural"}:
@@ -181,8 +185,12 @@ def generate_demo(layout: Layout, years: range = DEMO_YEARS, workdir: Path | Non
                     continue  # one return not yet in: completeness shows the gap
                 path = tmpdir / f"DEMO-SYNTHETIC_{region}_{year}.xlsx"
                 write_template(path, catalogue, regions, region, year)
-                fill_return(path, catalogue, region, year, r["region_type"] == "city", omit=0.35 if (region, year) in partial else 0.0)
-                result = accept_file(path, ctx, layout, who=SYNTHETIC_WHO, received_at=_received_at(region, year, (region, year) in late))
+                fill_return(
+                    path, catalogue, region, year, r["region_type"] == "city", omit=0.35 if (region, year) in partial else 0.0
+                )
+                result = accept_file(
+                    path, ctx, layout, who=SYNTHETIC_WHO, received_at=_received_at(region, year, (region, year) in late)
+                )
                 _count(summary, result, path)
                 if (region, year) not in LEFT_FOR_REVIEW:
                     _review(layout, "accept", region, year)
@@ -205,7 +213,7 @@ def generate_demo(layout: Layout, years: range = DEMO_YEARS, workdir: Path | Non
 LEFT_FOR_REVIEW = {("KZ-11", 2025), ("KZ-31", 2025), ("KZ-35", 2025)}
 RETURNED = {
     ("KZ-35", 2025): "G1.T1.age3_6: ауыл бөлімінің бөлімі (denominator) 2024 жылмен салыстырғанда 12 %-ға кеміген — "
-                     "тексеріп, түзетілген файлды жіберіңіз.",
+    "тексеріп, түзетілген файлды жіберіңіз.",
 }
 EXCEPTIONS = {("KZ-10", 2025): "demo: Abai's 2025 return may be submitted late (letter of the akimat)"}
 DEMO_REVIEWER = Actor("demo-reviewer", "Demo reviewer (synthetic)")
@@ -267,7 +275,16 @@ def published_national(path: Path) -> pl.DataFrame:
             held = int(period.split("held ")[1].rstrip(")"))
         else:
             held = int(period[:4])
-        rows.append({"indicator_code": code, "year": held, "cycle": cycle, "value": float(r["value"]), "source": r["source"], "confidence": r["confidence"]})
+        rows.append(
+            {
+                "indicator_code": code,
+                "year": held,
+                "cycle": cycle,
+                "value": float(r["value"]),
+                "source": r["source"],
+                "confidence": r["confidence"],
+            }
+        )
     return pl.DataFrame(rows)
 
 

@@ -71,16 +71,31 @@ def _archive(layout: Layout, entries: list[dict]) -> tuple[list[Finding], list[s
             checked[rel] = _sha256(path) if path.is_file() else None
         actual = checked[rel]
         if actual is None:
-            findings.append(Finding(f"the archived file of {held} ({rel}) is missing",
-                                    f"restore it from a backup, or ask the region for the file and run `bilim ingest <file> --region {e.get('region_code')} --year {e.get('year')}`"))
+            findings.append(
+                Finding(
+                    f"the archived file of {held} ({rel}) is missing",
+                    "restore it from a backup, or ask the region for the file and "
+                    f"run `bilim ingest <file> --region {e.get('region_code')} --year {e.get('year')}`",
+                )
+            )
         elif actual != e.get("sha256") or not path.name.startswith(actual):
-            findings.append(Finding(f"the archived file of {held} ({rel}) does not hash to its name (it was changed)",
-                                    "restore it from a backup: archived files are never rewritten"))
+            findings.append(
+                Finding(
+                    f"the archived file of {held} ({rel}) does not hash to its name (it was changed)",
+                    "restore it from a backup: archived files are never rewritten",
+                )
+            )
     if layout.archive.is_dir():
-        orphans = [p for p in layout.archive.rglob("*") if p.is_file() and not p.name.startswith(".") and str(p.relative_to(layout.archive)) not in checked]
+        orphans = [
+            p
+            for p in layout.archive.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and str(p.relative_to(layout.archive)) not in checked
+        ]
         if orphans:
-            notes.append(f"{len(orphans)} archived file(s) are in no ledger entry (an ingest stopped between archive "
-                         "and ledger, or the file was refused later); harmless: ingest the file again to record it")
+            notes.append(
+                f"{len(orphans)} archived file(s) are in no ledger entry (an ingest stopped between archive "
+                "and ledger, or the file was refused later); harmless: ingest the file again to record it"
+            )
     return findings, notes
 
 
@@ -108,8 +123,12 @@ def _warehouse(layout: Layout, entries: list[dict]) -> tuple[list[Finding], list
         return [], ["the warehouse is busy (a build is running): not checked; run `bilim doctor` again later"]
     except duckdb.Error as exc:
         if is_damaged_file_error(exc):
-            return [Finding(f"the warehouse file {layout.warehouse} is damaged",
-                            "run `bilim build`: it moves the file aside and rebuilds the warehouse from the archive and the ledger")], []
+            return [
+                Finding(
+                    f"the warehouse file {layout.warehouse} is damaged",
+                    "run `bilim build`: it moves the file aside and rebuilds the warehouse from the archive and the ledger",
+                )
+            ], []
         raise
     hashes = [e["hash"] for e in entries]
     upto = entries[: hashes.index(head) + 1] if head in hashes else (entries if head == chain.GENESIS and not entries else None)
@@ -129,8 +148,12 @@ def _published(layout: Layout, entries: list[dict]) -> list[Finding]:
     out = []
     if resolution.problem is not None:
         shown = f"readers are shown build {resolution.build_id}" if resolution.build_id else "no complete build is left"
-        out.append(Finding(f"marts/CURRENT is damaged ({resolution.problem}, names {resolution.named!r}); {shown}",
-                           "run `bilim build` to publish a new build and switch CURRENT to it"))
+        out.append(
+            Finding(
+                f"marts/CURRENT is damaged ({resolution.problem}, names {resolution.named!r}); {shown}",
+                "run `bilim build` to publish a new build and switch CURRENT to it",
+            )
+        )
     if resolution.build_id is None:
         if entries and resolution.problem is None:
             out.append(Finding("nothing is published although the ledger holds returns", "run `bilim build`"))
@@ -140,11 +163,22 @@ def _published(layout: Layout, entries: list[dict]) -> list[Finding]:
     head = heads.get("ledger")
     if head in hashes or head == chain.GENESIS:
         expected = {e["submission_id"] for e in entries[: hashes.index(head) + 1]} if head in hashes else set()
-        published = set(pl.read_parquet(layout.build_dir(resolution.build_id) / "submissions.parquet", columns=["submission_id"])["submission_id"])
+        published = set(
+            pl.read_parquet(layout.build_dir(resolution.build_id) / "submissions.parquet", columns=["submission_id"])[
+                "submission_id"
+            ]
+        )
         if published != expected:
-            out.append(Finding(f"build {resolution.build_id} does not hold the submissions of the ledger state it records", "run `bilim build`"))
+            out.append(
+                Finding(
+                    f"build {resolution.build_id} does not hold the submissions of the ledger state it records",
+                    "run `bilim build`",
+                )
+            )
     elif head is not None:
-        out.append(Finding(f"build {resolution.build_id} was built from a ledger state that is not in the ledger", "run `bilim build`"))
+        out.append(
+            Finding(f"build {resolution.build_id} was built from a ledger state that is not in the ledger", "run `bilim build`")
+        )
     lag = build_lag(layout)
     if lag is not None and resolution.problem is None:
         out.append(Finding(lag, "run `bilim build` to publish what was recorded"))
@@ -155,8 +189,15 @@ def _audit(layout: Layout) -> list[Finding]:
     """Every submission and review decision is in the audit log, and the audit log holds none the others lack."""
     from pipelines.governance import audit_disagreements
 
-    return [Finding(what, "run `bilim build`: it records the missing audit entries (marked recovered)" if "has no audit entry" in what
-                    else f"restore {layout.audit_log} and {layout.ledger} from one backup") for what in audit_disagreements(layout)]
+    return [
+        Finding(
+            what,
+            "run `bilim build`: it records the missing audit entries (marked recovered)"
+            if "has no audit entry" in what
+            else f"restore {layout.audit_log} and {layout.ledger} from one backup",
+        )
+        for what in audit_disagreements(layout)
+    ]
 
 
 def examine(layout: Layout) -> tuple[list[Finding], list[str]]:
@@ -175,4 +216,3 @@ def examine(layout: Layout) -> tuple[list[Finding], list[str]]:
     else:
         notes.append("warehouse and published builds not compared: repair the ledger first")
     return findings, notes
-

@@ -77,7 +77,11 @@ def config_problem(layout: Layout) -> str | None:
         auth = read_config(layout).get("auth", {})
     except tomllib.TOMLDecodeError as exc:
         return f"{layout.auth_config} is not valid TOML: {exc}"
-    missing = [k for k in ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url") if not str(auth.get(k, "")).strip()]
+    missing = [
+        k
+        for k in ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+        if not str(auth.get(k, "")).strip()
+    ]
     if missing:
         return f"{layout.auth_config} lacks {', '.join(missing)} in [auth]"
     if not str(auth["redirect_uri"]).endswith("/oauth2callback"):
@@ -100,7 +104,9 @@ def demo_accounts() -> list[dict]:
     ]
     for r in regions.sort("region_code").iter_rows(named=True):
         code = r["region_code"]
-        out.append({"sub": f"officer-{code.lower()}", "name": f"Demo officer · {r['name_en']} ({code})", "grant": (access.OFFICER, code)})
+        out.append(
+            {"sub": f"officer-{code.lower()}", "name": f"Demo officer · {r['name_en']} ({code})", "grant": (access.OFFICER, code)}
+        )
     return out
 
 
@@ -109,22 +115,36 @@ def ensure_demo(layout: Layout, dashboard_port: int, idp_port: int = DEMO_IDP_PO
     accounts (once). Returns the accounts."""
     current = read_config(layout)
     if not current or current.get("bilim", {}).get("demo", False):
-        write_config(layout, server_metadata_url=f"http://{DEMO_IDP_HOST}:{idp_port}/.well-known/openid-configuration",
-                     client_id=DEMO_CLIENT_ID, client_secret="demo-secret-not-for-production",
-                     redirect_uri=f"http://127.0.0.1:{dashboard_port}/oauth2callback", demo=True)
+        write_config(
+            layout,
+            server_metadata_url=f"http://{DEMO_IDP_HOST}:{idp_port}/.well-known/openid-configuration",
+            client_id=DEMO_CLIENT_ID,
+            client_secret="demo-secret-not-for-production",
+            redirect_uri=f"http://127.0.0.1:{dashboard_port}/oauth2callback",
+            demo=True,
+        )
     accounts = demo_accounts()
     granted = access.current_grants(layout)
     events = []
     for a in accounts:
         role, region = a["grant"]
         if access.Grant(role, region) not in granted.get(a["sub"], {}).get("grants", set()):
-            events.append({"event": "grant", "user": a["sub"], "name": a["name"], "role": role, "region": region, "by": "demo-setup"})
+            events.append(
+                {"event": "grant", "user": a["sub"], "name": a["name"], "role": role, "region": region, "by": "demo-setup"}
+            )
     if events:
         from contracts import audit
 
         access.append_grant_events(layout, events)
         for e in events:
-            audit.record(layout, audit.Actor("demo-setup", "bilim demo"), "grant", {"region_code": e["region"]}, user=e["user"], role=e["role"])
+            audit.record(
+                layout,
+                audit.Actor("demo-setup", "bilim demo"),
+                "grant",
+                {"region_code": e["region"]},
+                user=e["user"],
+                role=e["role"],
+            )
     return accounts
 
 
@@ -141,7 +161,10 @@ def make_demo_idp_app():
     from oidc_provider_mock._storage import User
 
     accounts = demo_accounts()
-    users = [User(sub=a["sub"], claims={"name": a["name"], "preferred_username": a["sub"], "email": f"{a['sub']}@demo.invalid"}) for a in accounts]
+    users = [
+        User(sub=a["sub"], claims={"name": a["name"], "preferred_username": a["sub"], "email": f"{a['sub']}@demo.invalid"})
+        for a in accounts
+    ]
     app = oidc_provider_mock.app(user_claims=users, require_nonce=False)
     app.jinja_loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), app.jinja_loader])
     app.jinja_env.globals["account_names"] = {a["sub"]: a["name"] for a in accounts}

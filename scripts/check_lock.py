@@ -6,7 +6,19 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-CORE = ["duckdb", "dagster", "dagster-webserver", "polars", "pandera", "streamlit", "plotly", "openpyxl", "fastexcel", "pandas", "protobuf"]
+CORE = [
+    "duckdb",
+    "dagster",
+    "dagster-webserver",
+    "polars",
+    "pandera",
+    "streamlit",
+    "plotly",
+    "openpyxl",
+    "fastexcel",
+    "pandas",
+    "protobuf",
+]
 
 
 def locked_versions(lock: Path) -> dict[str, str]:

@@ -53,7 +53,12 @@ def run_bilim(*args: str, env: dict[str, str] | None = None, timeout: float = 60
     # DAGSTER_HOME follows the BILIM_HOME given, never one left in os.environ by an earlier in-process run.
     full_env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | (env or {})
     return subprocess.run(
-        [str(Path(os.sys.executable).parent / "bilim"), *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT
+        [str(Path(os.sys.executable).parent / "bilim"), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO_ROOT,
     )
 
 
@@ -77,7 +82,9 @@ def submit_and_accept(path, ctx, layout, who: str = "officer", reopen: tuple[str
     from pipelines.review import decide
 
     if reopen is not None:
-        decide(layout, "reopen", reopen[0], reopen[1], Actor(REVIEWER_FOR_TESTS, "Test reviewer"), "test: a corrected return follows")
+        decide(
+            layout, "reopen", reopen[0], reopen[1], Actor(REVIEWER_FOR_TESTS, "Test reviewer"), "test: a corrected return follows"
+        )
     result = accept_file(path, ctx, layout, who=who)
     for e in result.entries:
         accept_pending(layout, e.region_code, e.year)
@@ -99,7 +106,9 @@ def grant(layout, user: str, role: str, region: str | None = None, name: str = "
     from contracts import access
 
     g = access.check_grant(role, region, {region} if region else set())
-    access.append_grant_events(layout, [{"event": "grant", "user": user, "name": name or user, "role": g.role, "region": g.region, "by": "test"}])
+    access.append_grant_events(
+        layout, [{"event": "grant", "user": user, "name": name or user, "role": g.role, "region": g.region, "by": "test"}]
+    )
 
 
 def sign_in(at, user: str | None, name: str = "") -> None:

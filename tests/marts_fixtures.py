@@ -155,13 +155,13 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     names = [d[0] for d in cur.description]
     rows = cur.fetchall()
     assert len(rows) == 1, f"expected one row, got {len(rows)}: {rows[:5]}"
-    return dict(zip(names, rows[0]))
+    return dict(zip(names, rows[0], strict=True))
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def gap(con: duckdb.DuckDBPyConnection, code: str, region: str, year: int, settlement: str = "total") -> dict:

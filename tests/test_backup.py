@@ -211,7 +211,8 @@ def test_a_backup_taken_during_concurrent_uploads_restores_to_the_same_marts_and
     # Snapshots: the same bytes, and they still recompute to them.
     for path in (src.snapshots / snapshot_id).rglob("*"):
         if path.is_file():
-            assert (fresh.snapshots / snapshot_id / path.relative_to(src.snapshots / snapshot_id)).read_bytes() == path.read_bytes()
+            restored = fresh.snapshots / snapshot_id / path.relative_to(src.snapshots / snapshot_id)
+            assert restored.read_bytes() == path.read_bytes()
     check = run_bilim("snapshot", "--verify", snapshot_id, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "recomputes to the same bytes" in check.stdout

@@ -64,10 +64,38 @@ def _edit(path: Path, match: dict[str, str], field: str, value: str, duplicate: 
 
 
 BROKEN = {
-    "unknown direction": ("indicators.csv", {"code": "G1.K3.R2"}, "direction", "sideways", False, "'sideways' expected one of ['up', 'down']"),
-    "target out of bounds": ("targets.csv", {"indicator_code": "G1.K3.R2", "year": "2025"}, "value", "115", False, "115 is outside the series' hard bounds 0..100"),
-    "duplicated code": ("indicators.csv", {"code": "G1.K3.R2"}, "name_en", "A second row with the same code", True, "'G1.K3.R2' duplicated: must be unique"),
-    "year 2026": ("targets.csv", {"indicator_code": "G1.K3.R2", "year": "2025"}, "year", "2026", False, "2026 expected at most 2025"),
+    "unknown direction": (
+        "indicators.csv",
+        {"code": "G1.K3.R2"},
+        "direction",
+        "sideways",
+        False,
+        "'sideways' expected one of ['up', 'down']",
+    ),
+    "target out of bounds": (
+        "targets.csv",
+        {"indicator_code": "G1.K3.R2", "year": "2025"},
+        "value",
+        "115",
+        False,
+        "115 is outside the series' hard bounds 0..100",
+    ),
+    "duplicated code": (
+        "indicators.csv",
+        {"code": "G1.K3.R2"},
+        "name_en",
+        "A second row with the same code",
+        True,
+        "'G1.K3.R2' duplicated: must be unique",
+    ),
+    "year 2026": (
+        "targets.csv",
+        {"indicator_code": "G1.K3.R2", "year": "2025"},
+        "year",
+        "2026",
+        False,
+        "2026 expected at most 2025",
+    ),
 }
 
 

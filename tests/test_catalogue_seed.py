@@ -71,7 +71,9 @@ def test_pisa_2018_baseline_and_2021_cycle_targets(catalogue):
     for suffix, (base, target_2021) in expected.items():
         s = _series(catalogue, f"G1.T2.{suffix}")
         assert (s["baseline_2018"], s["baseline_cycle"], s["direction"], s["kind"]) == (base, "PISA-2018", "up", "score")
-        t = catalogue["programme_targets"].filter((pl.col("indicator_code") == f"G1.T2.{suffix}") & (pl.col("cycle") == "PISA-2021"))
+        t = catalogue["programme_targets"].filter(
+            (pl.col("indicator_code") == f"G1.T2.{suffix}") & (pl.col("cycle") == "PISA-2021")
+        )
         assert t["value"].to_list() == [target_2021] and t["year"].to_list() == [2021]
 
 

@@ -13,9 +13,24 @@ from pipelines.tables import Problem, model_dtypes, validate_frame, validate_tab
 
 
 def _frame() -> pl.DataFrame:
-    row = dict(submission_id="s", sha256="a" * 64, region_code="KZ-75", year=2023, cycle=None, indicator_code="G1", settlement="total",
-               unit_kato=None, value=1.0, numerator=1.0, denominator=2.0, value_typed=None, comment=None, sheet="data", cell="data!E1",
-               received_at=datetime(2024, 1, 1, tzinfo=UTC))
+    row = dict(
+        submission_id="s",
+        sha256="a" * 64,
+        region_code="KZ-75",
+        year=2023,
+        cycle=None,
+        indicator_code="G1",
+        settlement="total",
+        unit_kato=None,
+        value=1.0,
+        numerator=1.0,
+        denominator=2.0,
+        value_typed=None,
+        comment=None,
+        sheet="data",
+        cell="data!E1",
+        received_at=datetime(2024, 1, 1, tzinfo=UTC),
+    )
     rows = [dict(row) for _ in range(6)]
     rows[1].update(sha256="XYZ", settlement="town", year=2030, unit_kato="12")  # pattern, code list, bound, pattern
     rows[2].update(numerator=None, denominator=0.0, settlement="urban")  # parts apart; denominator not > 0

@@ -26,6 +26,7 @@ from contracts.home import REPO_ROOT, Layout
 from tests.conftest import accept_pending, run_bilim
 from tests.returns_factory import filled_return
 
+
 def _pg_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     return Path(found[-1]).parent if found else None
@@ -137,7 +138,9 @@ def test_build_schedule_tick_and_sensor_run_are_stored_in_postgres(bilim_home, t
     assert not list(home.rglob("*.db")), "a SQLite file was made beside the PostgreSQL instance"
     assert _sql(postgres_url, "select pipeline_name, status from runs") == [("build_all", "SUCCESS")]
 
-    target = ModuleTarget(module_name="pipelines.definitions", attribute=None, working_directory=str(REPO_ROOT), location_name="bilim")
+    target = ModuleTarget(
+        module_name="pipelines.definitions", attribute=None, working_directory=str(REPO_ROOT), location_name="bilim"
+    )
     code_servers: list[int] = []
     with DagsterInstance.get() as instance, create_test_daemon_workspace_context(target, instance) as context:
         code_servers += _children("dagster api grpc")

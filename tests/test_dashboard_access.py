@@ -42,7 +42,10 @@ def home(tmp_path_factory):
         layout = Layout.current()
         ctx = load_context(layout)
         for region in ("KZ-75", "KZ-35", "KZ-10"):
-            assert accept_file(filled_return(tmp / f"{region}.xlsx", region, 2023), ctx, layout, who=f"officer-{region}").status == "accepted"
+            assert (
+                accept_file(filled_return(tmp / f"{region}.xlsx", region, 2023), ctx, layout, who=f"officer-{region}").status
+                == "accepted"
+            )
         accept_pending(layout, "KZ-75", 2023)
         grant(layout, USERS["officer"], "officer", "KZ-35", "Officer Karaganda")
         for role in ("reviewer", "planner", "admin"):
@@ -77,7 +80,11 @@ def _app(home, user: str | None, lang: str = "en", page: str | None = None, secr
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.title, *at.markdown, *at.info, *at.warning, *at.error, *at.success, *at.caption) if isinstance(e.value, str)]
+    parts = [
+        e.value
+        for e in (*at.title, *at.markdown, *at.info, *at.warning, *at.error, *at.success, *at.caption)
+        if isinstance(e.value, str)
+    ]
     return "\n".join(parts)
 
 

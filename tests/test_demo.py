@@ -24,7 +24,9 @@ def test_demo_builds_a_labelled_warehouse(bilim_home):
     layout = Layout.current()
     build = layout.build_dir(layout.current_build_id())
     gaps = pl.read_parquet(build / "indicator_gaps.parquet")
-    pisa = gaps.filter((pl.col("indicator_code") == "G1.T2.math") & (pl.col("region_code") == "KZ") & (pl.col("cycle") == "PISA-2021"))
+    pisa = gaps.filter(
+        (pl.col("indicator_code") == "G1.T2.math") & (pl.col("region_code") == "KZ") & (pl.col("cycle") == "PISA-2021")
+    )
     # OECD: Kazakhstan's PISA 2022 (the PISA-2021 cycle) maths score 425 against the programme's target 470
     assert pisa.select("year", "actual", "target", "gap", "status").row(0) == (2022, 425.0, 470.0, 45.0, "off_track")
     assert pisa["is_synthetic"].to_list() == [False]

@@ -204,7 +204,8 @@ def test_a_damaged_warehouse_is_set_aside_and_rebuilt(home, capsys):
 
 def test_manifest_records_the_heads_it_was_built_from(home):
     manifest = json.loads((home.build_dir(home.current_build_id()) / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["sources"] == sources_heads(home) == {"ledger": chain.read(home.ledger).entries[-1]["hash"], "reviews": chain.GENESIS}
+    ledger_head = chain.read(home.ledger).entries[-1]["hash"]
+    assert manifest["sources"] == sources_heads(home) == {"ledger": ledger_head, "reviews": chain.GENESIS}
     assert build_lag(home) is None
 
 
@@ -276,8 +277,12 @@ def test_storage_errors_are_found_under_wrappers():
         assert classify(exc) == ENOSPC
     from dagster._utils.error import SerializableErrorInfo
 
-    info = SerializableErrorInfo('Error occurred while executing op "published_build":', [], "DagsterExecutionStepExecutionError",
-                                 cause=SerializableErrorInfo("[Errno 30] Read-only file system: '/x/marts/builds'", [], "OSError"))
+    info = SerializableErrorInfo(
+        'Error occurred while executing op "published_build":',
+        [],
+        "DagsterExecutionStepExecutionError",
+        cause=SerializableErrorInfo("[Errno 30] Read-only file system: '/x/marts/builds'", [], "OSError"),
+    )
     assert classify_error_info(info) == "readonly"
 
 
@@ -301,8 +306,11 @@ def test_ingest_killed_at_random_moments_then_run_again_publishes(home, files):
     normal = time.perf_counter() - t0
     for region in ["KZ-11", "KZ-15", "KZ-23", "KZ-27", "KZ-31", "KZ-35", "KZ-39", "KZ-43"]:
         proc = subprocess.Popen(
-            [BILIM, "ingest", str(files[region]), "--who", "test"], env={**os.environ, **env},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [BILIM, "ingest", str(files[region]), "--who", "test"],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         moment = rng.uniform(0.0, 1.0) * normal
         time.sleep(moment)

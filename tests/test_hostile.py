@@ -188,7 +188,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MSREL = "http://schemas.microsoft.com/office/2006/relationships"
 
 
-def add_parts(path: Path, parts: dict[str, bytes], overrides: dict[str, str] = {}, rels: list[tuple[str, str, str]] = (),
+def add_parts(path: Path, parts: dict[str, bytes], overrides: dict[str, str] | None = None, rels: list[tuple[str, str, str]] = (),
               workbook_edit=None, content_types_edit=None) -> Path:
     """Rewrite a workbook adding ``parts``, content-type ``overrides`` (part -> type) and relationships
     ``(source part, type, target part)``; ``workbook_edit`` rewrites xl/workbook.xml."""
@@ -196,16 +196,17 @@ def add_parts(path: Path, parts: dict[str, bytes], overrides: dict[str, str] = {
         members = {i.filename: zf.read(i.filename) for i in zf.infolist()}
     members.update(parts)
     types = members["[Content_Types].xml"].decode()
-    extra = "".join(f'<Override PartName="/{p}" ContentType="{t}"/>' for p, t in overrides.items())
+    extra = "".join(f'<Override PartName="/{p}" ContentType="{t}"/>' for p, t in (overrides or {}).items())
     types = types.replace("</Types>", extra + "</Types>")
     members["[Content_Types].xml"] = (content_types_edit(types) if content_types_edit else types).encode()
     for n, (source, rtype, target) in enumerate(rels):
         folder, _, file = source.rpartition("/")
         rels_name = f"{folder}/_rels/{file}.rels"
-        body = members.get(rels_name, f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'.encode()).decode()
+        body = members.get(rels_name, b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>').decode()
         rel_target = "/" + target if not target.startswith(("http", "file:")) else target
         mode = ' TargetMode="External"' if target.startswith(("http", "file:")) else ""
-        body = body.replace("</Relationships>", f'<Relationship Id="rIdX{n}" Type="{rtype}" Target="{rel_target}"{mode}/></Relationships>')
+        relationship = f'<Relationship Id="rIdX{n}" Type="{rtype}" Target="{rel_target}"{mode}/>'
+        body = body.replace("</Relationships>", f"{relationship}</Relationships>")
         members[rels_name] = body.encode()
     if workbook_edit:
         members["xl/workbook.xml"] = workbook_edit(members["xl/workbook.xml"].decode()).encode()
@@ -222,35 +223,59 @@ def data_sheet_part(path: Path) -> str:
 
 
 def test_vba_project_under_another_name_is_refused(city: TemplateFile):
-    path = add_parts(city.save(), {"xl/media/notes.dat": bytes(range(256)) * 8},
-                     overrides={"xl/media/notes.dat": "application/vnd.ms-office.vbaProject"},
-                     rels=[("xl/workbook.xml", f"{MSREL}/vbaProject", "xl/media/notes.dat")])
+    path = add_parts(
+        city.save(),
+        {"xl/media/notes.dat": bytes(range(256)) * 8},
+        overrides={"xl/media/notes.dat": "application/vnd.ms-office.vbaProject"},
+        rels=[("xl/workbook.xml", f"{MSREL}/vbaProject", "xl/media/notes.dat")],
+    )
     v = check(path)
     assert not v.accepted and v.rule_codes() == ["F_MACROS"] and v.raw is None
     located(only(v, "F_MACROS"), "xl/media/notes.dat")
 
 
 def test_macro_enabled_workbook_type_is_refused(city: TemplateFile):
-    path = add_parts(city.save(), {}, content_types_edit=lambda t: t.replace(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"))
+    path = add_parts(
+        city.save(),
+        {},
+        content_types_edit=lambda t: t.replace(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        ),
+    )
     v = check(path)
     assert v.rule_codes() == ["F_MACROS"]
     located(only(v, "F_MACROS"), "xl/workbook.xml")
 
 
-MACRO_SHEET = (b'<?xml version="1.0"?><xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-               b'<sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row><row r="2"><c r="A2"><f>HALT()</f></c></row></sheetData></xm:macrosheet>')
+MACRO_SHEET = (
+    b'<?xml version="1.0"?><xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    b'<sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row>'
+    b'<row r="2"><c r="A2"><f>HALT()</f></c></row></sheetData></xm:macrosheet>'
+)
 
 
 def test_excel4_macro_sheet_with_auto_open_is_refused_and_named(city: TemplateFile):
     """An XLM macro sheet stored among the worksheets (not under xl/macrosheets/), with a defined name Auto_Open."""
-    def workbook(xml: str) -> str:
-        xml = xml.replace("</sheets>", f'<sheet name="Лист5" sheetId="99" r:id="rIdX0"/></sheets>')
-        return xml.replace("</workbook>", '<definedNames><definedName name="_xlnm.Auto_Open">Лист5!$A$1</definedName></definedNames></workbook>') if "<definedNames>" not in xml else xml
 
-    path = add_parts(city.save(), {"xl/worksheets/sheet9.xml": MACRO_SHEET},
-                     overrides={"xl/worksheets/sheet9.xml": "application/vnd.ms-excel.macrosheet+xml"},
-                     rels=[("xl/workbook.xml", f"{MSREL}/xlMacrosheet", "xl/worksheets/sheet9.xml")], workbook_edit=workbook)
+    def workbook(xml: str) -> str:
+        xml = xml.replace("</sheets>", '<sheet name="Лист5" sheetId="99" r:id="rIdX0"/></sheets>')
+        return (
+            xml.replace(
+                "</workbook>",
+                '<definedNames><definedName name="_xlnm.Auto_Open">Лист5!$A$1</definedName></definedNames></workbook>',
+            )
+            if "<definedNames>" not in xml
+            else xml
+        )
+
+    path = add_parts(
+        city.save(),
+        {"xl/worksheets/sheet9.xml": MACRO_SHEET},
+        overrides={"xl/worksheets/sheet9.xml": "application/vnd.ms-excel.macrosheet+xml"},
+        rels=[("xl/workbook.xml", f"{MSREL}/xlMacrosheet", "xl/worksheets/sheet9.xml")],
+        workbook_edit=workbook,
+    )
     v = check(path)
     assert not v.accepted and v.rule_codes() == ["F_XLM_MACROS"]
     located(only(v, "F_XLM_MACROS"), "Лист5")
@@ -260,9 +285,15 @@ def test_excel4_macro_sheet_with_auto_open_is_refused_and_named(city: TemplateFi
 def test_activex_control_is_refused_at_its_sheet(city: TemplateFile):
     path = city.save()
     sheet = data_sheet_part(path)
-    path = add_parts(path, {"xl/ctl/c1.xml": b'<?xml version="1.0"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'},
-                     overrides={"xl/ctl/c1.xml": "application/vnd.ms-office.activeX+xml"},
-                     rels=[(sheet, f"{REL}/control", "xl/ctl/c1.xml")])
+    path = add_parts(
+        path,
+        {
+            "xl/ctl/c1.xml": b'<?xml version="1.0"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" '
+            b'ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'
+        },
+        overrides={"xl/ctl/c1.xml": "application/vnd.ms-office.activeX+xml"},
+        rels=[(sheet, f"{REL}/control", "xl/ctl/c1.xml")],
+    )
     v = check(path)
     assert v.rule_codes() == ["F_ACTIVEX"]
     located(only(v, "F_ACTIVEX"), "data")
@@ -271,34 +302,51 @@ def test_activex_control_is_refused_at_its_sheet(city: TemplateFile):
 def test_embedded_ole_object_is_refused_at_its_sheet(city: TemplateFile):
     path = city.save()
     sheet = data_sheet_part(path)
-    path = add_parts(path, {"xl/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)},
-                     overrides={"xl/embeddings/oleObject1.bin": "application/vnd.openxmlformats-officedocument.oleObject"},
-                     rels=[(sheet, f"{REL}/oleObject", "xl/embeddings/oleObject1.bin")])
+    path = add_parts(
+        path,
+        {"xl/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)},
+        overrides={"xl/embeddings/oleObject1.bin": "application/vnd.openxmlformats-officedocument.oleObject"},
+        rels=[(sheet, f"{REL}/oleObject", "xl/embeddings/oleObject1.bin")],
+    )
     v = check(path)
     assert v.rule_codes() == ["F_OLE_OBJECT"]
     located(only(v, "F_OLE_OBJECT"), "data")
 
 
-EXTERNAL_LINK = (b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                 b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1"/></externalLink>')
-DDE_LINK = (b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b'<ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>')
+EXTERNAL_LINK = (
+    b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1"/></externalLink>'
+)
+DDE_LINK = (
+    b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<ddeLink ddeService="cmd" ddeTopic="/c calc.exe">'
+    b'<ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>'
+)
 LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
 
 
 def test_external_link_is_refused(city: TemplateFile):
-    path = add_parts(city.save(), {"xl/links/book.xml": EXTERNAL_LINK}, overrides={"xl/links/book.xml": LINK_TYPE},
-                     rels=[("xl/workbook.xml", f"{REL}/externalLink", "xl/links/book.xml"),
-                           ("xl/links/book.xml", f"{REL}/externalLinkPath", "file:///C:/secret/budget.xlsx")])
+    path = add_parts(
+        city.save(),
+        {"xl/links/book.xml": EXTERNAL_LINK},
+        overrides={"xl/links/book.xml": LINK_TYPE},
+        rels=[
+            ("xl/workbook.xml", f"{REL}/externalLink", "xl/links/book.xml"),
+            ("xl/links/book.xml", f"{REL}/externalLinkPath", "file:///C:/secret/budget.xlsx"),
+        ],
+    )
     v = check(path)
     assert v.rule_codes() == ["F_EXTERNAL_LINK"]
     located(only(v, "F_EXTERNAL_LINK"), "xl/links/book.xml")
 
 
 def test_dde_link_is_refused_as_dde(city: TemplateFile):
-    path = add_parts(city.save(), {"xl/externalLinks/externalLink1.xml": DDE_LINK},
-                     overrides={"xl/externalLinks/externalLink1.xml": LINK_TYPE},
-                     rels=[("xl/workbook.xml", f"{REL}/externalLink", "xl/externalLinks/externalLink1.xml")])
+    path = add_parts(
+        city.save(),
+        {"xl/externalLinks/externalLink1.xml": DDE_LINK},
+        overrides={"xl/externalLinks/externalLink1.xml": LINK_TYPE},
+        rels=[("xl/workbook.xml", f"{REL}/externalLink", "xl/externalLinks/externalLink1.xml")],
+    )
     v = check(path)
     assert v.rule_codes() == ["F_DDE"]
     located(only(v, "F_DDE"), "xl/externalLinks/externalLink1.xml")
@@ -314,8 +362,9 @@ def test_active_content_is_refused_before_any_sheet_is_parsed(city: TemplateFile
     monkeypatch.setattr(read, "read_flat_xlsx", refuse)
     monkeypatch.setattr("pipelines.returns.verdict.read_xlsx", refuse)
     monkeypatch.setattr("pipelines.returns.verdict.read_flat_xlsx", refuse)
-    path = add_parts(city.save(), {"xl/externalLinks/externalLink1.xml": DDE_LINK},
-                     overrides={"xl/externalLinks/externalLink1.xml": LINK_TYPE})
+    path = add_parts(
+        city.save(), {"xl/externalLinks/externalLink1.xml": DDE_LINK}, overrides={"xl/externalLinks/externalLink1.xml": LINK_TYPE}
+    )
     assert check(path).rule_codes() == ["F_DDE"]
 
 
@@ -409,14 +458,22 @@ def test_fraction_disagreeing_with_its_parts_is_still_a_mismatch(city: TemplateF
 
 # --- 9. formula-like text from a return never runs in a file the system writes ------------------------------------
 
-FORMULAS = ["=HYPERLINK(\"http://x.example/?\"&A1,\"click\")", "+cmd|' /c calc'!A0", "@SUM(1+1)*cmd|' /c calc'!A0", "-2+3+cmd|' /c calc'!A0",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://x.example/?"&A1,"click")',
+    "+cmd|' /c calc'!A0",
+    "@SUM(1+1)*cmd|' /c calc'!A0",
+    "-2+3+cmd|' /c calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 def test_formula_like_text_is_escaped_in_csv_and_numbers_are_not():
     from contracts.spreadsheet import escape_frame, escape_text, unescape_frame
 
-    frame = pl.DataFrame({"comment": [*FORMULAS, "'quoted", "ok", None], "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, None]})
+    frame = pl.DataFrame(
+        {"comment": [*FORMULAS, "'quoted", "ok", None], "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, None]}
+    )
     safe = escape_frame(frame)
     assert safe["comment"].to_list() == [*("'" + f for f in FORMULAS), "''quoted", "ok", None]
     assert safe["value"].to_list() == frame["value"].to_list()  # -1.5 is a number, written as -1.5
@@ -526,7 +583,7 @@ def mixed_type_flat_workbook(path: Path, big: bool) -> Path:
 
     rnd = random.Random(7)
     recs = []
-    for region in (("KZ-75", "KZ-71", "KZ-79", "KZ-19") if big else ("KZ-75",)):
+    for region in ("KZ-75", "KZ-71", "KZ-79", "KZ-19") if big else ("KZ-75",):
         recs += flat_rows(region, 2023)
     for rec in recs:
         if rec["value"] is None:
@@ -576,8 +633,12 @@ def test_hostile_file_gets_its_verdict_under_a_memory_cap(name: str, tmp_path: P
     cap = 2 << 30
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     result = subprocess.run(
-        [str(Path(os.sys.executable).parent / "bilim"), "validate", "--json", str(path)], capture_output=True, text=True,
-        env=env, timeout=120, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)),
+        [str(Path(os.sys.executable).parent / "bilim"), "validate", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)),
     )
     assert result.stderr == ""
     (verdict,) = json.loads(result.stdout)

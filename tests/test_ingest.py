@@ -42,7 +42,14 @@ def test_accepted_file_is_archived_by_hash_read_only_and_recorded(good):
     assert archived.read_bytes() == good.read_bytes()
     assert not os.stat(archived).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     (entry,) = read_ledger(layout)
-    assert (entry.region_code, entry.year, entry.who, entry.sha256, entry.values, entry.expected) == ("KZ-75", 2023, "officer-75", sha, 27, 27)
+    assert (entry.region_code, entry.year, entry.who, entry.sha256, entry.values, entry.expected) == (
+        "KZ-75",
+        2023,
+        "officer-75",
+        sha,
+        27,
+        27,
+    )
 
 
 def test_identical_reupload_is_a_no_op(good):

@@ -30,7 +30,9 @@ REGIONS_2021 = ["KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-35", "
 def test_the_fixture_knows_which_regions_existed():
     """17 units in 2021 (South Kazakhstan KZ-51 ended 19 June 2018, before 1 September), 20 from 2022."""
     con = build([])
-    assert [r["region_code"] for r in rows(con, "select region_code from ref_region_years where year = 2021 order by 1")] == REGIONS_2021
+    assert [
+        r["region_code"] for r in rows(con, "select region_code from ref_region_years where year = 2021 order by 1")
+    ] == REGIONS_2021
     assert one(con, "select count(*) as n from ref_region_years where year = 2022")["n"] == 20
     assert one(con, "select count(*) as n from ref_region_years where year = 2018 and region_code = 'KZ-51'")["n"] == 0
 
@@ -61,11 +63,13 @@ def test_share_rolls_up_as_ratio_of_sums_and_few_regions_are_incomplete():
     Region coverage 3/17 = 0.1765; the missing regions' denominators are unknown (no other year), so coverage is the
     region share, below 0.80 -> status 'incomplete' with the value still shown. The gap is still worked out:
     T_2021 = 62.0, A rounded to 1 decimal 76.4 -> gap = 62.0 - 76.4 = -14.4."""
-    con = build([
-        V("G1.K1.R2", "KZ-11", 2021, num=600, den=1000),
-        V("G1.K1.R2", "KZ-15", 2021, num=1400, den=2000),
-        V("G1.K1.R2", "KZ-75", 2021, num=6400, den=8000),
-    ])
+    con = build(
+        [
+            V("G1.K1.R2", "KZ-11", 2021, num=600, den=1000),
+            V("G1.K1.R2", "KZ-15", 2021, num=1400, den=2000),
+            V("G1.K1.R2", "KZ-75", 2021, num=6400, den=8000),
+        ]
+    )
     n = one(con, "select * from national_values where indicator_code = 'G1.K1.R2' and year = 2021 and settlement = 'total'")
     assert n["value"] == pytest.approx(76.363636, abs=1e-5)
     assert (n["numerator"], n["denominator"], n["n_reported"], n["n_expected"]) == (8400, 11000, 3, 17)
@@ -96,7 +100,9 @@ def test_coverage_is_the_share_of_the_denominator_when_missing_ones_can_be_estim
     in 2021 all but KZ-75 report (640 of 1 000 each). KZ-75's 2021 denominator is estimated from its nearest year
     (2020: 10 000), so coverage = 16 000 / (16 000 + 10 000) = 0.6154 < 0.80 -> 'incomplete', although 16 of 17
     regions (0.941) reported."""
-    values = [V("G1.K1.R2", r, 2020, num=(6400 if r == "KZ-75" else 640), den=(10000 if r == "KZ-75" else 1000)) for r in REGIONS_2021]
+    values = [
+        V("G1.K1.R2", r, 2020, num=(6400 if r == "KZ-75" else 640), den=(10000 if r == "KZ-75" else 1000)) for r in REGIONS_2021
+    ]
     values += [V("G1.K1.R2", r, 2021, num=640, den=1000) for r in REGIONS_2021 if r != "KZ-75"]
     con = build(values)
     n = one(con, "select * from national_values where indicator_code = 'G1.K1.R2' and year = 2021 and settlement = 'total'")
@@ -115,15 +121,17 @@ def test_region_with_urban_and_rural():
     Kostanay KZ-39: urban 700/1 000 = 70.0, rural 690/1 000 = 69.0 -> index 0.9857 in 0.97..1.03 -> parity.
     Direction-down G1.K7.R1 KZ-11: urban 10/5 000 = 0.2, rural 25/5 000 = 0.5 -> index 2.5: more emergency schools
     in villages, read inversely -> rural_behind."""
-    con = build([
-        V("G1.K1.R2", "KZ-11", 2023, "total", num=1150, den=1750),
-        V("G1.K1.R2", "KZ-11", 2023, "urban", num=700, den=1000),
-        V("G1.K1.R2", "KZ-11", 2023, "rural", num=450, den=750),
-        V("G1.K1.R2", "KZ-39", 2023, "urban", num=700, den=1000),
-        V("G1.K1.R2", "KZ-39", 2023, "rural", num=690, den=1000),
-        V("G1.K7.R1", "KZ-11", 2023, "urban", num=10, den=5000),
-        V("G1.K7.R1", "KZ-11", 2023, "rural", num=25, den=5000),
-    ])
+    con = build(
+        [
+            V("G1.K1.R2", "KZ-11", 2023, "total", num=1150, den=1750),
+            V("G1.K1.R2", "KZ-11", 2023, "urban", num=700, den=1000),
+            V("G1.K1.R2", "KZ-11", 2023, "rural", num=450, den=750),
+            V("G1.K1.R2", "KZ-39", 2023, "urban", num=700, den=1000),
+            V("G1.K1.R2", "KZ-39", 2023, "rural", num=690, den=1000),
+            V("G1.K7.R1", "KZ-11", 2023, "urban", num=10, den=5000),
+            V("G1.K7.R1", "KZ-11", 2023, "rural", num=25, den=5000),
+        ]
+    )
     ur = one(con, "select * from urban_rural where indicator_code = 'G1.K1.R2' and region_code = 'KZ-11' and year = 2023")
     assert ur["total"] == pytest.approx(65.714286, abs=1e-5)
     assert (ur["urban"], ur["rural"]) == (pytest.approx(70.0), pytest.approx(60.0))
@@ -136,8 +144,19 @@ def test_region_with_urban_and_rural():
     assert ur["parity_index"] == pytest.approx(2.5) and ur["gap_urban_rural"] == pytest.approx(-0.3)
     assert ur["parity_status"] == "rural_behind"
     # gaps carry one row per settlement for the oblys
-    settlements = {r["settlement"]: r["actual"] for r in rows(con, "select settlement, actual from indicator_gaps where indicator_code = 'G1.K1.R2' and region_code = 'KZ-11' and year = 2023")}
-    assert settlements == {"total": pytest.approx(65.714286, abs=1e-5), "urban": pytest.approx(70.0), "rural": pytest.approx(60.0)}
+    settlements = {
+        r["settlement"]: r["actual"]
+        for r in rows(
+            con,
+            "select settlement, actual from indicator_gaps where indicator_code = 'G1.K1.R2' and region_code = 'KZ-11'"
+            " and year = 2023",
+        )
+    }
+    assert settlements == {
+        "total": pytest.approx(65.714286, abs=1e-5),
+        "urban": pytest.approx(70.0),
+        "rural": pytest.approx(60.0),
+    }
 
 
 def test_a_city_has_no_urban_or_rural_rows_and_parity_does_not_apply():
@@ -148,9 +167,15 @@ def test_a_city_has_no_urban_or_rural_rows_and_parity_does_not_apply():
     ur = one(con, "select * from urban_rural where indicator_code = 'G1.K1.R2' and region_code = 'KZ-75' and year = 2023")
     assert ur["total"] == pytest.approx(80.0) and ur["urban"] is None and ur["rural"] is None
     assert ur["parity_index"] is None and ur["parity_status"] == "n/a"
-    city = rows(con, "select settlement from indicator_gaps where indicator_code = 'G1.K1.R2' and region_code = 'KZ-75' and year = 2023")
+    city = rows(
+        con, "select settlement from indicator_gaps where indicator_code = 'G1.K1.R2' and region_code = 'KZ-75' and year = 2023"
+    )
     assert [r["settlement"] for r in city] == ["total"]
-    oblys = rows(con, "select settlement, status from indicator_gaps where indicator_code = 'G1.K1.R2' and region_code = 'KZ-11' and year = 2023 order by 1")
+    oblys = rows(
+        con,
+        "select settlement, status from indicator_gaps where indicator_code = 'G1.K1.R2' and region_code = 'KZ-11'"
+        " and year = 2023 order by 1",
+    )
     assert oblys == [{"settlement": s, "status": "no_data"} for s in ("rural", "total", "urban")]
     # national urban/rural roll-ups expect the 17 oblys only (2023: 20 units less 3 cities)
     assert one(con, "select count(*) as n from ref_region_years where year = 2023 and not is_city")["n"] == 17
@@ -171,7 +196,9 @@ def test_pisa_cycle_sits_in_the_year_it_was_held():
     gap = 470 - 425 = 45; B = 423 (PISA-2018, the catalogue's), achievement = (425 - 423)/(470 - 423) = 2/47 = 0.0426
     -> off_track. No G1.T2.math row sits in 2021. Regions get 'national_only' for that cycle."""
     con = build([V("G1.T2.math", "KZ", 2022, value=425.0, cycle="PISA-2021")])
-    g = one(con, "select * from indicator_gaps where indicator_code = 'G1.T2.math' and region_code = 'KZ' and cycle = 'PISA-2021'")
+    g = one(
+        con, "select * from indicator_gaps where indicator_code = 'G1.T2.math' and region_code = 'KZ' and cycle = 'PISA-2021'"
+    )
     assert (g["year"], g["target"], g["actual"], g["baseline"]) == (2022, 470.0, 425.0, 423.0)
     assert g["gap"] == 45.0 and g["achievement"] == pytest.approx(2 / 47) and g["status"] == "off_track"
     assert g["source"] == "reported"
@@ -179,7 +206,9 @@ def test_pisa_cycle_sits_in_the_year_it_was_held():
     regional = gap(con, "G1.T2.math", "KZ-11", 2022)
     assert regional["status"] == "national_only" and regional["cycle"] == "PISA-2021"
     # the next cycle, PISA-2024 (held 2025, target 480), has no result yet
-    nxt = one(con, "select * from indicator_gaps where indicator_code = 'G1.T2.math' and region_code = 'KZ' and cycle = 'PISA-2024'")
+    nxt = one(
+        con, "select * from indicator_gaps where indicator_code = 'G1.T2.math' and region_code = 'KZ' and cycle = 'PISA-2024'"
+    )
     assert (nxt["year"], nxt["target"], nxt["status"]) == (2025, 480.0, "no_data")
 
 
@@ -191,13 +220,15 @@ def test_target_equal_to_baseline_leaves_achievement_empty_and_the_gap_decides()
     gap 0 -> met (99.99 is 100 at the series' precision).
     Shymkent KZ-79 has no 2018 value: B = national 95.2; 2023 976/1 000 = 97.6 -> gap 2.4,
     achievement (97.6 - 95.2)/(100 - 95.2) = 0.5 -> off_track."""
-    con = build([
-        V("G1.T1.age3_6", "KZ-71", 2018, num=5000, den=5000),
-        V("G1.T1.age3_6", "KZ-71", 2023, num=4950, den=5000),
-        V("G1.T1.age3_6", "KZ-75", 2018, num=10000, den=10000),
-        V("G1.T1.age3_6", "KZ-75", 2023, num=9999, den=10000),
-        V("G1.T1.age3_6", "KZ-79", 2023, num=976, den=1000),
-    ])
+    con = build(
+        [
+            V("G1.T1.age3_6", "KZ-71", 2018, num=5000, den=5000),
+            V("G1.T1.age3_6", "KZ-71", 2023, num=4950, den=5000),
+            V("G1.T1.age3_6", "KZ-75", 2018, num=10000, den=10000),
+            V("G1.T1.age3_6", "KZ-75", 2023, num=9999, den=10000),
+            V("G1.T1.age3_6", "KZ-79", 2023, num=976, den=1000),
+        ]
+    )
     g = gap(con, "G1.T1.age3_6", "KZ-71", 2023)
     assert (g["baseline"], g["target"]) == (100.0, 100.0)
     assert g["achievement"] is None and g["gap"] == pytest.approx(1.0) and g["status"] == "off_track"
@@ -261,13 +292,15 @@ def test_end_of_programme_verdict_met_or_missed_by_how_much():
       -> acceleration_needed (0.60..0.95).
     Aktobe KZ-15: 2020 62.0 %, 2025 73.0 % -> met, verdict gap 72.0 - 73.0 = -1.0.
     Atyrau KZ-23: 2020 72.5 % already above the last target -> pace 'met'."""
-    con = build([
-        V("G1.K6.R1", "KZ-11", 2020, num=620, den=1000),
-        V("G1.K6.R1", "KZ-11", 2025, num=712, den=1000),
-        V("G1.K6.R1", "KZ-15", 2020, num=620, den=1000),
-        V("G1.K6.R1", "KZ-15", 2025, num=730, den=1000),
-        V("G1.K6.R1", "KZ-23", 2020, num=725, den=1000),
-    ])
+    con = build(
+        [
+            V("G1.K6.R1", "KZ-11", 2020, num=620, den=1000),
+            V("G1.K6.R1", "KZ-11", 2025, num=712, den=1000),
+            V("G1.K6.R1", "KZ-15", 2020, num=620, den=1000),
+            V("G1.K6.R1", "KZ-15", 2025, num=730, den=1000),
+            V("G1.K6.R1", "KZ-23", 2020, num=725, den=1000),
+        ]
+    )
     pace = {r["region_code"]: r for r in rows(con, "select * from indicator_pace where indicator_code = 'G1.K6.R1'")}
     assert pace["KZ-11"]["verdict"] == "missed" and pace["KZ-11"]["verdict_gap"] == pytest.approx(0.8)
     assert pace["KZ-11"]["pace_ratio"] == pytest.approx(0.924240, abs=1e-6)
@@ -284,19 +317,31 @@ def test_the_2022_split_new_region_territory_changed_and_the_pre_split_territory
     pre_split_territories KZ-63+KZ-10: 2021 = KZ-63 alone = 60.0 %; 2023 = (400 + 250)/(600 + 400) = 65.0 %
     (not the mean of 66.667 and 62.5 = 64.58), complete (both units) -> comparable: +5.0 p.p.; 2022 holds Abai alone
     (East Kazakhstan sent nothing) and is marked incomplete."""
-    con = build([
-        V("G1.K1.R2", "KZ-63", 2021, num=600, den=1000),
-        V("G1.K1.R2", "KZ-63", 2023, num=400, den=600),
-        V("G1.K1.R2", "KZ-10", 2022, num=200, den=400),
-        V("G1.K1.R2", "KZ-10", 2023, num=250, den=400),
-    ])
-    ch = {(r["region_code"], r["year"]): r for r in rows(con, "select * from indicator_changes where indicator_code = 'G1.K1.R2' and settlement = 'total'")}
+    con = build(
+        [
+            V("G1.K1.R2", "KZ-63", 2021, num=600, den=1000),
+            V("G1.K1.R2", "KZ-63", 2023, num=400, den=600),
+            V("G1.K1.R2", "KZ-10", 2022, num=200, den=400),
+            V("G1.K1.R2", "KZ-10", 2023, num=250, den=400),
+        ]
+    )
+    ch = {
+        (r["region_code"], r["year"]): r
+        for r in rows(con, "select * from indicator_changes where indicator_code = 'G1.K1.R2' and settlement = 'total'")
+    }
     assert ch[("KZ-10", 2022)]["flag"] == "new_region" and ch[("KZ-10", 2022)]["change"] is None
     assert ch[("KZ-10", 2023)]["flag"] is None and ch[("KZ-10", 2023)]["change"] == pytest.approx(12.5)
     assert ch[("KZ-63", 2021)]["flag"] == "first_value"
     assert ch[("KZ-63", 2023)]["previous_year"] == 2021
     assert ch[("KZ-63", 2023)]["flag"] == "territory_changed" and ch[("KZ-63", 2023)]["change"] is None
-    pre = {r["year"]: r for r in rows(con, "select * from pre_split_territories where territory_code = 'KZ-63+KZ-10' and indicator_code = 'G1.K1.R2' and settlement = 'total'")}
+    pre = {
+        r["year"]: r
+        for r in rows(
+            con,
+            "select * from pre_split_territories where territory_code = 'KZ-63+KZ-10'"
+            " and indicator_code = 'G1.K1.R2' and settlement = 'total'",
+        )
+    }
     assert sorted(pre) == [2021, 2022, 2023]
     assert pre[2022]["n_units"] == 1 and not pre[2022]["complete"]  # only Abai reported 2022: not comparable
     assert pre[2021]["value"] == pytest.approx(60.0) and pre[2021]["n_units"] == 1 and pre[2021]["complete"]
@@ -312,12 +357,14 @@ def test_urban_and_rural_shares_of_all_pupils_roll_up_with_the_cities():
     Almaty City KZ-75 (wholly urban): total 900/1 000 -> all 900 are urban, none rural.
     National urban = (300 + 900)/(1 000 + 1 000) = 60 %, rural = (300 + 0)/2 000 = 15 %; 60 + 15 = 75 = the total
     (1 500/2 000)."""
-    con = build([
-        V("G1.K2.R2.total", "KZ-11", 2023, num=600, den=1000),
-        V("G1.K2.R2.total", "KZ-11", 2023, "urban", num=300, den=400),
-        V("G1.K2.R2.total", "KZ-11", 2023, "rural", num=300, den=600),
-        V("G1.K2.R2.total", "KZ-75", 2023, num=900, den=1000),
-    ])
+    con = build(
+        [
+            V("G1.K2.R2.total", "KZ-11", 2023, num=600, den=1000),
+            V("G1.K2.R2.total", "KZ-11", 2023, "urban", num=300, den=400),
+            V("G1.K2.R2.total", "KZ-11", 2023, "rural", num=300, den=600),
+            V("G1.K2.R2.total", "KZ-75", 2023, num=900, den=1000),
+        ]
+    )
     assert gap(con, "G1.K2.R2.urban", "KZ-11", 2023)["actual"] == pytest.approx(30.0)
     nat = {r["indicator_code"]: r for r in rows(con, "select * from national_values where year = 2023 and settlement = 'total'")}
     assert nat["G1.K2.R2.total"]["value"] == pytest.approx(75.0)
@@ -338,12 +385,14 @@ def test_national_return_wins_over_the_rollup_which_stays_beside_it():
 
 
 def test_every_status_is_a_known_token_and_every_sign_agrees():
-    con = build([
-        V("G1.K7.R1", "KZ-11", 2023, num=35, den=10000),
-        V("G1.K1.R2", "KZ-11", 2021, num=600, den=1000),
-        V("G1.T2.math", "KZ", 2022, value=425.0, cycle="PISA-2021"),
-        V("G1.K7.R3", "KZ-11", 2021, value=3000.0),
-    ])
+    con = build(
+        [
+            V("G1.K7.R1", "KZ-11", 2023, num=35, den=10000),
+            V("G1.K1.R2", "KZ-11", 2021, num=600, den=1000),
+            V("G1.T2.math", "KZ", 2022, value=425.0, cycle="PISA-2021"),
+            V("G1.K7.R3", "KZ-11", 2021, value=3000.0),
+        ]
+    )
     statuses = {r["status"] for r in rows(con, "select distinct status from indicator_gaps")}
     assert statuses <= STATUSES
     assert check_gap_sign_matches_status(con) == [] and check_rollups_are_ratios_of_sums(con) == []
@@ -354,7 +403,9 @@ def test_rollup_check_catches_a_national_value_that_is_not_the_ratio_of_sums():
     (600 + 1 400)/(1 000 + 2 000) = 66.667: the check names it."""
     con = build([V("G1.K1.R2", "KZ-11", 2021, num=600, den=1000), V("G1.K1.R2", "KZ-15", 2021, num=1400, den=2000)])
     assert check_rollups_are_ratios_of_sums(con) == []
-    con.execute("update national_values set value = 65.0 where indicator_code = 'G1.K1.R2' and year = 2021 and settlement = 'total'")
+    con.execute(
+        "update national_values set value = 65.0 where indicator_code = 'G1.K1.R2' and year = 2021 and settlement = 'total'"
+    )
     problems = check_rollups_are_ratios_of_sums(con)
     assert len(problems) == 1
     assert problems[0].startswith("G1.K1.R2 2021 total") and "65" in problems[0] and "66.6667" in problems[0]
@@ -364,7 +415,10 @@ def test_gap_sign_check_catches_a_met_row_with_a_shortfall():
     """KZ-15's G1.K7.R1 2023 row is met (gap -0.01); corrupting its gap to +0.5 makes the check name it."""
     con = build([V("G1.K7.R1", "KZ-15", 2023, num=19, den=10000)])
     assert gap(con, "G1.K7.R1", "KZ-15", 2023)["status"] == "met"
-    con.execute("update indicator_gaps set gap = 0.5 where indicator_code = 'G1.K7.R1' and region_code = 'KZ-15' and year = 2023 and settlement = 'total'")
+    con.execute(
+        "update indicator_gaps set gap = 0.5 where indicator_code = 'G1.K7.R1' and region_code = 'KZ-15' and year = 2023"
+        " and settlement = 'total'"
+    )
     problems = check_gap_sign_matches_status(con)
     assert problems == ["G1.K7.R1 KZ-15 2023 total: gap 0.5 contradicts status met"]
 
@@ -380,7 +434,7 @@ def test_completeness_records_arrival_and_timeliness():
 
 
 def test_monthly_snapshot_schedule_fires_on_the_first_at_six_in_almaty():
-    """"0 6 1 * *" in Asia/Almaty (UTC+5 since 1 March 2024): after 2025-01-31T00:00Z the next tick is
+    """ "0 6 1 * *" in Asia/Almaty (UTC+5 since 1 March 2024): after 2025-01-31T00:00Z the next tick is
     2025-02-01T06:00+05:00 = 2025-02-01T01:00Z."""
     from dagster._utils.schedules import cron_string_iterator
 
@@ -400,7 +454,7 @@ def test_bilim_gaps_prints_the_design_columns(tmp_path):
     """One real return (Almaty City, 2023) ingested and built through Dagster; `bilim gaps --region KZ-75 --year 2023
     --format json` prints rows with exactly the DESIGN §7 columns and known status tokens."""
     from contracts.home import Layout
-    from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
+    from pipelines.returns.ingest import ACCEPTED, load_context
     from pipelines.runner import prepare_dagster_home, run_all
     from tests.conftest import run_bilim, submit_and_accept
     from tests.returns_factory import filled_return
@@ -415,8 +469,20 @@ def test_bilim_gaps_prints_the_design_columns(tmp_path):
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out, "no rows"
-    columns = ["indicator_code", "region_code", "year", "settlement", "actual", "target", "baseline", "gap",
-               "achievement", "status", "source", "coverage"]
+    columns = [
+        "indicator_code",
+        "region_code",
+        "year",
+        "settlement",
+        "actual",
+        "target",
+        "baseline",
+        "gap",
+        "achievement",
+        "status",
+        "source",
+        "coverage",
+    ]
     assert all(list(r) == columns for r in out)
     assert {r["region_code"] for r in out} == {"KZ-75"} and {r["year"] for r in out} == {2023}
     assert {r["status"] for r in out} <= STATUSES

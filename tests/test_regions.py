@@ -17,7 +17,8 @@ def regions() -> pl.DataFrame:
 
 def existing_on(regions: pl.DataFrame, day: date) -> set[str]:
     live = regions.filter(
-        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day)) & (pl.col("valid_to").is_null() | (pl.lit(day) < pl.col("valid_to")))
+        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day))
+        & (pl.col("valid_to").is_null() | (pl.lit(day) < pl.col("valid_to")))
     )
     return set(live["region_code"].to_list())
 
@@ -48,7 +49,11 @@ def test_cities_are_the_three_of_republican_significance(regions):
 
 def test_2022_changes_name_the_parent_units():
     changes = load_regions(repo_raw())["region_changes"].filter(pl.col("changed_on") == date(2022, 6, 8))
-    assert set(zip(changes["from_region"], changes["to_region"], strict=True)) == {("KZ-63", "KZ-10"), ("KZ-19", "KZ-33"), ("KZ-35", "KZ-62")}
+    assert set(zip(changes["from_region"], changes["to_region"], strict=True)) == {
+        ("KZ-63", "KZ-10"),
+        ("KZ-19", "KZ-33"),
+        ("KZ-35", "KZ-62"),
+    }
 
 
 def test_units_alive_at_once_never_share_a_map_tile(regions):

@@ -245,7 +245,9 @@ def test_formula_with_a_saved_result_is_read_as_its_result(city: TemplateFile):
     city.set("G1.K3.R3.school", numerator="=500+100")
     path = city.save()
     # what Excel would have saved after calculating: the formula and its result
-    rewrite_zip_member(path, sheet_member(path, "data"), lambda xml: xml.replace(b"<f>500+100</f><v />", b"<f>500+100</f><v>600</v>"))
+    rewrite_zip_member(
+        path, sheet_member(path, "data"), lambda xml: xml.replace(b"<f>500+100</f><v />", b"<f>500+100</f><v>600</v>")
+    )
     v = check(path)
     assert v.accepted and v.rule_codes() == []
     assert values_by_row(v)[11]["actual"] == pytest.approx(60.0)
@@ -752,7 +754,9 @@ def test_flat_workbook_with_several_regions_makes_one_group_each(tmp_path: Path)
     v = check(p)
     assert v.accepted and v.rule_codes() == [] and v.kind == "flat"
     assert [(g.region_code, g.year, g.rows.height, g.expected) for g in v.groups] == [
-        ("KZ-75", 2023, 27, 27), ("KZ-71", 2023, 27, 27), ("KZ-19", 2022, 65, 65)
+        ("KZ-75", 2023, 27, 27),
+        ("KZ-71", 2023, 27, 27),
+        ("KZ-19", 2022, 65, 65),
     ]
 
 
@@ -769,8 +773,22 @@ def test_flat_sub_regional_rows_must_belong_to_their_region(tmp_path: Path):
     cols = ["region_code", "year", "indicator_code", "settlement", "unit_kato", "value", "numerator", "denominator", "comment"]
     recs = flat_rows("KZ-19", 2023)  # Excel rows 2..66
     recs += [
-        {"region_code": "KZ-19", "year": 2023, "indicator_code": "G1.K6.R3", "settlement": "total", "unit_kato": "194030000", "value": 60},
-        {"region_code": "KZ-19", "year": 2023, "indicator_code": "G1.K6.R3", "settlement": "total", "unit_kato": "753010000", "value": 40},
+        {
+            "region_code": "KZ-19",
+            "year": 2023,
+            "indicator_code": "G1.K6.R3",
+            "settlement": "total",
+            "unit_kato": "194030000",
+            "value": 60,
+        },
+        {
+            "region_code": "KZ-19",
+            "year": 2023,
+            "indicator_code": "G1.K6.R3",
+            "settlement": "total",
+            "unit_kato": "753010000",
+            "value": 40,
+        },
     ]
     p = write_flat_xlsx(tmp_path / "units.xlsx", recs, columns=cols)
     v = check(p)

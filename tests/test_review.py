@@ -42,7 +42,12 @@ def _return(tmp_path, region: str, num: int, name: str | None = None):
 
 def _national(layout: Layout, table: str) -> float | None:
     gaps = pl.read_parquet(layout.build_dir(layout.current_build_id()) / f"{table}.parquet")
-    row = gaps.filter((pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ") & (pl.col("year") == 2023) & (pl.col("settlement") == "total"))
+    row = gaps.filter(
+        (pl.col("indicator_code") == CODE)
+        & (pl.col("region_code") == "KZ")
+        & (pl.col("year") == 2023)
+        & (pl.col("settlement") == "total")
+    )
     return row["actual"].item() if row.height else None
 
 
@@ -75,10 +80,17 @@ def test_gaps_include_pending_marks_each_row(tmp_path):
         accept_file(_return(tmp_path, region, num), ctx, layout, who="op")
     accept_pending(layout, "KZ-19", 2023)
     _build()
-    official = json.loads(run_bilim("gaps", "--indicator", CODE, "--year", "2023", "--settlement", "total", "--format", "json").stdout)
-    assert {r["region_code"]: r["actual"] for r in official if r["actual"] is not None} == {"KZ": pytest.approx(80.0), "KZ-19": pytest.approx(80.0)}
+    official = json.loads(
+        run_bilim("gaps", "--indicator", CODE, "--year", "2023", "--settlement", "total", "--format", "json").stdout
+    )
+    assert {r["region_code"]: r["actual"] for r in official if r["actual"] is not None} == {
+        "KZ": pytest.approx(80.0),
+        "KZ-19": pytest.approx(80.0),
+    }
     assert all("review_state" not in r for r in official)
-    result = run_bilim("gaps", "--indicator", CODE, "--year", "2023", "--settlement", "total", "--format", "json", "--include-pending")
+    result = run_bilim(
+        "gaps", "--indicator", CODE, "--year", "2023", "--settlement", "total", "--format", "json", "--include-pending"
+    )
     rows = {r["region_code"]: r for r in json.loads(result.stdout)}
     assert rows["KZ-75"]["actual"] == pytest.approx(90.0) and rows["KZ-75"]["review_state"] == "submitted"
     assert rows["KZ-19"]["review_state"] == "accepted"
@@ -116,7 +128,11 @@ def test_return_needs_a_reason_and_the_officer_reads_it(tmp_path):
         review.decide(layout, "return", "KZ-75", 2023, REVIEWER, None)
     review.decide(layout, "return", "KZ-75", 2023, REVIEWER, "Ауыл бөлімі тексерілсін")
     row = submissions_table(layout).row(0, named=True)
-    assert (row["review_state"], row["review_reason"], row["reviewed_by"]) == ("returned", "Ауыл бөлімі тексерілсін", "Reviewer One")
+    assert (row["review_state"], row["review_reason"], row["reviewed_by"]) == (
+        "returned",
+        "Ауыл бөлімі тексерілсін",
+        "Reviewer One",
+    )
     with pytest.raises(review.ReviewRefused, match="awaits review"):
         review.decide(layout, "accept", "KZ-75", 2023, REVIEWER)  # nothing pending any more
 
@@ -133,7 +149,9 @@ def test_after_the_deadline_an_officer_needs_an_admins_exception(tmp_path):
     review.decide(layout, "exception", "KZ-75", 2023, ADMIN, "flood in the region; approved by letter 12/345")
     assert accept_file(_return(tmp_path, "KZ-75", 9000), ctx, layout, who="officer-75", officer=True).status == ACCEPTED
     review.decide(layout, "return", "KZ-75", 2023, REVIEWER, "check the denominator")
-    assert accept_file(_return(tmp_path, "KZ-75", 9050, "fix.xlsx"), ctx, layout, who="officer-75", officer=True).status == ACCEPTED
+    assert (
+        accept_file(_return(tmp_path, "KZ-75", 9050, "fix.xlsx"), ctx, layout, who="officer-75", officer=True).status == ACCEPTED
+    )
     other = accept_file(_return(tmp_path, "KZ-19", 8000), ctx, layout, who="officer-19", officer=True)
     assert other.status == REJECTED and "F_PAST_DEADLINE" in other.verdict.rule_codes()
     assert accept_file(_return(tmp_path, "KZ-19", 8000, "operator.xlsx"), ctx, layout, who="op").status == ACCEPTED
@@ -174,11 +192,14 @@ def test_grants_are_checked_and_replayed():
         access.check_grant("officer", None, regions)
     with pytest.raises(access.GrantError, match="officers only"):
         access.check_grant("planner", "KZ-35", regions)
-    access.append_grant_events(layout, [
-        {"event": "grant", "user": "u1", "name": "U", "role": "officer", "region": "KZ-35", "by": "t"},
-        {"event": "grant", "user": "u1", "name": "U", "role": "planner", "region": None, "by": "t"},
-        {"event": "revoke", "user": "u1", "name": "U", "role": "planner", "region": None, "by": "t"},
-    ])
+    access.append_grant_events(
+        layout,
+        [
+            {"event": "grant", "user": "u1", "name": "U", "role": "officer", "region": "KZ-35", "by": "t"},
+            {"event": "grant", "user": "u1", "name": "U", "role": "planner", "region": None, "by": "t"},
+            {"event": "revoke", "user": "u1", "name": "U", "role": "planner", "region": None, "by": "t"},
+        ],
+    )
     who = access.principal(layout, "u1")
     assert who.grants == frozenset({access.Grant("officer", "KZ-35")})
     assert access.principal(layout, "stranger").has_access is False
@@ -203,15 +224,22 @@ def test_one_policy_decides_every_action(action):
     rev = access.Principal("r", "R", frozenset({access.Grant("reviewer")}))
     plan = access.Principal("p", "P", frozenset({access.Grant("planner")}))
     adm = access.Principal("a", "A", frozenset({access.Grant("admin")}))
-    got = (access.allowed(officer, action, "KZ-35"), access.allowed(officer, action, "KZ-10"),
-           access.allowed(rev, action, "KZ-10"), access.allowed(plan, action, "KZ-10"), access.allowed(adm, action, "KZ-10"))
+    got = (
+        access.allowed(officer, action, "KZ-35"),
+        access.allowed(officer, action, "KZ-10"),
+        access.allowed(rev, action, "KZ-10"),
+        access.allowed(plan, action, "KZ-10"),
+        access.allowed(adm, action, "KZ-10"),
+    )
     assert got == ROLE_ACTIONS[action]
     assert access.allowed(access.Principal("n", "N"), action, "KZ-35") is False
 
 
 def test_group_claims_map_onto_grants():
     layout = Layout.current()
-    who = access.principal(layout, "g1", "G", ["/bilim/reviewers", "/other"], {"/bilim/reviewers": ["reviewer"], "/bilim/kz35": ["officer:KZ-35"]})
+    who = access.principal(
+        layout, "g1", "G", ["/bilim/reviewers", "/other"], {"/bilim/reviewers": ["reviewer"], "/bilim/kz35": ["officer:KZ-35"]}
+    )
     assert who.grants == frozenset({access.Grant("reviewer")})
 
 
@@ -257,8 +285,9 @@ def test_cli_access_review_and_audit(tmp_path):
     assert listed == [{"user": "u-35", "name": "Officer 35", "grant": "officer:KZ-35"}]
     accept_file(_return(tmp_path, "KZ-75", 9000), load_context(layout), layout, who="op")
     pending = json.loads(run_bilim("review", "list", "--state", "submitted", "--format", "json").stdout)
-    assert [(r["region_code"], r["year"], r["state"]) for r in pending] == [("KZ-75", "2023", "submitted")] or \
-        [(r["region_code"], r["year"], r["state"]) for r in pending] == [("KZ-75", 2023, "submitted")]
+    assert [(r["region_code"], r["year"], r["state"]) for r in pending] == [("KZ-75", "2023", "submitted")] or [
+        (r["region_code"], r["year"], r["state"]) for r in pending
+    ] == [("KZ-75", 2023, "submitted")]
     assert run_bilim("review", "return", "--region", "KZ-75", "--year", "2023").returncode == 2  # --reason is required
     # A signed-in person without the reviewer's grant, acting through the dashboard, is refused and recorded.
     refused = run_bilim("review", "accept", "--region", "KZ-75", "--year", "2023", "--as", "u-35", "--as-name", "Officer 35")
@@ -284,21 +313,42 @@ def test_serve_refuses_to_start_open_without_an_identity_provider(tmp_path):
     result = run_bilim("serve", "--port", str(port), timeout=60)
     assert result.returncode == 1 and "sign-in is not configured" in result.stderr and "bilim auth init" in result.stderr
     layout = Layout.current()
-    write_config(layout, server_metadata_url="", client_id="x", client_secret="y", redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
+    write_config(
+        layout, server_metadata_url="", client_id="x", client_secret="y", redirect_uri=f"http://127.0.0.1:{port}/oauth2callback"
+    )
     result = run_bilim("serve", "--port", str(port), timeout=60)
     assert result.returncode == 1 and "server_metadata_url" in result.stderr
     assert oct(layout.auth_config.stat().st_mode & 0o777) == "0o600"
     secret = __import__("tomllib").loads(layout.auth_config.read_text())["auth"]["cookie_secret"]
-    write_config(layout, server_metadata_url="http://idp/.well-known/openid-configuration", client_id="x", client_secret="y",
-                 redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
-    assert __import__("tomllib").loads(layout.auth_config.read_text())["auth"]["cookie_secret"] == secret  # kept, once per installation
+    write_config(
+        layout,
+        server_metadata_url="http://idp/.well-known/openid-configuration",
+        client_id="x",
+        client_secret="y",
+        redirect_uri=f"http://127.0.0.1:{port}/oauth2callback",
+    )
+    assert (
+        __import__("tomllib").loads(layout.auth_config.read_text())["auth"]["cookie_secret"] == secret
+    )  # kept, once per installation
     assert secret not in result.stdout + result.stderr
 
 
 def test_auth_init_writes_the_providers_settings(tmp_path):
-    result = run_bilim("auth", "init", "--issuer", "https://sso.example/realms/bilim", "--client-id", "bilim-monitor",
-                       "--redirect-uri", "https://bilim.example/oauth2callback", "--groups-claim", "groups",
-                       "--group-grant", "/bilim-reviewers=reviewer", env={"BILIM_OIDC_CLIENT_SECRET": "s3cr3t"})
+    result = run_bilim(
+        "auth",
+        "init",
+        "--issuer",
+        "https://sso.example/realms/bilim",
+        "--client-id",
+        "bilim-monitor",
+        "--redirect-uri",
+        "https://bilim.example/oauth2callback",
+        "--groups-claim",
+        "groups",
+        "--group-grant",
+        "/bilim-reviewers=reviewer",
+        env={"BILIM_OIDC_CLIENT_SECRET": "s3cr3t"},
+    )
     assert result.returncode == 0, result.stderr
     cfg = __import__("tomllib").loads(Layout.current().auth_config.read_text())
     assert cfg["auth"]["server_metadata_url"] == "https://sso.example/realms/bilim/.well-known/openid-configuration"
@@ -345,7 +395,9 @@ def test_reopening_an_accepted_return_shows_in_the_next_snapshots_diff(tmp_path)
     _build()
     b = take_snapshot(layout)["snapshot_id"]
     diff = diff_gaps(read_output(layout, a, "indicator_gaps"), read_output(layout, b, "indicator_gaps"))
-    row = diff.filter((pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ-75") & (pl.col("settlement") == "total")).row(0, named=True)
+    row = diff.filter(
+        (pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ-75") & (pl.col("settlement") == "total")
+    ).row(0, named=True)
     assert row["actual_before"] == pytest.approx(90.0) and row["actual_after"] is None
     states = [pl.read_csv(layout.snapshots / s / "inputs" / "submissions.csv")["review_state"].to_list() for s in (a, b)]
     assert states == [["accepted"], ["reopened"]]

@@ -94,7 +94,7 @@ def test_oblys_has_urban_and_rural_rows_for_split_series(make, catalogue):
 def test_rate_rows_name_numerator_and_denominator(make, catalogue):
     path, _ = make("KZ-19", 2023)
     ws = openpyxl.load_workbook(path)["data"]
-    kinds = dict(zip(catalogue["programme_indicators"]["code"], catalogue["programme_indicators"]["kind"]))
+    kinds = dict(zip(catalogue["programme_indicators"]["code"], catalogue["programme_indicators"]["kind"], strict=True))
     for r in data_rows(ws):
         code, name_kk, name_ru, unit, period, num, den = r[0], r[6], r[7], r[8], r[9], r[10], r[11]
         assert name_kk and name_ru and unit and period, code

@@ -33,7 +33,13 @@ REGION_FILES = {
     "region_changes": "regions/region_changes.csv",
 }
 # The code that decides what a validated table holds.
-_CODE = ["contracts/catalogue.py", "contracts/regions.py", "pipelines/catalogue/load.py", "pipelines/catalogue/cache.py", "pipelines/tables.py"]
+_CODE = [
+    "contracts/catalogue.py",
+    "contracts/regions.py",
+    "pipelines/catalogue/load.py",
+    "pipelines/catalogue/cache.py",
+    "pipelines/tables.py",
+]
 
 
 def cache_key(raw_dir: Path) -> str:

@@ -17,8 +17,8 @@ from contracts.catalogue import (
     ProgrammeTargetSets,
 )
 from contracts.home import REPO_ROOT
-from pipelines.catalogue.cache import CATALOGUE_FILES, REGION_FILES
 from contracts.regions import RegionChanges, Regions
+from pipelines.catalogue.cache import CATALOGUE_FILES, REGION_FILES
 from pipelines.tables import Problem, TableError, load_table
 
 
@@ -87,7 +87,14 @@ def catalogue_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> 
         row = i + 2
         s = series.get(t["indicator_code"])
         if s is None:
-            problems.append(Problem(label, row, "indicator_code", f"{t['indicator_code']!r} is not a series of indicators.csv; no target without a series"))
+            problems.append(
+                Problem(
+                    label,
+                    row,
+                    "indicator_code",
+                    f"{t['indicator_code']!r} is not a series of indicators.csv; no target without a series",
+                )
+            )
             continue
         if t["target_set"] not in periods:
             problems.append(Problem(label, row, "target_set", f"{t['target_set']!r} is not in target_sets.csv"))
@@ -97,7 +104,9 @@ def catalogue_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> 
                 problems.append(Problem(label, row, "year", f"{t['year']} is outside the target set's period {lo}-{hi}"))
         v = t["value"]
         if v is not None and s["hard_min"] is not None and not s["hard_min"] <= v <= s["hard_max"]:
-            problems.append(Problem(label, row, "value", f"{v:g} is outside the series' hard bounds {s['hard_min']:g}..{s['hard_max']:g}"))
+            problems.append(
+                Problem(label, row, "value", f"{v:g} is outside the series' hard bounds {s['hard_min']:g}..{s['hard_max']:g}")
+            )
         is_cycle = s["reference_period"] == "assessment_cycle"
         if is_cycle and not t["cycle"]:
             problems.append(Problem(label, row, "cycle", "empty; an assessment target names its cycle (e.g. PISA-2021)"))
@@ -106,12 +115,22 @@ def catalogue_rules(frames: dict[str, pl.DataFrame], labels: dict[str, str]) -> 
         if is_cycle and t["cycle"] and t["year"] is not None and t["target_set"] in periods:
             column = cycle_year_column(t["cycle"], periods[t["target_set"]][0])
             if t["year"] != column:
-                problems.append(Problem(label, row, "year", f"{t['year']}: a {t['cycle']} target sits in the {column} column (the cycle's name year, or the set's first year for an earlier cycle)"))
+                problems.append(
+                    Problem(
+                        label,
+                        row,
+                        "year",
+                        f"{t['year']}: a {t['cycle']} target sits in the {column} column "
+                        "(the cycle's name year, or the set's first year for an earlier cycle)",
+                    )
+                )
     ilabel = labels["programme_indicators"]
     for i, s in enumerate(ind.iter_rows(named=True)):
         b = s["baseline_2018"]
         if b is not None and s["hard_min"] is not None and not s["hard_min"] <= b <= s["hard_max"]:
-            problems.append(Problem(ilabel, i + 2, "baseline_2018", f"{b:g} is outside the hard bounds {s['hard_min']:g}..{s['hard_max']:g}"))
+            problems.append(
+                Problem(ilabel, i + 2, "baseline_2018", f"{b:g} is outside the hard bounds {s['hard_min']:g}..{s['hard_max']:g}")
+            )
     return problems
 
 

@@ -57,7 +57,9 @@ def verify_against_seed(indicators_csv: Path, targets_csv: Path, seed: Path) -> 
                 plan_text = read_lines(seed, row["plan_lines"])
                 ok, value = numbers_appear(series, plan_text)
                 if not ok:
-                    problems.append(SeedProblem(code, f"plan {row['plan_lines']}", f"target {value} not found in order in {series}"))
+                    problems.append(
+                        SeedProblem(code, f"plan {row['plan_lines']}", f"target {value} not found in order in {series}")
+                    )
     return problems
 
 

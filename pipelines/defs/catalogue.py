@@ -44,10 +44,14 @@ def region_tables(context: dg.AssetExecutionContext, catalogue: CatalogueResourc
 def indicators_match_seed(catalogue: CatalogueResource) -> dg.AssetCheckResult:
     seed_dir = shared_dir() / "seeds"
     if not seed_dir.exists():
-        return dg.AssetCheckResult(passed=True, severity=dg.AssetCheckSeverity.WARN, metadata={"skipped": f"no seeds at {seed_dir}"})
+        return dg.AssetCheckResult(
+            passed=True, severity=dg.AssetCheckSeverity.WARN, metadata={"skipped": f"no seeds at {seed_dir}"}
+        )
     raw = catalogue.path()
     problems = verify_against_seed(raw / "programme/indicators.csv", raw / "programme/targets.csv", find_seed(seed_dir))
-    return dg.AssetCheckResult(passed=not problems, metadata={"problems": len(problems), "first": str(problems[0]) if problems else ""})
+    return dg.AssetCheckResult(
+        passed=not problems, metadata={"problems": len(problems), "first": str(problems[0]) if problems else ""}
+    )
 
 
 @dg.asset_check(asset="programme_targets", description="Every series has at least one target or is documented as having none")

@@ -4,7 +4,19 @@ import dagster as dg
 
 from contracts.home import repo_raw
 from contracts.marts import MART_CONTRACTS
-from pipelines.marts.build import INPUTS, MARTS, WITH_PENDING, build_mart, build_with_pending, with_pending_name, check_gap_sign_matches_status, check_rollups_are_ratios_of_sums, load_config, mart_sql, register_inputs
+from pipelines.marts.build import (
+    INPUTS,
+    MARTS,
+    WITH_PENDING,
+    build_mart,
+    build_with_pending,
+    check_gap_sign_matches_status,
+    check_rollups_are_ratios_of_sums,
+    load_config,
+    mart_sql,
+    register_inputs,
+    with_pending_name,
+)
 from pipelines.resources import WarehouseResource
 from pipelines.tables import validate_frame
 from pipelines.warehouse import fetch
@@ -53,7 +65,9 @@ def marts_with_pending(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         try:
             counts = build_with_pending(con, config)
             for name in WITH_PENDING:
-                problems = validate_frame(fetch(con, f'select * from "{with_pending_name(name)}"'), MART_CONTRACTS[name], with_pending_name(name))
+                problems = validate_frame(
+                    fetch(con, f'select * from "{with_pending_name(name)}"'), MART_CONTRACTS[name], with_pending_name(name)
+                )
                 if problems:
                     raise dg.Failure(f"{with_pending_name(name)} fails its contract: {problems[0]}")
             con.execute("commit")
@@ -63,15 +77,21 @@ def marts_with_pending(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return dg.MaterializeResult(metadata={k: v for k, v in counts.items()})
 
 
-@dg.asset_check(asset="national_values", description="A rolled-up national rate is the ratio of summed numerators and denominators")
+@dg.asset_check(
+    asset="national_values", description="A rolled-up national rate is the ratio of summed numerators and denominators"
+)
 def rollups_are_ratios_of_sums(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.warehouse().connect(read_only=True) as con:
         problems = check_rollups_are_ratios_of_sums(con)
-    return dg.AssetCheckResult(passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""})
+    return dg.AssetCheckResult(
+        passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""}
+    )
 
 
 @dg.asset_check(asset="indicator_gaps", description="Every status agrees with the sign of its gap")
 def gap_sign_matches_status(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.warehouse().connect(read_only=True) as con:
         problems = check_gap_sign_matches_status(con)
-    return dg.AssetCheckResult(passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""})
+    return dg.AssetCheckResult(
+        passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""}
+    )

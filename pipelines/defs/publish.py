@@ -3,8 +3,8 @@
 
 import dagster as dg
 
-from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES
 from contracts.home import repo_raw
+from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES
 from pipelines.marts.build import MARTS, WITH_PENDING, load_config, with_pending_name
 from pipelines.publish import publish
 from pipelines.resources import WarehouseResource

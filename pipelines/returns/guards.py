@@ -42,7 +42,11 @@ def sniff(path: Path, max_bytes: int = MAX_FLAT_FILE_BYTES) -> GuardResult:
     if head.startswith(OLE_MAGIC):
         # An encrypted .xlsx is an OLE compound file holding EncryptionInfo/EncryptedPackage streams.
         data = path.read_bytes()
-        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data or "EncryptedPackage".encode("utf-16-le") in data:
+        if (
+            "EncryptionInfo".encode("utf-16-le") in data
+            or b"EncryptedPackage" in data
+            or "EncryptedPackage".encode("utf-16-le") in data
+        ):
             return GuardResult(None, "F_ENCRYPTED", {})
         return GuardResult(None, "F_OLD_XLS", {})
     if head.startswith(ZIP_MAGIC):
@@ -99,8 +103,12 @@ _REL_RULES: list[tuple[str, re.Pattern]] = [
     ("F_OLE_OBJECT", re.compile(r"/(oleObject|package)$", re.I)),
     ("F_EXTERNAL_LINK", re.compile(r"/(externalLink|externalLinkPath|xlExternalLinkPath)$", re.I)),
 ]
-_FOLDER_RULES = [("F_XLM_MACROS", "xl/macrosheets/"), ("F_ACTIVEX", "xl/activex/"), ("F_OLE_OBJECT", "xl/embeddings/"),
-                 ("F_EXTERNAL_LINK", "xl/externallinks/")]
+_FOLDER_RULES = [
+    ("F_XLM_MACROS", "xl/macrosheets/"),
+    ("F_ACTIVEX", "xl/activex/"),
+    ("F_OLE_OBJECT", "xl/embeddings/"),
+    ("F_EXTERNAL_LINK", "xl/externallinks/"),
+]
 _ORDER = ["F_MACROS", "F_DDE", "F_XLM_MACROS", "F_ACTIVEX", "F_OLE_OBJECT", "F_EXTERNAL_LINK"]
 _MAX_PART_READ = 4 * 1024 * 1024  # package parts read here are a few KB; the zip guards bounded them anyway
 
@@ -124,10 +132,22 @@ def _active_content(path: Path, infos: list[zipfile.ZipInfo]) -> GuardResult | N
             if part is not None:
                 hits.setdefault(code, (part, None))
         types = read("[Content_Types].xml")
-        by_ext = {m.group(1).lower(): m.group(2) for m in re.finditer(r'<Default\b[^>]*Extension="([^"]+)"[^>]*ContentType="([^"]+)"', types)}
-        by_ext |= {m.group(2).lower(): m.group(1) for m in re.finditer(r'<Default\b[^>]*ContentType="([^"]+)"[^>]*Extension="([^"]+)"', types)}
-        overrides = {m.group(1).lstrip("/"): m.group(2) for m in re.finditer(r'<Override\b[^>]*PartName="([^"]+)"[^>]*ContentType="([^"]+)"', types)}
-        overrides |= {m.group(2).lstrip("/"): m.group(1) for m in re.finditer(r'<Override\b[^>]*ContentType="([^"]+)"[^>]*PartName="([^"]+)"', types)}
+        by_ext = {
+            m.group(1).lower(): m.group(2)
+            for m in re.finditer(r'<Default\b[^>]*Extension="([^"]+)"[^>]*ContentType="([^"]+)"', types)
+        }
+        by_ext |= {
+            m.group(2).lower(): m.group(1)
+            for m in re.finditer(r'<Default\b[^>]*ContentType="([^"]+)"[^>]*Extension="([^"]+)"', types)
+        }
+        overrides = {
+            m.group(1).lstrip("/"): m.group(2)
+            for m in re.finditer(r'<Override\b[^>]*PartName="([^"]+)"[^>]*ContentType="([^"]+)"', types)
+        }
+        overrides |= {
+            m.group(2).lstrip("/"): m.group(1)
+            for m in re.finditer(r'<Override\b[^>]*ContentType="([^"]+)"[^>]*PartName="([^"]+)"', types)
+        }
         for name in names:
             ctype = overrides.get(name) or by_ext.get(name.rsplit(".", 1)[-1].lower(), "")
             for code, rule in _CT_RULES:

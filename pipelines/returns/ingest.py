@@ -2,7 +2,8 @@
 
 ``accept_file`` is the one path for the CLI (``bilim ingest``), the inbox sensor and the upload page: validate
 (read-only), then, under the ledger's own lock (not the warehouse writer lock), cache the parsed rows, archive by
-content hash and append the ledger (the commit point). The warehouse and the published marts are derived: a build rebuilds them from the ledger.
+content hash and append the ledger (the commit point). The warehouse and the published marts are derived: a build
+rebuilds them from the ledger.
 An identical re-upload is a no-op. A rejected file is logged without its contents; a rejected workbook gets an
 annotated copy, except when it holds personal data, which is kept nowhere.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from contracts.home import Layout
+from pipelines.failpoints import AFTER_ARCHIVE, failpoint
 from pipelines.returns.annotate import annotate_workbook
 from pipelines.returns.issues import error, warning
 from pipelines.returns.ledger import (
@@ -34,7 +36,6 @@ from pipelines.returns.ledger import (
 )
 from pipelines.returns.rules import Context
 from pipelines.returns.verdict import Verdict, validate_file
-from pipelines.failpoints import AFTER_ARCHIVE, failpoint
 
 ACCEPTED, UNCHANGED, REJECTED = "accepted", "unchanged", "rejected"
 
@@ -176,17 +177,20 @@ def accept_file(
                 g.issues.append(error(code, **params))
     if not verdict.accepted:
         result = _reject(path, verdict, layout)
-        record(layout, actor, "upload_rejected", {"sha256": verdict.sha256, "region_code": result_region(verdict)},
-               rules=",".join(verdict.rule_codes()))
+        record(
+            layout,
+            actor,
+            "upload_rejected",
+            {"sha256": verdict.sha256, "region_code": result_region(verdict)},
+            rules=",".join(verdict.rule_codes()),
+        )
         return result
     # Only the ledger's own lock, not the warehouse writer lock: accepts go on while a build runs, and the build
     # after them publishes them all at once (the build reads the ledger up to the head it records).
     with ledger_lock(layout):
         ledger = read_ledger(layout)
         current = current_entries(ledger)
-        if all(
-            (e := current.get((g.region_code, g.year))) is not None and e.sha256 == verdict.sha256 for g in verdict.groups
-        ):
+        if all((e := current.get((g.region_code, g.year))) is not None and e.sha256 == verdict.sha256 for g in verdict.groups):
             first = current[(verdict.groups[0].region_code, verdict.groups[0].year)]
             verdict.file_issues.append(warning("W_IDENTICAL", accepted_at=first.received_at))
             return IngestResult(UNCHANGED, verdict, [current[(g.region_code, g.year)] for g in verdict.groups])
@@ -227,9 +231,21 @@ def accept_file(
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     for e in entries:
-        record(layout, actor, "submit", {"set": "programme", "region_code": e.region_code, "year": e.year,
-                                         "submission_id": e.submission_id, "sha256": e.sha256},
-               values=e.values, expected=e.expected, warnings=e.warnings)
+        record(
+            layout,
+            actor,
+            "submit",
+            {
+                "set": "programme",
+                "region_code": e.region_code,
+                "year": e.year,
+                "submission_id": e.submission_id,
+                "sha256": e.sha256,
+            },
+            values=e.values,
+            expected=e.expected,
+            warnings=e.warnings,
+        )
     return IngestResult(ACCEPTED, verdict, entries)
 
 
@@ -253,7 +269,14 @@ def _reject(path: Path, verdict: Verdict, layout: Layout) -> IngestResult:
         (reports_dir(layout) / f"{verdict.sha256}.report.json").write_text(
             json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
-    record_rejection(layout, verdict.sha256, region if not verdict.personal_data else None, now_utc(), verdict.rule_codes(), annotated is not None)
+    record_rejection(
+        layout,
+        verdict.sha256,
+        region if not verdict.personal_data else None,
+        now_utc(),
+        verdict.rule_codes(),
+        annotated is not None,
+    )
     return IngestResult(REJECTED, verdict, annotated=annotated)
 
 
@@ -278,5 +301,6 @@ def load_context(layout: Layout, expected_region: str | None = None, expected_ye
                 .select("region_code", "indicator_code", "year", "settlement", "value")
                 .collect()
             )
-    return Context(Catalogue(cat["programme_indicators"], cat["programme_targets"], regions), expected_region, expected_year, history)
-
+    return Context(
+        Catalogue(cat["programme_indicators"], cat["programme_targets"], regions), expected_region, expected_year, history
+    )

@@ -88,7 +88,9 @@ def _damage_of(d: chain.Damage, layout: Layout | None = None) -> LedgerDamage:
             pairs = None
         if pairs is not None and pairs.height == 1:
             region, year = pairs.row(0)
-            found = LedgerDamage(found.line, found.reason, found.region_code or region, found.year or int(year), found.sha256, found.archive_path)
+            found = LedgerDamage(
+                found.line, found.reason, found.region_code or region, found.year or int(year), found.sha256, found.archive_path
+            )
     return found
 
 
@@ -174,11 +176,18 @@ def append_entries(layout: Layout, entries: list[LedgerEntry]) -> None:
     chain.append(layout.ledger, [asdict(e) for e in entries])
 
 
-def record_rejection(layout: Layout, sha256: str, region_code: str | None, at: str, rule_codes: list[str], file_kept: bool) -> None:
+def record_rejection(
+    layout: Layout, sha256: str, region_code: str | None, at: str, rule_codes: list[str], file_kept: bool
+) -> None:
     """Log a rejected attempt without any cell content."""
     _append_lines(
         rejected_path(layout),
-        [json.dumps({"sha256": sha256, "region_code": region_code, "at": at, "rule_codes": rule_codes, "file_kept": file_kept}, sort_keys=True)],
+        [
+            json.dumps(
+                {"sha256": sha256, "region_code": region_code, "at": at, "rule_codes": rule_codes, "file_kept": file_kept},
+                sort_keys=True,
+            )
+        ],
     )
 
 

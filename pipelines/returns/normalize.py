@@ -70,7 +70,9 @@ def with_parsed_numbers(frame: pl.DataFrame, key: str, fmt_col: str, num_col: st
     )
     out = out.with_columns(
         c(norm).cast(pl.Float64, strict=False).alias(raw),
-        (c(fmt_col).str.contains("%", literal=True).fill_null(False) & c(num_col).fill_null(False) & ~c(f"{prefix}_pct_sign")).alias(f"{prefix}_pct_fmt"),
+        (
+            c(fmt_col).str.contains("%", literal=True).fill_null(False) & c(num_col).fill_null(False) & ~c(f"{prefix}_pct_sign")
+        ).alias(f"{prefix}_pct_fmt"),
     )
     status = (
         pl.when(c(s).is_null() | (c(s) == ""))
@@ -81,7 +83,9 @@ def with_parsed_numbers(frame: pl.DataFrame, key: str, fmt_col: str, num_col: st
         .then(pl.lit(NumberStatus.OK.value))
         .otherwise(pl.lit(NumberStatus.INVALID.value))
     )
-    typed_decimals = pl.when(c(norm).str.contains(".", literal=True)).then(c(norm).str.split(".").list.last().str.len_chars()).otherwise(0)
+    typed_decimals = (
+        pl.when(c(norm).str.contains(".", literal=True)).then(c(norm).str.split(".").list.last().str.len_chars()).otherwise(0)
+    )
     fmt_decimals = c(fmt_col).str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
     out = out.with_columns(status.alias(f"{prefix}_status"))
     out = out.with_columns(
@@ -99,11 +103,16 @@ def _with_known_numbers(frame: pl.DataFrame, key: str, known: str, fmt_col: str,
     c = pl.col
     pct_fmt = c(fmt_col).str.contains("%", literal=True).fill_null(False)
     text = c(key)
-    typed_decimals = pl.when(text.str.contains(".", literal=True)).then(text.str.split(".").list.last().str.len_chars()).otherwise(0)
+    typed_decimals = (
+        pl.when(text.str.contains(".", literal=True)).then(text.str.split(".").list.last().str.len_chars()).otherwise(0)
+    )
     fmt_decimals = c(fmt_col).str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
     return frame.with_columns(
         pl.when(pct_fmt).then((c(known) * 100).round(10)).otherwise(c(known)).alias(f"{prefix}_v"),
-        pl.when(c(known).is_null()).then(pl.lit(NumberStatus.BLANK.value)).otherwise(pl.lit(NumberStatus.OK.value)).alias(f"{prefix}_status"),
+        pl.when(c(known).is_null())
+        .then(pl.lit(NumberStatus.BLANK.value))
+        .otherwise(pl.lit(NumberStatus.OK.value))
+        .alias(f"{prefix}_status"),
         pl.when(pct_fmt).then(fmt_decimals).otherwise(typed_decimals).cast(pl.Int32).alias(f"{prefix}_dec"),
         pl.lit(False).alias(f"{prefix}_pct_sign"),
         pct_fmt.alias(f"{prefix}_pct_fmt"),
@@ -128,18 +137,57 @@ def parse_number(cell: object, number_format: str | None = None) -> ParsedNumber
 
 _FOLD = str.maketrans(
     {
-        "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
-        "ə": "а", "ı": "и", "ё": "е",
+        "ә": "а",
+        "ғ": "г",
+        "қ": "к",
+        "ң": "н",
+        "ө": "о",
+        "ұ": "у",
+        "ү": "у",
+        "һ": "х",
+        "і": "и",
+        "ə": "а",
+        "ı": "и",
+        "ё": "е",
     }
 )
 # Latin letters typed in a Cyrillic word (same shape): a, c, e, o, p, x, y, i, k, m, t, h, b
-_LATIN_LOOKALIKES = str.maketrans({"a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "i": "и", "k": "к", "m": "м", "t": "т", "h": "н", "b": "в"})
+_LATIN_LOOKALIKES = str.maketrans(
+    {
+        "a": "а",
+        "c": "с",
+        "e": "е",
+        "o": "о",
+        "p": "р",
+        "x": "х",
+        "y": "у",
+        "i": "и",
+        "k": "к",
+        "m": "м",
+        "t": "т",
+        "h": "н",
+        "b": "в",
+    }
+)
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
 
 SETTLEMENT_WORDS = {
-    "total": "total", "всего": "total", "итого": "total", "барлыгы": "total", "жиыны": "total", "барлык": "total",
-    "urban": "urban", "город": "urban", "кала": "urban", "городская местность": "urban", "калалык жер": "urban",
-    "rural": "rural", "село": "rural", "ауыл": "rural", "сельская местность": "rural", "ауылдык жер": "rural",
+    "total": "total",
+    "всего": "total",
+    "итого": "total",
+    "барлыгы": "total",
+    "жиыны": "total",
+    "барлык": "total",
+    "urban": "urban",
+    "город": "urban",
+    "кала": "urban",
+    "городская местность": "urban",
+    "калалык жер": "urban",
+    "rural": "rural",
+    "село": "rural",
+    "ауыл": "rural",
+    "сельская местность": "rural",
+    "ауылдык жер": "rural",
 }
 
 

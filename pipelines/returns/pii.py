@@ -130,7 +130,9 @@ _APART_KK = {"ұлы", "улы", "қызы", "кызы", "uly", "kyzy", "qyzy"}
 _SURNAME_CYR = re.compile(
     rf"[{_CYR_LO}](?:ов|ев|ёв|ова|ева|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|бек|бекова|баев|баева|енко|ук|юк|ұлы|улы|қызы|кызы)$"
 )
-_SURNAME_LAT = re.compile(r"[a-z](?:ov|ev|ova|eva|in|ina|yn|yna|sky|skiy|skii|skaya|bek|bayev|baev|bayeva|baeva|enko|uk|yuk|uly|kyzy|qyzy)$")
+_SURNAME_LAT = re.compile(
+    r"[a-z](?:ov|ev|ova|eva|in|ina|yn|yna|sky|skiy|skii|skaya|bek|bayev|baev|bayeva|baeva|enko|uk|yuk|uly|kyzy|qyzy)$"
+)
 _INITIALS = re.compile(
     rf"(?:\b[{_CYR_UP}][{_CYR_LO}]+(?:ов|ев|ова|ева|ин|ина|ский|ская)\s+[{_CYR_UP}]\.\s?[{_CYR_UP}]\.?)"
     rf"|(?:\b[{_CYR_UP}]\.\s?[{_CYR_UP}]\.\s?[{_CYR_UP}][{_CYR_LO}]+(?:ов|ев|ова|ева|ин|ина|ский|ская)\b)"
@@ -168,8 +170,10 @@ def _surname_or_patronymic(word: str) -> bool:
 def _patronymic(word: str) -> bool:
     """A patronymic that names a person on its own (-ович, glued -ұлы/-қызы)."""
     return bool(
-        _PATRONYMIC_CYR.fullmatch(word) or _PATRONYMIC_LAT.fullmatch(word)
-        or _GLUED_KK_CYR.fullmatch(word) or _GLUED_KK_LAT.fullmatch(word)
+        _PATRONYMIC_CYR.fullmatch(word)
+        or _PATRONYMIC_LAT.fullmatch(word)
+        or _GLUED_KK_CYR.fullmatch(word)
+        or _GLUED_KK_LAT.fullmatch(word)
     )
 
 

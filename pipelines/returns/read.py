@@ -320,7 +320,7 @@ def _read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
     except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
         raise ReadFailure([error("F_CORRUPT")]) from None
     # Each sheet is parsed once: calamine reads the whole sheet even for its header.
-    for idx, name in enumerate(reader.sheet_names):
+    for idx, name in enumerate(reader.sheet_names):  # noqa: B007 - `name` is the sheet found, used after the loop
         columns, loaded = _load_sheet(reader, idx)
         if all(k in [c.name.strip().lower() for c in columns] for k in FLAT_REQUIRED):
             break
@@ -350,7 +350,11 @@ def _read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
             expr
             for key in ("value", "numerator", "denominator")
             for expr in (
-                (pl.when(pl.col("_row").is_in(list(pct_rows))).then(pl.lit("0.0%")).otherwise(None) if key == "value" and pct_rows else pl.lit(None, dtype=pl.String)).alias(f"_{key}_fmt"),
+                (
+                    pl.when(pl.col("_row").is_in(list(pct_rows))).then(pl.lit("0.0%")).otherwise(None)
+                    if key == "value" and pct_rows
+                    else pl.lit(None, dtype=pl.String)
+                ).alias(f"_{key}_fmt"),
                 pl.lit(key == "value" and bool(pct_rows)).alias(f"_{key}_num"),
                 pl.lit(False).alias(f"_{key}_formula"),
                 pl.col(f"_{key}_f"),
@@ -432,7 +436,9 @@ def _flat_personal_data(df: pl.DataFrame, sheet: str, letters: dict[str, str], e
                 ref = f"{letters.get(col, '?')}{row}"
                 out.append(error("F_PERSON_NAME", f"{sheet}!{ref}", sheet, ref))
         # A 12-digit run anywhere in the text; a cheap length test first (most cells are short numbers or codes).
-        hits = df.filter(pl.col(col).str.len_bytes() >= 12).filter(pl.col(col).str.replace_all(r"[\s\u00a0-]", "").str.contains(r"\d{12}"))
+        hits = df.filter(pl.col(col).str.len_bytes() >= 12).filter(
+            pl.col(col).str.replace_all(r"[\s\u00a0-]", "").str.contains(r"\d{12}")
+        )
         for value, row in hits.select(col, "_row").iter_rows():
             kinds = pii.identifiers_in(value)
             ref = f"{letters.get(col, '?')}{row}"
@@ -460,7 +466,12 @@ def _percent_rows(path: Path, sheet: str, value_letter: str | None) -> set[int]:
         xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
         if not xfs:
             return set()
-        styles_pct = {i for i, m in enumerate(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(1), re.S)) if int(re.search(r'numFmtId="(\d+)"', m.group(0)).group(1) if re.search(r'numFmtId="(\d+)"', m.group(0)) else 0) in pct_ids}
+        styles_pct = {
+            i
+            for i, m in enumerate(re.finditer(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(1), re.S))
+            if int(re.search(r'numFmtId="(\d+)"', m.group(0)).group(1) if re.search(r'numFmtId="(\d+)"', m.group(0)) else 0)
+            in pct_ids
+        }
         if not styles_pct:
             return set()
         name = _sheet_xml_name(path, sheet)
@@ -506,7 +517,7 @@ def read_csv(path: Path, display_name: str) -> RawReturn:
     idx = {k: header.index(k) for k in FLAT_KEYS if k in header}
     out_issues: list[Issue] = []
     name_columns = set()
-    for j, label in enumerate(header):
+    for label in header:
         if label not in FLAT_KEYS and pii.is_name_column_label(label):
             out_issues.append(error("F_NAME_COLUMN", f"{display_name}:1:{label}"))
             name_columns.add(label)
@@ -524,8 +535,18 @@ def read_csv(path: Path, display_name: str) -> RawReturn:
             elif col not in name_columns and pii.has_person_name(cell):
                 out_issues.append(error("F_PERSON_NAME", f"{display_name}:{line_no}:{col}"))
         r = {k: (rec[i].strip() or None) if i < len(rec) else None for k, i in idx.items()}
-        records.append({**{k: r.get(k) for k in TEXT_COLUMNS}, "_row": line_no, "_hidden": False,
-                        **{f"_{k}_{s}": (None if s == "fmt" else False) for k in ("value", "numerator", "denominator") for s in ("fmt", "num", "formula")}})
+        records.append(
+            {
+                **{k: r.get(k) for k in TEXT_COLUMNS},
+                "_row": line_no,
+                "_hidden": False,
+                **{
+                    f"_{k}_{s}": (None if s == "fmt" else False)
+                    for k in ("value", "numerator", "denominator")
+                    for s in ("fmt", "num", "formula")
+                },
+            }
+        )
     if any(i.code in PERSONAL_DATA_CODES for i in out_issues):
         raise ReadFailure(out_issues)
     return RawReturn("flat", "csv", _frame(records), {k: k for k in FLAT_KEYS}, display_name, {}, out_issues)

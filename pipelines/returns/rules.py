@@ -15,12 +15,12 @@ from pipelines.returns.normalize import NumberStatus, normalize_settlement, with
 from pipelines.returns.read import RawReturn
 from pipelines.returns.spec import (
     CYCLE_HELD_IN,
-    NOTHING_TO_REPORT_NO,
-    NOTHING_TO_REPORT_YES,
-    SHEET_META,
     FIRST_YEAR,
     LAST_YEAR,
     NATIONAL,
+    NOTHING_TO_REPORT_NO,
+    NOTHING_TO_REPORT_YES,
+    SHEET_META,
     TEMPLATE_VERSIONS,
     expected_rows,
     region_exists,
@@ -192,7 +192,8 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     emit("R_SETTLEMENT", bad_settlement, "settlement", found=lambda r: r["settlement"] or "")
     df = df.filter(c("settlement_token").is_not_null())
     not_split = df.filter((c("settlement_token") != "total") & ((c("settlement_split") == "no") | pl.lit(region == NATIONAL)))
-    emit("R_SETTLEMENT_NOT_SPLIT", not_split, "settlement", found=lambda r: r["indicator_code"], settlement=lambda r: r["settlement_token"])
+    emit("R_SETTLEMENT_NOT_SPLIT", not_split, "settlement",
+         found=lambda r: r["indicator_code"], settlement=lambda r: r["settlement_token"])
     df = df.filter(~((c("settlement_token") != "total") & ((c("settlement_split") == "no") | pl.lit(region == NATIONAL))))
     if city:
         city_rows = df.filter(c("settlement_token") != "total")
@@ -217,7 +218,8 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     has_num, has_den, has_val = c("numerator_v").is_not_null(), c("denominator_v").is_not_null(), c("value_v").is_not_null()
     # A part that is there but unreadable (text, a formula without a result) has its own error already.
     unreadable = {
-        k: (c(f"{k}_status") == NumberStatus.INVALID.value) | (c(f"_{k}_formula") & (c(f"{k}_status") == NumberStatus.BLANK.value))
+        k: (c(f"{k}_status") == NumberStatus.INVALID.value)
+        | (c(f"_{k}_formula") & (c(f"{k}_status") == NumberStatus.BLANK.value))
         for k in ("numerator", "denominator")
     }
     half = df.filter(is_rate & (has_num ^ has_den))
@@ -246,48 +248,110 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     # percentage agrees with the parts within half a unit of its last typed decimal. A warning showing both
     # readings; the computed rate counts. A percent-formatted cell already shows the percentage, so it is not one.
     fraction_parts = mismatch.filter(
-        (c("unit") == "percent") & ~c("value_pct_fmt") & (c("value_v") > 0) & (c("value_v") <= 1)
+        (c("unit") == "percent")
+        & ~c("value_pct_fmt")
+        & (c("value_v") > 0)
+        & (c("value_v") <= 1)
         & ((c("value_v") * 100 - c("computed")).abs() <= 100 * tolerance)
     )
     mismatch = mismatch.join(fraction_parts.select("_row"), on="_row", how="anti")
     emit("W_FRACTION_BESIDE_PARTS", fraction_parts, "value", sev="warning", **_both_readings())
     # a percent-formatted cell is quoted as the officer sees it (60 formatted 0.0% shows 6000.0 %)
-    emit("R_VALUE_MISMATCH", mismatch, "value", found=lambda r: f"{_fmt(r['value_v'])} %" if r["value_pct_fmt"] else r["value"], computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}")
+    emit(
+        "R_VALUE_MISMATCH",
+        mismatch,
+        "value",
+        found=lambda r: f"{_fmt(r['value_v'])} %" if r["value_pct_fmt"] else r["value"],
+        computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}",
+    )
     df = df.with_columns(pl.coalesce(c("computed"), c("value_v")).alias("actual"))
 
     # fraction typed for a percentage: 0.853 where 85.3 was meant (a warning: 0.5 % can be real)
     fraction = df.filter(
-        (c("unit") == "percent") & c("computed").is_null() & has_val & (c("value_v") > 0) & (c("value_v") <= 1)
-        & (c("plausible_min") > 1) & ~c("value_pct_fmt")
+        (c("unit") == "percent")
+        & c("computed").is_null()
+        & has_val
+        & (c("value_v") > 0)
+        & (c("value_v") <= 1)
+        & (c("plausible_min") > 1)
+        & ~c("value_pct_fmt")
     )
-    emit("W_FRACTION_FOR_PERCENT", fraction, "value", sev="warning", found=lambda r: r["value"], percent=lambda r: _fmt(r["value_v"] * 100))
+    emit(
+        "W_FRACTION_FOR_PERCENT",
+        fraction,
+        "value",
+        sev="warning",
+        found=lambda r: r["value"],
+        percent=lambda r: _fmt(r["value_v"] * 100),
+    )
 
     hard = df.filter(c("actual").is_not_null() & ((c("actual") < c("hard_min")) | (c("actual") > c("hard_max")))).join(
         pl.concat([over.select("_row"), negative.select("_row")]), on="_row", how="anti"
     )
-    emit("R_HARD_BOUNDS", hard.filter(c("computed").is_null()), "value",
-         found=lambda r: _fmt(r["actual"]), indicator=lambda r: r["indicator_code"],
-         low=lambda r: _fmt(r["hard_min"]), high=lambda r: _fmt(r["hard_max"]), unit=lambda r: _unit(r["unit"]))
-    emit("R_HARD_BOUNDS", hard.filter(c("computed").is_not_null()), "numerator", found=lambda r: _fmt(r["actual"]), indicator=lambda r: r["indicator_code"],
-         low=lambda r: _fmt(r["hard_min"]), high=lambda r: _fmt(r["hard_max"]), unit=lambda r: _unit(r["unit"]))
+    emit(
+        "R_HARD_BOUNDS",
+        hard.filter(c("computed").is_null()),
+        "value",
+        found=lambda r: _fmt(r["actual"]),
+        indicator=lambda r: r["indicator_code"],
+        low=lambda r: _fmt(r["hard_min"]),
+        high=lambda r: _fmt(r["hard_max"]),
+        unit=lambda r: _unit(r["unit"]),
+    )
+    emit(
+        "R_HARD_BOUNDS",
+        hard.filter(c("computed").is_not_null()),
+        "numerator",
+        found=lambda r: _fmt(r["actual"]),
+        indicator=lambda r: r["indicator_code"],
+        low=lambda r: _fmt(r["hard_min"]),
+        high=lambda r: _fmt(r["hard_max"]),
+        unit=lambda r: _unit(r["unit"]),
+    )
     plausible = df.filter(
-        c("actual").is_not_null() & (c("actual") >= c("hard_min")) & (c("actual") <= c("hard_max"))
+        c("actual").is_not_null()
+        & (c("actual") >= c("hard_min"))
+        & (c("actual") <= c("hard_max"))
         & ((c("actual") < c("plausible_min")) | (c("actual") > c("plausible_max")))
     )
     plausible = plausible.join(fraction.select("_row"), on="_row", how="anti")
     if region != NATIONAL:
         # A count's plausible band is the country's; a region's count is a part of it.
         plausible = plausible.filter(c("kind") != "count")
-    emit("W_PLAUSIBLE", plausible.filter(c("computed").is_not_null()), "numerator", sev="warning", found=lambda r: _fmt(r["actual"]),
-         indicator=lambda r: r["indicator_code"], low=lambda r: _fmt(r["plausible_min"]), high=lambda r: _fmt(r["plausible_max"]),
-         unit=lambda r: _unit(r["unit"]))
+    emit(
+        "W_PLAUSIBLE",
+        plausible.filter(c("computed").is_not_null()),
+        "numerator",
+        sev="warning",
+        found=lambda r: _fmt(r["actual"]),
+        indicator=lambda r: r["indicator_code"],
+        low=lambda r: _fmt(r["plausible_min"]),
+        high=lambda r: _fmt(r["plausible_max"]),
+        unit=lambda r: _unit(r["unit"]),
+    )
     plausible = plausible.filter(c("computed").is_null())
-    emit("W_PLAUSIBLE", plausible, "value", sev="warning", found=lambda r: _fmt(r["actual"]), indicator=lambda r: r["indicator_code"],
-         low=lambda r: _fmt(r["plausible_min"]), high=lambda r: _fmt(r["plausible_max"]), unit=lambda r: _unit(r["unit"]))
+    emit(
+        "W_PLAUSIBLE",
+        plausible,
+        "value",
+        sev="warning",
+        found=lambda r: _fmt(r["actual"]),
+        indicator=lambda r: r["indicator_code"],
+        low=lambda r: _fmt(r["plausible_min"]),
+        high=lambda r: _fmt(r["plausible_max"]),
+        unit=lambda r: _unit(r["unit"]),
+    )
 
     key_cols = ["indicator_code", "settlement_token", "unit_kato"]
     dup = df.with_columns(pl.col("_row").min().over(key_cols).alias("first_row")).filter(c("_row") != c("first_row"))
-    emit("R_DUPLICATE", dup, "indicator_code", indicator=lambda r: r["indicator_code"], settlement=lambda r: r["settlement_token"], first_row=lambda r: r["first_row"])
+    emit(
+        "R_DUPLICATE",
+        dup,
+        "indicator_code",
+        indicator=lambda r: r["indicator_code"],
+        settlement=lambda r: r["settlement_token"],
+        first_row=lambda r: r["first_row"],
+    )
 
     hidden = df.filter(c("_hidden") & (has_val | has_num | has_den))
     emit("W_HIDDEN_ROW", hidden, "value", sev="warning", row=lambda r: r["_row"])
@@ -299,14 +363,19 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
 def _both_readings() -> dict:
     """Message parameters of a fraction typed beside its parts: the typed value and the computed percentage, with a
     decimal point (en) and a decimal comma (kk, ru), as each language writes them."""
+
     def typed(r: dict) -> str:
         return r["value"].strip().replace(",", ".") if r["value"] else _fmt(r["value_v"])
 
     def computed(r: dict) -> str:
         return f"{r['computed']:.{max((r['value_dec'] or 2) - 2, 1)}f}"
 
-    return {"found": typed, "found_dc": lambda r: typed(r).replace(".", ","), "computed": computed,
-            "computed_dc": lambda r: computed(r).replace(".", ",")}
+    return {
+        "found": typed,
+        "found_dc": lambda r: typed(r).replace(".", ","),
+        "computed": computed,
+        "computed_dc": lambda r: computed(r).replace(".", ","),
+    }
 
 
 def _unit(unit: str) -> str:
@@ -326,20 +395,44 @@ def check_across(raw: RawReturn, rows: pl.DataFrame) -> list[Issue]:
     wide = {}
     for st in ("total", "urban", "rural"):
         wide[st] = agg.filter(pl.col("settlement_token") == st).select(
-            "indicator_code", pl.col("numerator_v").alias(f"num_{st}"), pl.col("denominator_v").alias(f"den_{st}"),
-            pl.col("actual").alias(f"act_{st}"), pl.col("_row").alias(f"row_{st}"), pl.col("kind"),
+            "indicator_code",
+            pl.col("numerator_v").alias(f"num_{st}"),
+            pl.col("denominator_v").alias(f"den_{st}"),
+            pl.col("actual").alias(f"act_{st}"),
+            pl.col("_row").alias(f"row_{st}"),
+            pl.col("kind"),
         )
     j = wide["total"].join(wide["urban"].drop("kind"), on="indicator_code").join(wide["rural"].drop("kind"), on="indicator_code")
     for r in j.iter_rows(named=True):
         for part, label in (("num", "numerator"), ("den", "denominator")):
             t, u, ru = r[f"{part}_total"], r[f"{part}_urban"], r[f"{part}_rural"]
             if None not in (t, u, ru) and abs((u + ru) - t) > 1e-6 * max(1.0, abs(t)):
-                issues.append(error("X_URBAN_RURAL_SUM", raw.location(label, r["row_total"]), raw.data_sheet, raw.cell_ref(label, r["row_total"]),
-                                    urban=_fmt(u), rural=_fmt(ru), sum=_fmt(u + ru), total=_fmt(t), part=label))
+                issues.append(
+                    error(
+                        "X_URBAN_RURAL_SUM",
+                        raw.location(label, r["row_total"]),
+                        raw.data_sheet,
+                        raw.cell_ref(label, r["row_total"]),
+                        urban=_fmt(u),
+                        rural=_fmt(ru),
+                        sum=_fmt(u + ru),
+                        total=_fmt(t),
+                        part=label,
+                    )
+                )
         t, u, ru = r["act_total"], r["act_urban"], r["act_rural"]
         if r["kind"] in RATE_KINDS and None not in (t, u, ru) and not (min(u, ru) - 1e-9 <= t <= max(u, ru) + 1e-9):
-            issues.append(error("X_TOTAL_NOT_BETWEEN", raw.location("value", r["row_total"]), raw.data_sheet, raw.cell_ref("value", r["row_total"]),
-                                total=_fmt(t), urban=_fmt(u), rural=_fmt(ru)))
+            issues.append(
+                error(
+                    "X_TOTAL_NOT_BETWEEN",
+                    raw.location("value", r["row_total"]),
+                    raw.data_sheet,
+                    raw.cell_ref("value", r["row_total"]),
+                    total=_fmt(t),
+                    urban=_fmt(u),
+                    rural=_fmt(ru),
+                )
+            )
     return issues
 
 
@@ -350,14 +443,26 @@ def check_history(raw: RawReturn, rows: pl.DataFrame, region: str, year: int, hi
     prev = history.filter((pl.col("region_code") == region) & (pl.col("year") == year - 1)).select(
         "indicator_code", pl.col("settlement").alias("settlement_token"), pl.col("value").alias("previous")
     )
-    j = rows.filter(pl.col("unit_kato").is_null() & pl.col("actual").is_not_null()).join(prev, on=["indicator_code", "settlement_token"])
+    j = rows.filter(pl.col("unit_kato").is_null() & pl.col("actual").is_not_null()).join(
+        prev, on=["indicator_code", "settlement_token"]
+    )
     out = []
     for r in j.iter_rows(named=True):
         a, p = r["actual"], r["previous"]
         jump = abs(a - p) > JUMP_SHARE_PP if r["unit"] == "percent" else (p != 0 and abs(a - p) / abs(p) > JUMP_RELATIVE)
         if jump:
-            out.append(warning("W_JUMP", raw.location("value", r["_row"]), raw.data_sheet, raw.cell_ref("value", r["_row"]),
-                               found=_fmt(a), previous=_fmt(p), previous_year=year - 1, indicator=r["indicator_code"]))
+            out.append(
+                warning(
+                    "W_JUMP",
+                    raw.location("value", r["_row"]),
+                    raw.data_sheet,
+                    raw.cell_ref("value", r["_row"]),
+                    found=_fmt(a),
+                    previous=_fmt(p),
+                    previous_year=year - 1,
+                    indicator=r["indicator_code"],
+                )
+            )
     return out
 
 
@@ -379,7 +484,13 @@ def check_unit_kato(raw: RawReturn, rows: pl.DataFrame, region: str) -> list[Iss
     prefix = region.split("-")[-1]
     bad = rows.filter(pl.col("unit_kato").is_not_null() & ~pl.col("unit_kato").str.contains(rf"^{prefix}\d{{7}}$"))
     return [
-        error("F_BAD_REGION", raw.location("unit_kato", r["_row"]), raw.data_sheet, raw.cell_ref("unit_kato", r["_row"]), found=r["unit_kato"])
+        error(
+            "F_BAD_REGION",
+            raw.location("unit_kato", r["_row"]),
+            raw.data_sheet,
+            raw.cell_ref("unit_kato", r["_row"]),
+            found=r["unit_kato"],
+        )
         for r in bad.iter_rows(named=True)
     ]
 
@@ -405,8 +516,10 @@ def validate_groups(raw: RawReturn, ctx: Context) -> tuple[list[Checked], list[I
         typed = typed.with_columns(pl.col("region_code").str.strip_chars().str.to_uppercase(), pl.col("year").str.strip_chars())
         keys = typed.select("region_code", "year").unique(maintain_order=True)
         for region, ytext in keys.iter_rows():
-            part = typed.filter((pl.col("region_code") == region) & (pl.col("year") == ytext)) if region is not None and ytext is not None else typed.filter(
-                pl.col("region_code").is_null() | pl.col("year").is_null()
+            part = (
+                typed.filter((pl.col("region_code") == region) & (pl.col("year") == ytext))
+                if region is not None and ytext is not None
+                else typed.filter(pl.col("region_code").is_null() | pl.col("year").is_null())
             )
             first_row = part["_row"].min()
             loc_r, loc_y = raw.location("region_code", first_row), raw.location("year", first_row)

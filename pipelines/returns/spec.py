@@ -23,7 +23,18 @@ SHEET_DATA = "data"
 SHEET_INSTRUCTIONS = "instructions"
 SHEET_LISTS = "lists"
 DATA_KEYS = ["indicator_code", "settlement", "value", "numerator", "denominator", "comment"]
-FLAT_KEYS = ["region_code", "year", "cycle", "indicator_code", "settlement", "unit_kato", "value", "numerator", "denominator", "comment"]
+FLAT_KEYS = [
+    "region_code",
+    "year",
+    "cycle",
+    "indicator_code",
+    "settlement",
+    "unit_kato",
+    "value",
+    "numerator",
+    "denominator",
+    "comment",
+]
 FLAT_REQUIRED = ["region_code", "year", "indicator_code", "settlement", "value"]
 META_KEYS = ["region_code", "year", "template_version", "prepared_by", "phone", "nothing_to_report"]
 # ``nothing_to_report``: "yes" declares on purpose that the return is empty; a file without values is refused
@@ -75,7 +86,9 @@ def reportable_series(indicators: pl.DataFrame, region_code: str) -> pl.DataFram
     return indicators.filter((pl.col("reporting") == reporting) & (pl.col("settlement") == "total"))
 
 
-def expected_rows(indicators: pl.DataFrame, targets: pl.DataFrame, regions: pl.DataFrame, region_code: str, year: int) -> list[ExpectedRow]:
+def expected_rows(
+    indicators: pl.DataFrame, targets: pl.DataFrame, regions: pl.DataFrame, region_code: str, year: int
+) -> list[ExpectedRow]:
     """Rows the return for ``region_code`` and ``year`` asks for, in catalogue order."""
     city = region_is_city(regions, region_code)
     out: list[ExpectedRow] = []

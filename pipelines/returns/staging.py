@@ -8,9 +8,9 @@ from collections.abc import Callable
 import polars as pl
 
 from contracts.home import Layout
+from pipelines import review
 from pipelines.returns.ingest import PARSED_SCHEMA, parsed_rows
 from pipelines.returns.ledger import LedgerEntry, parsed_dir, read_ledger
-from pipelines import review
 from pipelines.returns.rules import Context
 from pipelines.returns.verdict import validate_file
 
@@ -84,4 +84,6 @@ def staged_values(layout: Layout, context: Callable[[], Context] | None = None, 
     cols = ["submission_id", *PARSED_SCHEMA, "received_at"]
     if not frames:
         return pl.DataFrame(schema={"submission_id": pl.String, **PARSED_SCHEMA, "received_at": pl.Datetime(time_zone="UTC")})
-    return pl.concat(frames).select(cols).sort("region_code", "year", "indicator_code", "settlement", "unit_kato", nulls_last=False)
+    return (
+        pl.concat(frames).select(cols).sort("region_code", "year", "indicator_code", "settlement", "unit_kato", nulls_last=False)
+    )

@@ -55,8 +55,9 @@ META_LABELS = {
     "template_version": "Үлгі нұсқасы / Версия шаблона",
     "prepared_by": "Орындаушы (лауазымы, бөлімі) / Исполнитель (должность, отдел)",
     "phone": "Байланыс телефоны / Контактный телефон",
-    "nothing_to_report": "Осы жылға ұсынатын ештеңе жоқ (yes — иә, no — жоқ) / Представлять за этот год нечего (yes — да, no — нет) / "
-                         "Nothing to report for this year (yes/no)",
+    "nothing_to_report": "Осы жылға ұсынатын ештеңе жоқ (yes — иә, no — жоқ)"
+    " / Представлять за этот год нечего (yes — да, no — нет) / "
+    "Nothing to report for this year (yes/no)",
 }
 META_NAME_ROWS = [
     ("region_name_kk", "Өңір атауы (қазақша) / Наименование региона (на казахском)"),
@@ -67,10 +68,18 @@ META_NAME_FIRST_ROW = 7
 # Columns A..M of the data sheet: (machine key or None, Kazakh label, Russian label, width).
 DATA_COLUMNS: list[tuple[str | None, str, str, float]] = [
     ("indicator_code", "Көрсеткіш коды", "Код показателя", 24),
-    ("settlement", "Елді мекен: total — барлығы, urban — қала, rural — ауыл",
-     "Местность: total — всего, urban — город, rural — село", 12),
-    ("value", "Мәні (үлес пен арақатынас үшін міндетті емес — салыстыру үшін)",
-     "Значение (для долей и соотношений необязательно — для сверки)", 14),
+    (
+        "settlement",
+        "Елді мекен: total — барлығы, urban — қала, rural — ауыл",
+        "Местность: total — всего, urban — город, rural — село",
+        12,
+    ),
+    (
+        "value",
+        "Мәні (үлес пен арақатынас үшін міндетті емес — салыстыру үшін)",
+        "Значение (для долей и соотношений необязательно — для сверки)",
+        14,
+    ),
     ("numerator", "Алымы — сан (үлес пен арақатынас үшін)", "Числитель — количество (для долей и соотношений)", 15),
     ("denominator", "Бөлімі — сан (үлес пен арақатынас үшін)", "Знаменатель — количество (для долей и соотношений)", 15),
     ("comment", "Түсініктеме (жеке деректерсіз)", "Комментарий (без персональных данных)", 28),
@@ -117,8 +126,7 @@ INSTRUCTIONS_KK = [
     "5. Балл, индекс, сан және өзге көрсеткіштер үшін тек мәнін (C) енгізіңіз; D және E бағандарын бос қалдырыңыз.",
     "6. Ондық бөлшекті үтірмен де, нүктемен де жазуға болады (85,3 немесе 85.3). Пайыз белгісін (%) қоймаңыз.",
     "7. Дерек болмаса, ұяшықты бос қалдырыңыз — 0 жазбаңыз. 0 нақты мән нөлге тең болғанда ғана жазылады.",
-    "8. Парақтардың атауын өзгертпеңіз, F бағанына дейін (A–F арасына) жаңа баған қоспаңыз, 3-жолдағы кілттерді "
-    "өзгертпеңіз.",
+    "8. Парақтардың атауын өзгертпеңіз, F бағанына дейін (A–F арасына) жаңа баған қоспаңыз, 3-жолдағы кілттерді өзгертпеңіз.",
     "9. Жеке деректерді енгізбеңіз: ЖСН, оқушылардың, педагогтардың немесе басқа адамдардың аты-жөні болмауы тиіс. "
     "Есепте тек жиынтық сандар болады. Жеке деректері бар файл қабылданбайды және ешқайда сақталмайды.",
     "10. Толтырылған файлды жүктеу бетіне жүктеңіз (немесе оператор оны «bilim ingest» командасымен қабылдайды). "
@@ -139,13 +147,10 @@ INSTRUCTIONS_RU = [
     "4. Для долей и соотношений (в процентах) вводите числитель (D) и знаменатель (E) как количества — например, "
     "число охваченных детей и общее число детей. Процент рассчитывает система. Значение в столбце C "
     "необязательно: если оно указано, его сверяют с рассчитанным процентом.",
-    "5. Для баллов, индексов, количеств и прочих показателей вводите только значение (C); столбцы D и E "
-    "оставьте пустыми.",
+    "5. Для баллов, индексов, количеств и прочих показателей вводите только значение (C); столбцы D и E оставьте пустыми.",
     "6. Десятичный разделитель — запятая или точка (85,3 или 85.3). Знак процента (%) не ставьте.",
-    "7. Если данных нет, оставьте ячейку пустой — не ставьте 0. Ноль ставится, только если фактическое значение "
-    "равно нулю.",
-    "8. Не переименовывайте листы, не добавляйте столбцы перед столбцом F (между A и F), не изменяйте ключи в "
-    "строке 3.",
+    "7. Если данных нет, оставьте ячейку пустой — не ставьте 0. Ноль ставится, только если фактическое значение равно нулю.",
+    "8. Не переименовывайте листы, не добавляйте столбцы перед столбцом F (между A и F), не изменяйте ключи в строке 3.",
     "9. Не вносите персональные данные: ИИН, ФИО учащихся, педагогов или других лиц. Отчёт содержит только "
     "сводные числа. Файл с персональными данными отклоняется и нигде не сохраняется.",
     "10. Загрузите заполненный файл на странице загрузки (или оператор принимает его командой «bilim ingest»). "
@@ -182,7 +187,10 @@ def check_request(regions: pl.DataFrame, region_code: str, year: int, version: s
     r = rows.row(0, named=True)
     exists, span = region_exists(regions, region_code, year)
     if not exists:
-        raise ValueError(f"region {region_code} ({r['name_en']}) did not exist on {reference_date(year).isoformat()} (valid {span}); no return for {year}")
+        raise ValueError(
+            f"region {region_code} ({r['name_en']}) did not exist on {reference_date(year).isoformat()} (valid {span})"
+            f"; no return for {year}"
+        )
     return r["name_kk"], r["name_ru"]
 
 
@@ -205,15 +213,21 @@ def period_label(series: dict, year: int, cycle: str | None) -> str:
     """What period a value for ``year`` describes, in Kazakh and Russian."""
     nxt, prev = year + 1, year - 1
     wording = {
-        "school_year": (f"{year}–{nxt} оқу жылы (оқу жылының басындағы жағдай бойынша)",
-                        f"{year}–{nxt} учебный год (на начало учебного года)"),
+        "school_year": (
+            f"{year}–{nxt} оқу жылы (оқу жылының басындағы жағдай бойынша)",
+            f"{year}–{nxt} учебный год (на начало учебного года)",
+        ),
         "academic_year": (f"{year}–{nxt} оқу жылы", f"{year}–{nxt} учебный год"),
         "calendar_year": (f"{year} күнтізбелік жыл", f"{year} календарный год"),
         "year_end": (f"{year} жылдың соңындағы жағдай бойынша", f"на конец {year} года"),
-        "graduates_previous_year": (f"{prev} жылғы түлектер (бітіргеннен кейінгі бірінші жыл)",
-                                    f"выпускники {prev} года (первый год после окончания)"),
-        "assessment_cycle": (f"халықаралық зерттеу циклі {cycle or ''}".strip(),
-                             f"цикл международного исследования {cycle or ''}".strip()),
+        "graduates_previous_year": (
+            f"{prev} жылғы түлектер (бітіргеннен кейінгі бірінші жыл)",
+            f"выпускники {prev} года (первый год после окончания)",
+        ),
+        "assessment_cycle": (
+            f"халықаралық зерттеу циклі {cycle or ''}".strip(),
+            f"цикл международного исследования {cycle or ''}".strip(),
+        ),
     }
     kk, ru = wording.get(series["reference_period"], (series["reference_period"], series["reference_period"]))
     return f"{kk} / {ru}"
@@ -261,12 +275,12 @@ def fill_meta(ws: Worksheet, region_code: str, year: int, version: str, names: t
     answer.showErrorMessage = True
     answer.add(f"B{META_KEYS.index('nothing_to_report') + 1}")
     ws.add_data_validation(answer)
-    for offset, ((key, label), name) in enumerate(zip(META_NAME_ROWS, names)):
+    for offset, ((key, label), name) in enumerate(zip(META_NAME_ROWS, names, strict=True)):
         r = META_NAME_FIRST_ROW + offset
         ws.cell(r, 1, key)
         ws.cell(r, 2, name)
         ws.cell(r, 3, label)
-    for col, width in zip("ABC", (20, 36, 64)):
+    for col, width in zip("ABC", (20, 36, 64), strict=True):
         ws.column_dimensions[col].width = width
     protect(ws)
 
@@ -306,14 +320,37 @@ def add_data_validations(ws: Worksheet, n_rows: int, n_codes: int) -> None:
     """Drop-downs for A (codes on the hidden sheet) and B (settlements); decimals for C, D and E."""
     last = FIRST_DATA_ROW + max(n_rows, 1) - 1
     title = "Қате / Ошибка"
-    code = DataValidation(type="list", formula1=f"{SHEET_LISTS}!$A$1:$A${n_codes}", allow_blank=False,
-                          error="Каталогтағы көрсеткіш коды / Код показателя из каталога", errorTitle=title)
-    settlement = DataValidation(type="list", formula1=f'"{",".join(SETTLEMENTS)}"', allow_blank=False,
-                                error="total, urban немесе rural / total, urban или rural", errorTitle=title)
-    value = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
-                           allow_blank=True, error="Сан енгізіңіз / Введите число", errorTitle=title)
-    count = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           error="Теріс емес сан енгізіңіз / Введите неотрицательное число", errorTitle=title)
+    code = DataValidation(
+        type="list",
+        formula1=f"{SHEET_LISTS}!$A$1:$A${n_codes}",
+        allow_blank=False,
+        error="Каталогтағы көрсеткіш коды / Код показателя из каталога",
+        errorTitle=title,
+    )
+    settlement = DataValidation(
+        type="list",
+        formula1=f'"{",".join(SETTLEMENTS)}"',
+        allow_blank=False,
+        error="total, urban немесе rural / total, urban или rural",
+        errorTitle=title,
+    )
+    value = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1000000000000",
+        formula2="1000000000000",
+        allow_blank=True,
+        error="Сан енгізіңіз / Введите число",
+        errorTitle=title,
+    )
+    count = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        error="Теріс емес сан енгізіңіз / Введите неотрицательное число",
+        errorTitle=title,
+    )
     for dv, cols in ((code, "A"), (settlement, "B"), (value, "C"), (count, "DE")):
         dv.showErrorMessage = True
         for col in cols:
@@ -338,8 +375,9 @@ def fill_lists(ws: Worksheet, codes: list[str]) -> None:
     protect(ws)
 
 
-def build_workbook(catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int,
-                   version: str) -> tuple[Workbook, int]:
+def build_workbook(
+    catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int, version: str
+) -> tuple[Workbook, int]:
     """The template workbook and its number of data rows."""
     names = check_request(regions, region_code, year, version)
     indicators, targets = catalogue["programme_indicators"], catalogue["programme_targets"]
@@ -364,8 +402,14 @@ def build_workbook(catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, re
     return wb, len(rows)
 
 
-def write_template(out: Path, catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int,
-                   version: str = CURRENT_TEMPLATE_VERSION) -> int:
+def write_template(
+    out: Path,
+    catalogue: dict[str, pl.DataFrame],
+    regions: pl.DataFrame,
+    region_code: str,
+    year: int,
+    version: str = CURRENT_TEMPLATE_VERSION,
+) -> int:
     """Write the return template for ``region_code`` and ``year`` to ``out``; return the number of data rows.
 
     Raises ``ValueError`` for an unknown region or version, a region that did not exist on 1 September of the

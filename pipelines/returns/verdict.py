@@ -102,10 +102,7 @@ def validate_file(path: Path, ctx: Context, display_name: str | None = None, max
         return verdict
     verdict.file_type = guard.kind
     try:
-        if guard.kind == "csv":
-            raw = read_csv(path, name)
-        else:
-            raw = _read_workbook(path, name)
+        raw = read_csv(path, name) if guard.kind == "csv" else _read_workbook(path, name)
     except ReadFailure as failure:
         verdict.file_issues += failure.issues
         return verdict
