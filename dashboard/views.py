@@ -248,8 +248,8 @@ def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, ye
         pl.col("indicator_code").alias(t("col_code", lang)),
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
         pl.col("settlement").map_elements(lambda s: t(f"settlement_{s}", lang), return_dtype=pl.String).alias(t("col_settlement", lang)),
-        pl.col("before").round(2).alias(t("col_before", lang)),
-        pl.col("after").round(2).alias(t("col_after", lang)),
+        pl.col("before").round(2).alias(t("col_review_before", lang)),
+        pl.col("after").round(2).alias(t("col_review_after", lang)),
     )
 
 
@@ -270,8 +270,8 @@ def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: in
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
         pl.col("gap_before").round(2).alias(t("col_gap_before", lang)),
         pl.col("gap_after").round(2).alias(t("col_gap_after", lang)),
-        status("status_before").alias(t("col_status_before", lang)),
-        status("status_after").alias(t("col_status_after", lang)),
+        status("status_before").alias(t("col_review_status_before", lang)),
+        status("status_after").alias(t("col_review_status_after", lang)),
     )
 
 
