@@ -96,6 +96,28 @@ class Layout:
         return self.home / "raw" / "returns"
 
     @property
+    def rejections(self) -> Path:
+        """One line per rejected file (hash, rules broken, whether the file was kept): never its contents."""
+        return self.returns_dir / "rejected.jsonl"
+
+    @property
+    def rejected_dir(self) -> Path:
+        """Where the inbox sensor moves files it rejected."""
+        return self.returns_dir / "rejected"
+
+    @property
+    def parsed_dir(self) -> Path:
+        """Parsed rows of each accepted file, one Parquet per archive hash (derived: re-read from the archive)."""
+        return self.returns_dir / "parsed"
+
+    def parsed_file(self, sha256: str) -> Path:
+        return self.parsed_dir / f"{sha256}.parquet"
+
+    def failpoint_marker(self, name: str) -> Path:
+        """Written by a test failpoint when a process reaches it (pipelines.failpoints)."""
+        return self.home / f".failpoint-{name}"
+
+    @property
     def ledger(self) -> Path:
         """Append-only, hash-chained submissions ledger (one entry per submitted return)."""
         return self.returns_dir / "ledger.jsonl"
@@ -147,6 +169,10 @@ class Layout:
     def build_dir(self, build_id: str) -> Path:
         return self.builds / build_id
 
+    def published_table(self, build_id: str, name: str) -> Path:
+        """The Parquet file of one published table in one build: the one place its path is spelled."""
+        return self.build_dir(build_id) / f"{name}.parquet"
+
     def build_complete(self, build_id: str) -> bool:
         """The build folder's manifest reads and every table it lists is there."""
         folder = self.build_dir(build_id)
@@ -155,7 +181,7 @@ class Layout:
             tables = manifest["tables"]
         except (OSError, ValueError, KeyError, TypeError):
             return False
-        return isinstance(tables, dict) and all((folder / f"{name}.parquet").is_file() for name in tables)
+        return isinstance(tables, dict) and all(self.published_table(build_id, name).is_file() for name in tables)
 
     def resolve_build(self) -> BuildResolution:
         """Which build readers should read, and why when it is not the one ``CURRENT`` names.

@@ -226,7 +226,7 @@ def _published_table(layout: Layout, name: str):
         print(say("note_lag", detail=lag), file=sys.stderr)
     if resolution.build_id is None:
         return None
-    return pl.read_parquet(layout.build_dir(resolution.build_id) / f"{name}.parquet")
+    return pl.read_parquet(layout.published_table(resolution.build_id, name))
 
 
 def _emit(frame, fmt: str) -> None:

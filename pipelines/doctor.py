@@ -164,7 +164,7 @@ def _published(layout: Layout, entries: list[dict]) -> list[Finding]:
     if head in hashes or head == chain.GENESIS:
         expected = {e["submission_id"] for e in entries[: hashes.index(head) + 1]} if head in hashes else set()
         published = set(
-            pl.read_parquet(layout.build_dir(resolution.build_id) / "submissions.parquet", columns=["submission_id"])[
+            pl.read_parquet(layout.published_table(resolution.build_id, "submissions"), columns=["submission_id"])[
                 "submission_id"
             ]
         )

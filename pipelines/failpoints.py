@@ -39,6 +39,6 @@ def failpoint(name: str) -> None:
     if fault:
         code = FAULTS[fault]
         raise OSError(code, os.strerror(code), f"failpoint {name}")
-    marker = Layout.current().home / f".failpoint-{name}"
+    marker = Layout.current().failpoint_marker(name)
     marker.write_text(str(os.getpid()), encoding="utf-8")
     time.sleep(float(os.environ.get("BILIM_FAILPOINT_WAIT_S", "60")))

@@ -196,7 +196,7 @@ def test_a_backup_taken_during_concurrent_uploads_restores_to_the_same_marts_and
 
     # The source settled to the backup's state: its own files, the logs cut at the backup's heads, built afresh.
     ref = Layout(tmp_path / "reference")
-    for folder in (src.archive, src.returns_dir / "parsed", src.snapshots, src.access_dir):
+    for folder in (src.archive, src.parsed_dir, src.snapshots, src.access_dir):
         shutil.copytree(folder, ref.home / folder.relative_to(src.home), ignore=shutil.ignore_patterns("*.lock"))
     for name, log in (("ledger", src.ledger), ("reviews", src.reviews), ("grants", src.grants)):
         (ref.home / log.relative_to(src.home)).write_bytes(_truncated_to(log, manifest["heads"][name]))

@@ -150,7 +150,7 @@ def test_warehouse_rebuilt_from_archive_and_ledger_gives_the_same_marts(good, tm
     accept_file(filled_return(tmp_path / "KZ-19.xlsx", "KZ-19", 2022), ctx, layout)
     first = _build()
     shutil.rmtree(layout.warehouse.parent)
-    shutil.rmtree(layout.home / "raw" / "returns" / "parsed")  # derived: re-read from the archived files
+    shutil.rmtree(layout.parsed_dir)  # derived: re-read from the archived files
     second = _build()
     for table in ("stg_returns__values", "submissions"):
         a = pl.read_parquet(layout.build_dir(first) / f"{table}.parquet")

@@ -29,7 +29,6 @@ from pipelines.returns.ledger import (
     archive_file,
     current_entries,
     ledger_lock,
-    parsed_dir,
     read_ledger,
     record_rejection,
     reports_dir,
@@ -120,7 +119,7 @@ def previous_keys(layout: Layout, entry: LedgerEntry | None) -> set[tuple[str, s
     """(indicator, settlement, unit) of the values in the submission being replaced."""
     if entry is None:
         return set()
-    path = parsed_dir(layout) / f"{entry.sha256}.parquet"
+    path = layout.parsed_file(entry.sha256)
     if not path.exists():
         return set()
     prev = pl.read_parquet(path).filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
@@ -196,7 +195,7 @@ def accept_file(
             return IngestResult(UNCHANGED, verdict, [current[(g.region_code, g.year)] for g in verdict.groups])
         add_dropped_rows_warnings(layout, verdict, ledger)
         rows = parsed_rows(verdict)
-        parsed = parsed_dir(layout) / f"{verdict.sha256}.parquet"
+        parsed = layout.parsed_file(verdict.sha256)
         if not parsed.exists():
             parsed.parent.mkdir(parents=True, exist_ok=True)
             tmp = parsed.with_name(f".{parsed.name}.{os.getpid()}.tmp")
@@ -292,7 +291,7 @@ def load_context(layout: Layout, expected_region: str | None = None, expected_ye
     history = None
     build = layout.current_build_id()
     if build:
-        path = layout.build_dir(build) / "stg_returns__values.parquet"
+        path = layout.published_table(build, "stg_returns__values")
         if path.exists():
             # Lazily: only region-level rows and five columns are read, not a whole sub-regional history.
             history = (

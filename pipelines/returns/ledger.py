@@ -83,7 +83,7 @@ def _damage_of(d: chain.Damage, layout: Layout | None = None) -> LedgerDamage:
         try:
             import polars as pl
 
-            pairs = pl.read_parquet(parsed_dir(layout) / f"{found.sha256}.parquet", columns=["region_code", "year"]).unique()
+            pairs = pl.read_parquet(layout.parsed_file(found.sha256), columns=["region_code", "year"]).unique()
         except (OSError, ValueError, pl.exceptions.PolarsError):
             pairs = None
         if pairs is not None and pairs.height == 1:
@@ -108,11 +108,11 @@ def _read_damage(d: chain.Damage) -> LedgerDamage:
 
 
 def rejected_path(layout: Layout) -> Path:
-    return layout.returns_dir / "rejected.jsonl"
+    return layout.rejections
 
 
 def parsed_dir(layout: Layout) -> Path:
-    return layout.returns_dir / "parsed"
+    return layout.parsed_dir
 
 
 def reports_dir(layout: Layout) -> Path:

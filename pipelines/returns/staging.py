@@ -10,7 +10,7 @@ import polars as pl
 from contracts.home import Layout
 from pipelines import review
 from pipelines.returns.ingest import PARSED_SCHEMA, parsed_rows
-from pipelines.returns.ledger import LedgerEntry, parsed_dir, read_ledger
+from pipelines.returns.ledger import LedgerEntry, read_ledger
 from pipelines.returns.rules import Context
 from pipelines.returns.verdict import validate_file
 
@@ -52,7 +52,7 @@ def submissions_table(layout: Layout, entries: list[LedgerEntry] | None = None) 
 
 def _rows_of(layout: Layout, entry: LedgerEntry, context: Callable[[], Context] | None) -> pl.DataFrame:
     """The parsed rows of a submission: from the cache, or re-read from the archived file."""
-    cache = parsed_dir(layout) / f"{entry.sha256}.parquet"
+    cache = layout.parsed_file(entry.sha256)
     if cache.exists():
         rows = pl.read_parquet(cache)
     else:
