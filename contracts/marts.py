@@ -149,11 +149,77 @@ class Completeness(pa.DataFrameModel):
         unique = ["region_code", "year"]
 
 
+class RefCycles(pa.DataFrameModel):
+    """One row per assessment cycle: the year it was held and the target year it answers."""
+
+    cycle: str = pa.Field(unique=True, description="Assessment cycle")
+    held_year: int = pa.Field(description="Year the cycle was held")
+    target_year: int = pa.Field(description="Target year the cycle answers (configuration)")
+
+    class Config:
+        strict = True
+
+
+class RefRegionYears(pa.DataFrameModel):
+    """One row per region and year in which the region existed on the census date."""
+
+    region_code: str = pa.Field(str_matches=REGION, description="Region")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    is_city: bool = pa.Field(description="A city of republican significance (no urban/rural split)")
+
+    class Config:
+        strict = True
+        unique = ["region_code", "year"]
+
+
+class IndicatorChanges(pa.DataFrameModel):
+    """One row per indicator, region, settlement and year: the change since the previous observed year."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    value: Optional[float] = pa.Field(nullable=True, description="Value this year")
+    previous_year: Optional[int] = pa.Field(nullable=True, description="Previous year with a value")
+    previous_value: Optional[float] = pa.Field(nullable=True, description="Value in that year")
+    change: Optional[float] = pa.Field(nullable=True, description="Value minus previous value (empty across a territory change)")
+    flag: Optional[str] = pa.Field(
+        nullable=True, isin=["new_region", "first_value", "territory_changed"], description="Why there is no change"
+    )
+
+    class Config:
+        strict = True
+        unique = ["indicator_code", "region_code", "settlement", "year"]
+
+
+class PreSplitTerritories(pa.DataFrameModel):
+    """One row per split territory (parent+child), indicator, settlement and year: the old territory recomputed."""
+
+    territory_code: str = pa.Field(description="Parent and child codes joined by +, e.g. KZ-63+KZ-10")
+    parent_region: str = pa.Field(str_matches=REGION, description="The region that was split")
+    indicator_code: str = pa.Field(description="Series code")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    value: Optional[float] = pa.Field(nullable=True, description="Rate from summed parts, or summed count")
+    numerator: Optional[float] = pa.Field(nullable=True, description="Summed numerator")
+    denominator: Optional[float] = pa.Field(nullable=True, description="Summed denominator")
+    n_units: int = pa.Field(ge=1, description="Units summed (after the split: parent and child)")
+    complete: bool = pa.Field(description="Every unit of the territory reported")
+
+    class Config:
+        strict = True
+        unique = ["territory_code", "indicator_code", "settlement", "year"]
+
+
 MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
+    "ref_cycles": RefCycles,
+    "ref_region_years": RefRegionYears,
     "actuals": Actuals,
     "national_values": NationalValues,
     "indicator_gaps": IndicatorGaps,
     "indicator_pace": IndicatorPace,
     "urban_rural": UrbanRural,
     "completeness": Completeness,
+    "indicator_changes": IndicatorChanges,
+    "pre_split_territories": PreSplitTerritories,
 }

@@ -488,3 +488,33 @@ def test_bilim_gaps_prints_the_design_columns(tmp_path):
     assert {r["status"] for r in out} <= STATUSES
     assert {r["settlement"] for r in out} == {"total"}  # a city: no urban or rural rows
     assert any(r["source"] == "reported" and r["actual"] is not None for r in out)
+
+
+def test_every_mart_has_a_contract_and_a_missing_one_fails_the_build(monkeypatch):
+    import dagster as dg
+
+    from contracts.marts import MART_CONTRACTS
+    from pipelines.defs import marts as defs_marts
+    from pipelines.marts.build import MARTS
+
+    assert set(MARTS) <= set(MART_CONTRACTS)
+    monkeypatch.delitem(MART_CONTRACTS, "pre_split_territories")
+    with pytest.raises(dg.Failure, match="pre_split_territories has no contract"):
+        defs_marts.mart_contract("pre_split_territories")
+
+
+def test_the_four_reference_and_change_marts_pass_their_contracts():
+    from contracts.marts import MART_CONTRACTS
+    from pipelines.tables import validate_frame
+    from pipelines.warehouse import fetch
+
+    con = build(
+        [
+            V("G1.K1.R2", "KZ-63", 2021, num=600, den=1000),
+            V("G1.K1.R2", "KZ-63", 2023, num=400, den=600),
+            V("G1.K1.R2", "KZ-10", 2022, num=200, den=400),
+            V("G1.K1.R2", "KZ-10", 2023, num=250, den=400),
+        ]
+    )
+    for name in ("ref_cycles", "ref_region_years", "indicator_changes", "pre_split_territories"):
+        assert validate_frame(fetch(con, f"select * from {name}"), MART_CONTRACTS[name], name) == []
