@@ -37,7 +37,7 @@ if ctx is not None:
         st.subheader(t(key, lang))
         tokens = part["status_token"].to_list()
         shown = part.drop("code", "level", "status_token").to_pandas()
-        styled = shown.style.apply(lambda col: [f"background-color: {STATUS_COLORS[s]}" for s in tokens], subset=[status_col])
+        styled = shown.style.apply(lambda col, tokens=tokens: [f"background-color: {STATUS_COLORS[s]}" for s in tokens], subset=[status_col])
         st.dataframe(styled, hide_index=True, width="stretch")
     st.plotly_chart(charts.status_heatmap(views.status_grid(gaps, indicators, year), region_labels, lang), width="stretch")
     footer(ctx)
