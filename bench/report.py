@@ -118,6 +118,8 @@ def render_one(r: dict, name: str) -> list[str]:
         lines += ["", "| goal | measured (best / median) | target | met |", "|---|---:|---:|:---:|"]
         for g in goals:
             lines.append(f"| {g['goal']} | {g['measure']} = {g['value_best']} / {g['value_median']} | {g['target']} | {'yes' if g['met'] else '**no**'} |")
+    for note in r.get("notes_readme") or []:  # why a goal is not met, and what was tried
+        lines += ["", wrap(note)]
     if r.get("command"):
         lines += ["", f"Produced by `{r['command']}`."]
     return lines
