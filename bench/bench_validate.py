@@ -54,6 +54,24 @@ FLAT_COLUMNS = ["region_code", "year", "indicator_code", "settlement", "unit_kat
 PACKAGES = ["polars", "fastexcel", "openpyxl", "pandas", "duckdb", "pyarrow"]
 GOAL_VS_PANDAS = 10.0  # validate at least 10x faster than pandas+openpyxl
 GOAL_VS_FASTEXCEL = 1.5  # and within 1.5x of a bare fastexcel read
+NOTES = [
+    "Why the goals are not met (profiled 2026-11-30, commit 2ccdfa0): the person-name scan that the hostile-workbook "
+    "work added to flat files (pipelines/returns/read.py `_flat_personal_data` -> pii.has_person_name, once per text "
+    "cell in Python: 379,745 calls for this file) takes 10.9 of validate_file's 12.3 s under cProfile; the read itself "
+    "(fastexcel) is 0.8 s. Before that scan (commit 073eb75) validate_file took 1.9 s, 10.2x faster than pandas. Those modules belong to "
+    "another engineer and only import-time changes were allowed in them; the fix that keeps the rule is to scan each "
+    "distinct text once (a flat file repeats its codes and comments) or to pre-filter in Polars with the name "
+    "patterns before the per-cell check.",
+    "What the process around it now costs: `bilim validate` imports neither Pandera, pyarrow, pandas, openpyxl, DuckDB "
+    "nor Dagster (python -X importtime); the validated catalogue is read from Arrow files kept by content "
+    "(pipelines.catalogue.cache) instead of being validated with Pandera on every call, so start-up, imports and "
+    "load_context take ~0.4 s of the process (validate process minus validate_file), down from ~1.6 s (3.48 - 1.89 s "
+    "at commit 073eb75). The first command in a new home validates and writes the cache; one unmeasured run does that.",
+    "`bilim ingest` of the same file into an empty home runs the verdict, archives, records the ledger entry, then "
+    "rebuilds every asset through Dagster in-process and publishes: the rebuild alone is several times a pandas read, "
+    "so the 10x goal cannot be met while ingest rebuilds before it exits. Not tried here: returning after the ledger "
+    "entry and leaving the rebuild to the sensor (DESIGN section 4 hands uploads to one writer, which would stay true).",
+]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -466,6 +484,7 @@ def prepare(rows: int) -> dict:
 def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     flat, flat_nodim, returns = _prepare(args.rows, env)
     R = args.repeat
+    load_before = list(os.getloadavg())
     print(f"parent RSS high-water mark before measuring: {rss_mb():.1f} MiB", flush=True)
 
     measured: dict[str, dict] = {}
@@ -496,6 +515,8 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
             raise SystemExit(f"the flat file without <dimension> was not accepted: {d}")
     record("validate_file_nodim", "validate_file() in-process, same 200k, no `<dimension>`", "same cells, sheet XML without `<dimension>` (as openpyxl write-only saves)", runs, lambda r: r[0]["seconds"])
 
+    # The first command in a home validates the catalogue and keeps it (pipelines.catalogue.cache); once, unmeasured.
+    run_measured([BILIM, "validate", str(flat)], env)
     cli_runs = []
     for _ in range(R):
         wall, rss, rc, out, err = run_measured([BILIM, "validate", str(flat)], env)
@@ -504,10 +525,27 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
         cli_runs.append(({"exit_code": rc, "stdout_head": out.splitlines()[:2]}, wall, rss))
     record("cli_validate", "`bilim validate FILE` end to end, flat 200k", "subprocess wall time incl. interpreter start-up and imports", cli_runs, lambda r: r[1])
 
+    ingest_runs = []
+    for i in range(R):
+        # A fresh home each run (ingest writes), holding only the catalogue cache the validate runs left.
+        fresh = Path(tempfile.mkdtemp(prefix="bilim-bench-ingest-"))
+        try:
+            shutil.copytree(Path(env["BILIM_HOME"]) / "cache", fresh / "cache")
+            ienv = {**env, "BILIM_HOME": str(fresh)}
+            wall, rss, rc, out, err = run_measured([BILIM, "ingest", str(flat), "--who", "bench"], ienv)
+            if rc != 0:
+                raise SystemExit(f"bilim ingest exited {rc}:\n{out[-2000:]}\n{err[-2000:]}")
+            ingest_runs.append(({"exit_code": rc, "stdout_head": out.splitlines()[:2]}, wall, rss))
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+    record("cli_ingest", "`bilim ingest FILE` end to end, flat 200k, empty home", "subprocess wall time: start-up, validation, archive, ledger, Dagster build of every asset and publish", ingest_runs, lambda r: r[1])
+
     runs = cases("pandas", [flat])
     record("pandas_openpyxl", "pandas.read_excel(engine=\"openpyxl\"), flat 200k", "read only, no validation", runs, lambda r: r[0]["seconds"])
+    record("pandas_process", "whole process: python -c pandas.read_excel(openpyxl), flat 200k", "same runs, wall time of the process (interpreter start-up and imports included)", runs, lambda r: r[1])
     runs = cases("fastexcel", [flat])
     record("fastexcel", "fastexcel read -> polars, flat 200k", "read_excel(path).load_sheet(0).to_polars(), no validation", runs, lambda r: r[0]["seconds"])
+    record("fastexcel_process", "whole process: fastexcel read -> polars, flat 200k", "same runs, wall time of the process (interpreter start-up and imports included)", runs, lambda r: r[1])
 
     runs = cases("returns", returns)
     for d, _, _ in runs:
@@ -542,6 +580,19 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
          "measure": "validate_file / fastexcel", "value_best": round(v / fx, 2), "value_median": round(vm / fxm, 2),
          "target": f"<= {GOAL_VS_FASTEXCEL:g}", "met": v / fx <= GOAL_VS_FASTEXCEL and vm / fxm <= GOAL_VS_FASTEXCEL},
     ]
+    for cli in ("cli_validate", "cli_ingest"):
+        c, cm = measured[cli]["best_s"], measured[cli]["median_s"]
+        pp, ppm = measured["pandas_process"]["best_s"], measured["pandas_process"]["median_s"]
+        fp, fpm = measured["fastexcel_process"]["best_s"], measured["fastexcel_process"]["median_s"]
+        word = "validate" if cli == "cli_validate" else "ingest"
+        goals += [
+            {"goal": f"`bilim {word}` process at least {GOAL_VS_PANDAS:g}x faster than a pandas+openpyxl process (flat 200k)",
+             "measure": f"pandas process / bilim {word}", "value_best": round(pp / c, 2), "value_median": round(ppm / cm, 2),
+             "target": f">= {GOAL_VS_PANDAS:g}", "met": pp / c >= GOAL_VS_PANDAS and ppm / cm >= GOAL_VS_PANDAS},
+            {"goal": f"`bilim {word}` process within {GOAL_VS_FASTEXCEL:g}x of a bare fastexcel process (flat 200k)",
+             "measure": f"bilim {word} / fastexcel process", "value_best": round(c / fp, 2), "value_median": round(cm / fpm, 2),
+             "target": f"<= {GOAL_VS_FASTEXCEL:g}", "met": c / fp <= GOAL_VS_FASTEXCEL and cm / fpm <= GOAL_VS_FASTEXCEL},
+        ]
     for g in goals:
         print(f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} (best) / {g['value_median']} (median) -> {'MET' if g['met'] else 'NOT MET'}")
 
@@ -551,6 +602,7 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
         "command": ".venv/bin/python bench/bench_validate.py && .venv/bin/python bench/report.py",
         **provenance(PACKAGES),
         "repeat": R,
+        "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "method": "each run a fresh subprocess of a bare parent; in-process cases timed around the call only, after "
                   "imports and load_context; peak RSS = ru_maxrss of that child from os.wait4 (interpreter and imports "
                   "included); rss_setup_mib = the child's high-water mark when the clock started",
@@ -566,6 +618,7 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
                         "values": {o["file"]: o["values"] for o in measured["returns_round"]["detail"]["outcome"]},
                         "warnings": sorted({w for o in measured["returns_round"]["detail"]["outcome"] for w in o["warnings"]})},
         },
+        "notes_readme": NOTES,
         "cases": list(measured.values()),
         "goals": goals,
         "profile": profile,
