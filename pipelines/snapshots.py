@@ -147,7 +147,7 @@ def take_snapshot(layout: Layout, build_id: str | None = None, now: datetime | N
         with _scratch(layout) as scratch, duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
             for kind, tables in (("inputs", INPUT_TABLES), ("outputs", OUTPUT_TABLES)):
                 for table in tables:
-                    source = folder / f"{table}.parquet"
+                    source = layout.published_table(build_id, table)
                     name = f"{kind}/{table}.csv"
                     with (tmp / name).open("wb") as fh:
                         digests[name] = write_canonical(con, f"read_parquet('{_sql_path(source)}')", fh)
