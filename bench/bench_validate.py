@@ -55,13 +55,11 @@ PACKAGES = ["polars", "fastexcel", "openpyxl", "pandas", "duckdb", "pyarrow"]
 GOAL_VS_PANDAS = 10.0  # validate at least 10x faster than pandas+openpyxl
 GOAL_VS_FASTEXCEL = 1.5  # and within 1.5x of a bare fastexcel read
 NOTES = [
-    "Why the goals are not met (profiled 2026-11-30, commit 2ccdfa0): the person-name scan that the hostile-workbook "
-    "work added to flat files (pipelines/returns/read.py `_flat_personal_data` -> pii.has_person_name, once per text "
-    "cell in Python: 379,745 calls for this file) takes 10.9 of validate_file's 12.3 s under cProfile; the read itself "
-    "(fastexcel) is 0.8 s. Before that scan (commit 073eb75) validate_file took 1.9 s, 10.2x faster than pandas. Those modules belong to "
-    "another engineer and only import-time changes were allowed in them; the fix that keeps the rule is to scan each "
-    "distinct text once (a flat file repeats its codes and comments) or to pre-filter in Polars with the name "
-    "patterns before the per-cell check.",
+    "Why the process goals are still not met: validate_file itself is 10.4-10.7x faster than pandas in-process and "
+    "1.76x the bare fastexcel read; what remains is the person-name and ИИН scans and the rules (Python over 200,000 "
+    "rows). The name scan used to run once per text cell (379,745 calls, 10.9 of 12.3 s under cProfile at commit "
+    "2ccdfa0); it now runs once per distinct text (commit 3d564e6), which took the whole `bilim validate` process from "
+    "7.8-9.5 s to 1.9-2.5 s. Left to try: the rules as Polars expressions over the whole frame rather than per group.",
     "What the process around it now costs: `bilim validate` imports neither Pandera, pyarrow, pandas, openpyxl, DuckDB "
     "nor Dagster (python -X importtime); the validated catalogue is read from Arrow files kept by content "
     "(pipelines.catalogue.cache) instead of being validated with Pandera on every call, so start-up, imports and "
