@@ -248,8 +248,9 @@ def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, ye
         pl.col("indicator_code").alias(t("col_code", lang)),
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
         pl.col("settlement").map_elements(lambda s: t(f"settlement_{s}", lang), return_dtype=pl.String).alias(t("col_settlement", lang)),
-        pl.col("before").round(2).alias(t("col_review_before", lang)),
-        pl.col("after").round(2).alias(t("col_review_after", lang)),
+        # Display text in the language's numbers ("–" where there is none): a number column would show "None".
+        pl.col("before").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_review_before", lang)),
+        pl.col("after").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_review_after", lang)),
     )
 
 
@@ -264,12 +265,12 @@ def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: in
 
     both = side(before, "before").join(side(after, "after"), on=keys, how="full", coalesce=True)
     changed = both.filter(~pl.col("gap_before").eq_missing(pl.col("gap_after")) | ~pl.col("status_before").eq_missing(pl.col("status_after")))
-    status = lambda c: pl.col(c).map_elements(lambda s: t(f"status_{s}", lang), return_dtype=pl.String)  # noqa: E731
+    status = lambda c: pl.col(c).map_elements(lambda s: t(f"status_{s}", lang) if s else "–", return_dtype=pl.String, skip_nulls=False)  # noqa: E731
     return changed.sort(keys).select(
         pl.col("indicator_code").alias(t("col_code", lang)),
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
-        pl.col("gap_before").round(2).alias(t("col_gap_before", lang)),
-        pl.col("gap_after").round(2).alias(t("col_gap_after", lang)),
+        pl.col("gap_before").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_gap_before", lang)),
+        pl.col("gap_after").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_gap_after", lang)),
         status("status_before").alias(t("col_review_status_before", lang)),
         status("status_after").alias(t("col_review_status_after", lang)),
     )

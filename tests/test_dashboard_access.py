@@ -195,3 +195,17 @@ def test_sign_out_is_recorded(at_home):
     next(b for b in at.sidebar.button if b.key == "sign_out").click().run()
     last = audit.read(Layout(at_home)).entries[-1]
     assert (last["action"], last["actor_id"]) == ("sign_out", USERS["planner"])
+
+
+def test_what_a_return_changes_is_written_as_the_language_writes_numbers():
+    """KZ-75 2023 G1.T1.age1_6 total: accepted 80.0, pending 90.0; urban only in the pending return (no accepted
+    value: a dash, never 'None')."""
+    from dashboard import views
+
+    key = {"region_code": "KZ-75", "year": 2023, "unit_kato": None, "indicator_code": "G1.T1.age1_6"}
+    official = pl.DataFrame([{**key, "settlement": "total", "value": 80.0}])
+    pending = pl.DataFrame([{**key, "settlement": "total", "value": 90.0}, {**key, "settlement": "urban", "value": 91.25}])
+    shown = views.value_changes(official, pending, "KZ-75", 2023, {"G1.T1.age1_6": "Мектепке дейінгі"}, "kk")
+    assert shown[t("col_review_before", "kk")].to_list() == ["80,00", "–"]
+    assert shown[t("col_review_after", "kk")].to_list() == ["90,00", "91,25"]
+    assert shown[t("col_settlement", "kk")].to_list() == ["Барлығы", "Қала"]
