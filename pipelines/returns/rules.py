@@ -288,26 +288,19 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
     hard = df.filter(c("actual").is_not_null() & ((c("actual") < c("hard_min")) | (c("actual") > c("hard_max")))).join(
         pl.concat([over.select("_row"), negative.select("_row")]), on="_row", how="anti"
     )
-    emit(
-        "R_HARD_BOUNDS",
-        hard.filter(c("computed").is_null()),
-        "value",
-        found=lambda r: _fmt(r["actual"]),
-        indicator=lambda r: r["indicator_code"],
-        low=lambda r: _fmt(r["hard_min"]),
-        high=lambda r: _fmt(r["hard_max"]),
-        unit=lambda r: _unit(r["unit"]),
-    )
-    emit(
-        "R_HARD_BOUNDS",
-        hard.filter(c("computed").is_not_null()),
-        "numerator",
-        found=lambda r: _fmt(r["actual"]),
-        indicator=lambda r: r["indicator_code"],
-        low=lambda r: _fmt(r["hard_min"]),
-        high=lambda r: _fmt(r["hard_max"]),
-        unit=lambda r: _unit(r["unit"]),
-    )
+    # A typed value is located at its value cell, a computed rate at its numerator cell; the message is the same.
+    typed, computed = hard.filter(c("computed").is_null()), hard.filter(c("computed").is_not_null())
+    for rows, column in ((typed, "value"), (computed, "numerator")):
+        emit(
+            "R_HARD_BOUNDS",
+            rows,
+            column,
+            found=lambda r: _fmt(r["actual"]),
+            indicator=lambda r: r["indicator_code"],
+            low=lambda r: _fmt(r["hard_min"]),
+            high=lambda r: _fmt(r["hard_max"]),
+            unit=lambda r: _unit(r["unit"]),
+        )
     plausible = df.filter(
         c("actual").is_not_null()
         & (c("actual") >= c("hard_min"))
