@@ -159,10 +159,12 @@ def past_deadline(year: int, now: datetime | None = None) -> bool:
 
 
 def upload_refusal(layout: Layout, region: str, year: int, set_id: str = DEFAULT_SET, officer: bool = True,
-                   now: datetime | None = None) -> tuple[str, dict] | None:
+                   now: datetime | None = None,
+                   returns: dict[tuple[str, str, int], ReturnState] | None = None) -> tuple[str, dict] | None:
     """Why a new upload for this return is refused (a rule code and its message parameters), or ``None``.
-    Operators at the shell (``officer=False``) act as admins: the deadline does not stop them; a lock does."""
-    ret = states(layout).get((set_id, region, year))
+    Operators at the shell (``officer=False``) act as admins: the deadline does not stop them; a lock does.
+    ``returns`` (``states(layout)``) lets a caller asking for several returns of one file replay the logs once."""
+    ret = (states(layout) if returns is None else returns).get((set_id, region, year))
     if ret is not None and ret.locked:
         s = ret.newest
         return "F_RETURN_LOCKED", {"region": region, "year": year, "accepted_at": s.reviewed_at or s.received_at}

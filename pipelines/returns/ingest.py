@@ -163,14 +163,15 @@ def accept_file(
     really arrived. Every return the file holds must be open for a new upload (``review.upload_refusal``: not
     locked by an accepted return, and, for an officer's upload, not past its deadline without an exception)."""
     from contracts.audit import Actor, record
-    from pipelines.review import upload_refusal
+    from pipelines.review import states, upload_refusal
 
     who = who or default_who()
     actor = Actor(who, who_name or who)
     verdict = validate_file(path, ctx, display_name)
     if verdict.accepted:
+        returns = states(layout)  # the ledger and the review log replayed once for every return the file holds
         for g in verdict.groups:
-            refusal = upload_refusal(layout, g.region_code, g.year, officer=officer)
+            refusal = upload_refusal(layout, g.region_code, g.year, officer=officer, returns=returns)
             if refusal is not None:
                 code, params = refusal
                 g.issues.append(error(code, **params))
