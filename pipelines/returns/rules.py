@@ -157,93 +157,175 @@ def typed_frame(raw: RawReturn) -> pl.DataFrame:
     )
 
 
-def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx: Context) -> tuple[pl.DataFrame, list[Issue]]:
-    """Row rules for one region and year. Returns the rows that carry a value and the issues."""
-    cat = ctx.catalogue
-    ind = cat.indicators.select(
+_HAS_NUM = pl.col("numerator_v").is_not_null()
+_HAS_DEN = pl.col("denominator_v").is_not_null()
+_HAS_VAL = pl.col("value_v").is_not_null()
+_IS_RATE = pl.col("kind").is_in(RATE_KINDS)
+
+
+@dataclass
+class _Rows:
+    """What the row rules of one (region, year) pass along: the rows still checked (a rule that rejects a row drops
+    it for the rules after it), the issues found so far and which rows each code flagged."""
+
+    raw: RawReturn
+    ctx: Context
+    region: str
+    year: int
+    df: pl.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    flagged: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+
+    @property
+    def national(self) -> bool:
+        return self.region == NATIONAL
+
+    @property
+    def reporting(self) -> str:
+        return "national" if self.national else "regional"
+
+    def emit(self, code: str, frame: pl.DataFrame, key: str, sev: str = "error", **extra) -> None:
+        """One issue per row of ``frame``, located at the row's ``key`` cell; callable parameters take the row."""
+        make = error if sev == "error" else warning
+        raw = self.raw
+        for r in frame.iter_rows(named=True):
+            params = {k: (v(r) if callable(v) else v) for k, v in extra.items()}
+            self.issues.append(make(code, raw.location(key, r["_row"]), raw.data_sheet, raw.cell_ref(key, r["_row"]), **params))
+        self.flagged.setdefault(code, []).append(frame.select("_row"))
+
+    def without_flagged(self, frame: pl.DataFrame, *codes: str) -> pl.DataFrame:
+        """``frame`` without the rows an earlier rule flagged with one of ``codes``."""
+        seen = [f for code in codes for f in self.flagged.get(code, [])]
+        return frame.join(pl.concat(seen), on="_row", how="anti") if seen else frame
+
+
+def _with_catalogue(s: _Rows) -> None:
+    ind = s.ctx.catalogue.indicators.select(
         "code", "kind", "reporting", "settlement", "settlement_split", "reference_period", "hard_min", "hard_max",
         "plausible_min", "plausible_max", "unit", "baseline_cycle", pl.col("rollup"),
     ).rename({"code": "indicator_code", "settlement": "series_settlement"})
-    df = typed.join(ind, on="indicator_code", how="left")
-    issues: list[Issue] = []
-    loc = raw.location
-    city = region_is_city(cat.regions, region)
-    reporting = "national" if region == NATIONAL else "regional"
+    s.df = s.df.join(ind, on="indicator_code", how="left")
 
-    def emit(code: str, frame: pl.DataFrame, key: str, sev: str = "error", **extra) -> None:
-        make = error if sev == "error" else warning
-        for r in frame.iter_rows(named=True):
-            params = {k: (v(r) if callable(v) else v) for k, v in extra.items()}
-            issues.append(make(code, loc(key, r["_row"]), raw.data_sheet, raw.cell_ref(key, r["_row"]), **params))
 
+def _rule_unknown_indicator(s: _Rows) -> None:
     c = pl.col
-    unknown = df.filter(c("kind").is_null())
-    emit("R_UNKNOWN_INDICATOR", unknown, "indicator_code", found=lambda r: r["indicator_code"] or "")
-    df = df.filter(c("kind").is_not_null())
-    wrong_level = df.filter(c("reporting") != reporting)
-    emit("R_NOT_REPORTABLE", wrong_level, "indicator_code", found=lambda r: r["indicator_code"], region=region,
-         reason=lambda r: "national indicator" if r["reporting"] == "national" else "regional indicator")
-    derived = df.filter((c("reporting") == reporting) & (c("series_settlement") != "total"))
-    emit("R_NOT_REPORTABLE", derived, "indicator_code", found=lambda r: r["indicator_code"], region=region,
-         reason="derived from the urban and rural rows of its total series")
-    df = df.filter((c("reporting") == reporting) & (c("series_settlement") == "total"))
+    s.emit("R_UNKNOWN_INDICATOR", s.df.filter(c("kind").is_null()), "indicator_code", found=lambda r: r["indicator_code"] or "")
+    s.df = s.df.filter(c("kind").is_not_null())
 
-    bad_settlement = df.filter(c("settlement_token").is_null())
-    emit("R_SETTLEMENT", bad_settlement, "settlement", found=lambda r: r["settlement"] or "")
-    df = df.filter(c("settlement_token").is_not_null())
-    not_split = df.filter((c("settlement_token") != "total") & ((c("settlement_split") == "no") | pl.lit(region == NATIONAL)))
-    emit("R_SETTLEMENT_NOT_SPLIT", not_split, "settlement",
-         found=lambda r: r["indicator_code"], settlement=lambda r: r["settlement_token"])
-    df = df.filter(~((c("settlement_token") != "total") & ((c("settlement_split") == "no") | pl.lit(region == NATIONAL))))
-    if city:
-        city_rows = df.filter(c("settlement_token") != "total")
-        emit("R_CITY_RURAL", city_rows, "settlement", region=region, settlement=lambda r: r["settlement_token"])
-        df = df.filter(c("settlement_token") == "total")
 
-    # assessment series: the cycle held that year
-    df = df.with_columns(
+def _rule_not_reportable(s: _Rows) -> None:
+    c, df = pl.col, s.df
+    wrong_level = df.filter(c("reporting") != s.reporting)
+    s.emit("R_NOT_REPORTABLE", wrong_level, "indicator_code", found=lambda r: r["indicator_code"], region=s.region,
+           reason=lambda r: "national indicator" if r["reporting"] == "national" else "regional indicator")
+    derived = df.filter((c("reporting") == s.reporting) & (c("series_settlement") != "total"))
+    s.emit("R_NOT_REPORTABLE", derived, "indicator_code", found=lambda r: r["indicator_code"], region=s.region,
+           reason="derived from the urban and rural rows of its total series")
+    s.df = df.filter((c("reporting") == s.reporting) & (c("series_settlement") == "total"))
+
+
+def _rule_settlement(s: _Rows) -> None:
+    c = pl.col
+    s.emit("R_SETTLEMENT", s.df.filter(c("settlement_token").is_null()), "settlement", found=lambda r: r["settlement"] or "")
+    s.df = s.df.filter(c("settlement_token").is_not_null())
+
+
+def _rule_settlement_not_split(s: _Rows) -> None:
+    c = pl.col
+    not_split = (c("settlement_token") != "total") & ((c("settlement_split") == "no") | pl.lit(s.national))
+    s.emit("R_SETTLEMENT_NOT_SPLIT", s.df.filter(not_split), "settlement",
+           found=lambda r: r["indicator_code"], settlement=lambda r: r["settlement_token"])
+    s.df = s.df.filter(~not_split)
+
+
+def _rule_city_rural(s: _Rows) -> None:
+    """A city of republican significance has no urban/rural split."""
+    if not region_is_city(s.ctx.catalogue.regions, s.region):
+        return
+    c = pl.col
+    s.emit("R_CITY_RURAL", s.df.filter(c("settlement_token") != "total"), "settlement", region=s.region,
+           settlement=lambda r: r["settlement_token"])
+    s.df = s.df.filter(c("settlement_token") == "total")
+
+
+def _with_cycle(s: _Rows) -> None:
+    """Assessment series: the cycle held that year."""
+    c = pl.col
+    s.df = s.df.with_columns(
         pl.when(c("reference_period") == "assessment_cycle")
-        .then(pl.coalesce(c("cycle").str.strip_chars(), pl.lit(_cycle_for(cat, year))))
+        .then(pl.coalesce(c("cycle").str.strip_chars(), pl.lit(_cycle_for(s.ctx.catalogue, s.year))))
         .otherwise(None)
         .alias("cycle")
     )
 
+
+def _rule_numbers(s: _Rows) -> None:
+    """A number cell holds a number; a formula cell has a cached result."""
+    c = pl.col
     for key in ("value", "numerator", "denominator"):
-        bad = df.filter(c(f"{key}_status") == NumberStatus.INVALID.value)
-        emit("R_NOT_A_NUMBER", bad, key, found=lambda r, k=key: r[k])
-        formula = df.filter(c(f"_{key}_formula") & (c(f"{key}_status") == NumberStatus.BLANK.value))
-        emit("R_FORMULA_NO_VALUE", formula, key)
+        s.emit("R_NOT_A_NUMBER", s.df.filter(c(f"{key}_status") == NumberStatus.INVALID.value), key, found=lambda r, k=key: r[k])
+        formula = s.df.filter(c(f"_{key}_formula") & (c(f"{key}_status") == NumberStatus.BLANK.value))
+        s.emit("R_FORMULA_NO_VALUE", formula, key)
 
-    is_rate = c("kind").is_in(RATE_KINDS)
-    has_num, has_den, has_val = c("numerator_v").is_not_null(), c("denominator_v").is_not_null(), c("value_v").is_not_null()
-    # A part that is there but unreadable (text, a formula without a result) has its own error already.
-    unreadable = {
-        k: (c(f"{k}_status") == NumberStatus.INVALID.value)
-        | (c(f"_{k}_formula") & (c(f"{k}_status") == NumberStatus.BLANK.value))
-        for k in ("numerator", "denominator")
-    }
-    half = df.filter(is_rate & (has_num ^ has_den))
-    emit("R_HALF_RATE", half.filter(has_num & ~unreadable["denominator"]), "numerator", found="numerator", missing="denominator")
-    emit("R_HALF_RATE", half.filter(has_den & ~unreadable["numerator"]), "denominator", found="denominator", missing="numerator")
-    if region != NATIONAL:
-        value_only = df.filter(is_rate & (c("rollup") == "ratio_of_sums") & has_val & ~has_num & ~has_den)
-        emit("R_RATE_PARTS_MISSING", value_only, "value", indicator=lambda r: r["indicator_code"])
-    den_zero = df.filter(is_rate & has_den & (c("denominator_v") <= 0))
-    emit("R_DENOMINATOR_ZERO", den_zero, "denominator", found=lambda r: r["denominator"])
-    negative = df.filter(is_rate & has_num & (c("numerator_v") < 0))
-    emit("R_NEGATIVE_COUNT", negative, "numerator", found=lambda r: r["numerator"])
-    over = df.filter((c("kind") == "share") & has_num & has_den & (c("numerator_v") > c("denominator_v")))
-    emit("R_NUMERATOR_GT_DENOMINATOR", over, "numerator", found=lambda r: r["numerator"], denominator=lambda r: r["denominator"])
 
-    # the rate from its parts; a typed value beside them is a cross-check
-    df = df.with_columns(
-        pl.when(is_rate & has_num & has_den & (c("denominator_v") > 0))
+def _unreadable(key: str) -> pl.Expr:
+    """A part that is there but unreadable (text, a formula without a result): it has its own error already."""
+    c = pl.col
+    invalid = c(f"{key}_status") == NumberStatus.INVALID.value
+    return invalid | (c(f"_{key}_formula") & (c(f"{key}_status") == NumberStatus.BLANK.value))
+
+
+def _rule_half_rate(s: _Rows) -> None:
+    half = s.df.filter(_IS_RATE & (_HAS_NUM ^ _HAS_DEN))
+    num_only = half.filter(_HAS_NUM & ~_unreadable("denominator"))
+    s.emit("R_HALF_RATE", num_only, "numerator", found="numerator", missing="denominator")
+    den_only = half.filter(_HAS_DEN & ~_unreadable("numerator"))
+    s.emit("R_HALF_RATE", den_only, "denominator", found="denominator", missing="numerator")
+
+
+def _rule_rate_parts_missing(s: _Rows) -> None:
+    """A region's rate summed over regions (ratio of sums) needs its parts, not only the value."""
+    if s.national:
+        return
+    value_only = s.df.filter(_IS_RATE & (pl.col("rollup") == "ratio_of_sums") & _HAS_VAL & ~_HAS_NUM & ~_HAS_DEN)
+    s.emit("R_RATE_PARTS_MISSING", value_only, "value", indicator=lambda r: r["indicator_code"])
+
+
+def _rule_denominator_zero(s: _Rows) -> None:
+    den_zero = s.df.filter(_IS_RATE & _HAS_DEN & (pl.col("denominator_v") <= 0))
+    s.emit("R_DENOMINATOR_ZERO", den_zero, "denominator", found=lambda r: r["denominator"])
+
+
+def _rule_negative_count(s: _Rows) -> None:
+    negative = s.df.filter(_IS_RATE & _HAS_NUM & (pl.col("numerator_v") < 0))
+    s.emit("R_NEGATIVE_COUNT", negative, "numerator", found=lambda r: r["numerator"])
+
+
+def _rule_numerator_over_denominator(s: _Rows) -> None:
+    c = pl.col
+    over = s.df.filter((c("kind") == "share") & _HAS_NUM & _HAS_DEN & (c("numerator_v") > c("denominator_v")))
+    s.emit(
+        "R_NUMERATOR_GT_DENOMINATOR", over, "numerator", found=lambda r: r["numerator"], denominator=lambda r: r["denominator"]
+    )
+
+
+def _with_rate(s: _Rows) -> None:
+    """The rate from its parts (``computed``), and the value that counts (``actual``): the computed rate, else the
+    typed value."""
+    c = pl.col
+    computed = (
+        pl.when(_IS_RATE & _HAS_NUM & _HAS_DEN & (c("denominator_v") > 0))
         .then(c("numerator_v") / c("denominator_v") * 100)
         .otherwise(None)
-        .alias("computed")
     )
+    s.df = s.df.with_columns(computed.alias("computed")).with_columns(pl.coalesce(c("computed"), c("value_v")).alias("actual"))
+
+
+def _rule_value_mismatch(s: _Rows) -> None:
+    """A typed value beside its parts is a cross-check of the computed rate."""
+    c = pl.col
     tolerance = 0.5 * (10.0 ** (-c("value_dec").cast(pl.Float64))) + 1e-9
-    mismatch = df.filter(c("computed").is_not_null() & has_val & ((c("value_v") - c("computed")).abs() > tolerance))
+    mismatch = s.df.filter(c("computed").is_not_null() & _HAS_VAL & ((c("value_v") - c("computed")).abs() > tolerance))
     # A fraction typed for a percentage beside its parts (0.1611 where 16.11 % is computed): the value read as a
     # percentage agrees with the parts within half a unit of its last typed decimal. A warning showing both
     # readings; the computed rate counts. A percent-formatted cell already shows the percentage, so it is not one.
@@ -255,89 +337,79 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
         & ((c("value_v") * 100 - c("computed")).abs() <= 100 * tolerance)
     )
     mismatch = mismatch.join(fraction_parts.select("_row"), on="_row", how="anti")
-    emit("W_FRACTION_BESIDE_PARTS", fraction_parts, "value", sev="warning", **_both_readings())
+    s.emit("W_FRACTION_BESIDE_PARTS", fraction_parts, "value", sev="warning", **_both_readings())
     # a percent-formatted cell is quoted as the officer sees it (60 formatted 0.0% shows 6000.0 %)
-    emit(
+    s.emit(
         "R_VALUE_MISMATCH",
         mismatch,
         "value",
         found=lambda r: f"{_fmt(r['value_v'])} %" if r["value_pct_fmt"] else r["value"],
         computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}",
     )
-    df = df.with_columns(pl.coalesce(c("computed"), c("value_v")).alias("actual"))
 
-    # fraction typed for a percentage: 0.853 where 85.3 was meant (a warning: 0.5 % can be real)
-    fraction = df.filter(
+
+def _rule_fraction_for_percent(s: _Rows) -> None:
+    """A fraction typed for a percentage: 0.853 where 85.3 was meant (a warning: 0.5 % can be real)."""
+    c = pl.col
+    fraction = s.df.filter(
         (c("unit") == "percent")
         & c("computed").is_null()
-        & has_val
+        & _HAS_VAL
         & (c("value_v") > 0)
         & (c("value_v") <= 1)
         & (c("plausible_min") > 1)
         & ~c("value_pct_fmt")
     )
-    emit(
-        "W_FRACTION_FOR_PERCENT",
-        fraction,
-        "value",
-        sev="warning",
-        found=lambda r: r["value"],
-        percent=lambda r: _fmt(r["value_v"] * 100),
+    s.emit(
+        "W_FRACTION_FOR_PERCENT", fraction, "value", sev="warning",
+        found=lambda r: r["value"], percent=lambda r: _fmt(r["value_v"] * 100),
     )
 
-    hard = df.filter(c("actual").is_not_null() & ((c("actual") < c("hard_min")) | (c("actual") > c("hard_max")))).join(
-        pl.concat([over.select("_row"), negative.select("_row")]), on="_row", how="anti"
-    )
+
+def _bounds_params(low: str, high: str) -> dict:
+    return {
+        "found": lambda r: _fmt(r["actual"]),
+        "indicator": lambda r: r["indicator_code"],
+        "low": lambda r: _fmt(r[low]),
+        "high": lambda r: _fmt(r[high]),
+        "unit": lambda r: _unit(r["unit"]),
+    }
+
+
+def _rule_hard_bounds(s: _Rows) -> None:
+    """Outside the indicator's hard bounds (not repeated for a negative count or a numerator over its denominator)."""
+    c = pl.col
+    hard = s.df.filter(c("actual").is_not_null() & ((c("actual") < c("hard_min")) | (c("actual") > c("hard_max"))))
+    hard = s.without_flagged(hard, "R_NUMERATOR_GT_DENOMINATOR", "R_NEGATIVE_COUNT")
     # A typed value is located at its value cell, a computed rate at its numerator cell; the message is the same.
     typed, computed = hard.filter(c("computed").is_null()), hard.filter(c("computed").is_not_null())
     for rows, column in ((typed, "value"), (computed, "numerator")):
-        emit(
-            "R_HARD_BOUNDS",
-            rows,
-            column,
-            found=lambda r: _fmt(r["actual"]),
-            indicator=lambda r: r["indicator_code"],
-            low=lambda r: _fmt(r["hard_min"]),
-            high=lambda r: _fmt(r["hard_max"]),
-            unit=lambda r: _unit(r["unit"]),
-        )
-    plausible = df.filter(
+        s.emit("R_HARD_BOUNDS", rows, column, **_bounds_params("hard_min", "hard_max"))
+
+
+def _rule_plausible(s: _Rows) -> None:
+    """Inside the hard bounds but outside the plausible band (a warning; not repeated for a fraction for a percent)."""
+    c = pl.col
+    plausible = s.df.filter(
         c("actual").is_not_null()
         & (c("actual") >= c("hard_min"))
         & (c("actual") <= c("hard_max"))
         & ((c("actual") < c("plausible_min")) | (c("actual") > c("plausible_max")))
     )
-    plausible = plausible.join(fraction.select("_row"), on="_row", how="anti")
-    if region != NATIONAL:
+    plausible = s.without_flagged(plausible, "W_FRACTION_FOR_PERCENT")
+    if not s.national:
         # A count's plausible band is the country's; a region's count is a part of it.
         plausible = plausible.filter(c("kind") != "count")
-    emit(
-        "W_PLAUSIBLE",
-        plausible.filter(c("computed").is_not_null()),
-        "numerator",
-        sev="warning",
-        found=lambda r: _fmt(r["actual"]),
-        indicator=lambda r: r["indicator_code"],
-        low=lambda r: _fmt(r["plausible_min"]),
-        high=lambda r: _fmt(r["plausible_max"]),
-        unit=lambda r: _unit(r["unit"]),
-    )
-    plausible = plausible.filter(c("computed").is_null())
-    emit(
-        "W_PLAUSIBLE",
-        plausible,
-        "value",
-        sev="warning",
-        found=lambda r: _fmt(r["actual"]),
-        indicator=lambda r: r["indicator_code"],
-        low=lambda r: _fmt(r["plausible_min"]),
-        high=lambda r: _fmt(r["plausible_max"]),
-        unit=lambda r: _unit(r["unit"]),
-    )
+    params = _bounds_params("plausible_min", "plausible_max")
+    s.emit("W_PLAUSIBLE", plausible.filter(c("computed").is_not_null()), "numerator", sev="warning", **params)
+    s.emit("W_PLAUSIBLE", plausible.filter(c("computed").is_null()), "value", sev="warning", **params)
 
+
+def _rule_duplicate(s: _Rows) -> None:
+    c = pl.col
     key_cols = ["indicator_code", "settlement_token", "unit_kato"]
-    dup = df.with_columns(pl.col("_row").min().over(key_cols).alias("first_row")).filter(c("_row") != c("first_row"))
-    emit(
+    dup = s.df.with_columns(c("_row").min().over(key_cols).alias("first_row")).filter(c("_row") != c("first_row"))
+    s.emit(
         "R_DUPLICATE",
         dup,
         "indicator_code",
@@ -346,11 +418,45 @@ def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx:
         first_row=lambda r: r["first_row"],
     )
 
-    hidden = df.filter(c("_hidden") & (has_val | has_num | has_den))
-    emit("W_HIDDEN_ROW", hidden, "value", sev="warning", row=lambda r: r["_row"])
 
-    rows = df.filter(c("actual").is_not_null() | has_num | has_den)
-    return rows, issues
+def _rule_hidden_row(s: _Rows) -> None:
+    hidden = s.df.filter(pl.col("_hidden") & (_HAS_VAL | _HAS_NUM | _HAS_DEN))
+    s.emit("W_HIDDEN_ROW", hidden, "value", sev="warning", row=lambda r: r["_row"])
+
+
+# The row rules in the order their issues are reported. A step named _with_* adds columns the rules after it read;
+# a rule that rejects rows (unknown indicator, settlement, ...) drops them for the rules after it.
+ROW_RULES = (
+    _with_catalogue,
+    _rule_unknown_indicator,
+    _rule_not_reportable,
+    _rule_settlement,
+    _rule_settlement_not_split,
+    _rule_city_rural,
+    _with_cycle,
+    _rule_numbers,
+    _rule_half_rate,
+    _rule_rate_parts_missing,
+    _rule_denominator_zero,
+    _rule_negative_count,
+    _rule_numerator_over_denominator,
+    _with_rate,
+    _rule_value_mismatch,
+    _rule_fraction_for_percent,
+    _rule_hard_bounds,
+    _rule_plausible,
+    _rule_duplicate,
+    _rule_hidden_row,
+)
+
+
+def check_rows(raw: RawReturn, typed: pl.DataFrame, region: str, year: int, ctx: Context) -> tuple[pl.DataFrame, list[Issue]]:
+    """Row rules for one region and year (ROW_RULES, in order). Returns the rows that carry a value and the issues."""
+    state = _Rows(raw, ctx, region, year, typed)
+    for rule in ROW_RULES:
+        rule(state)
+    rows = state.df.filter(pl.col("actual").is_not_null() | _HAS_NUM | _HAS_DEN)
+    return rows, state.issues
 
 
 def _both_readings() -> dict:
