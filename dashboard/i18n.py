@@ -6,24 +6,14 @@ catalogue's glossary (нысаналы индикатор / целевой ин�
 
 from __future__ import annotations
 
+from contracts.glossary import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS, STATUS_TINTS, WORDS  # noqa: F401  (one glossary)
 from contracts.locale import format_number, format_percent  # noqa: F401  (one home for locale numbers)
 
 LANGS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 DEFAULT_LANG = "kk"
 
-STATUS_ORDER = ["met", "on_track", "at_risk", "off_track", "incomplete", "no_data", "no_target", "national_only"]
-STATUS_COLORS = {
-    "met": "#1a9850",
-    "on_track": "#91cf60",
-    "at_risk": "#fdae61",
-    "off_track": "#d73027",
-    "incomplete": "#9e7cc1",
-    "no_data": "#bdbdbd",
-    "no_target": "#e0e0e0",
-    "national_only": "#c6dbef",
-}
-
 TEXTS: dict[str, dict[str, str]] = {
+    **WORDS,  # statuses, units, settlements... shared with the briefing pack and the CLI (contracts.glossary)
     "app_title": {"kk": "Білім мен ғылымды дамыту бағдарламасының мониторингі", "ru": "Мониторинг программы развития образования и науки", "en": "Education and Science Programme monitor"},
     "language": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
     "page_overview": {"kk": "Шолу", "ru": "Обзор", "en": "Overview"},
@@ -49,10 +39,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Нет ни одной полной опубликованной сборки (marts/CURRENT: {problem}). Администратору нужно запустить `bilim build`.",
         "en": "No complete published build is left (marts/CURRENT: {problem}). An administrator should run `bilim build`.",
     },
-    "build_problem_unreadable_pointer": {"kk": "онда құрастыру идентификаторы жоқ", "ru": "в нём нет идентификатора сборки", "en": "it holds no build id"},
-    "build_problem_no_such_build": {"kk": "ол жоқ құрастыруды көрсетеді", "ru": "он указывает на несуществующую сборку", "en": "it names a build that does not exist"},
-    "build_problem_missing_files": {"kk": "көрсетілген құрастырудың файлы жоқ", "ru": "в указанной сборке не хватает файла", "en": "a file of the build it names is missing"},
-    "build_problem_no_pointer": {"kk": "ол жоқ", "ru": "он отсутствует", "en": "it is missing"},
     "synthetic_banner": {
         "kk": "Назар аударыңыз: көрсетілген өңірлік деректер — демонстрациялық (синтетикалық) деректер, нақты есептер емес. Тек республикалық PISA, ҒЗТКЖ және жалақы көрсеткіштері жарияланған дереккөздерден алынған.",
         "ru": "Внимание: региональные данные — демонстрационные (синтетические), а не реальные отчёты. Только республиканские показатели PISA, НИОКР и зарплаты взяты из опубликованных источников.",
@@ -64,14 +50,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "region": {"kk": "Өңір", "ru": "Регион", "en": "Region"},
     "indicator": {"kk": "Индикатор", "ru": "Индикатор", "en": "Indicator"},
     "settlement": {"kk": "Елді мекен", "ru": "Местность", "en": "Settlement"},
-    "settlement_total": {"kk": "Барлығы", "ru": "Всего", "en": "Total"},
-    "settlement_urban": {"kk": "Қала", "ru": "Город", "en": "Urban"},
-    "settlement_rural": {"kk": "Ауыл", "ru": "Село", "en": "Rural"},
     "national": {"kk": "Қазақстан Республикасы", "ru": "Республика Казахстан", "en": "Kazakhstan"},
     "goal": {"kk": "Мақсат", "ru": "Цель", "en": "Goal"},
     "task": {"kk": "Міндет", "ru": "Задача", "en": "Task"},
-    "level_target": {"kk": "Нысаналы индикатор", "ru": "Целевой индикатор", "en": "Target indicator"},
-    "level_result": {"kk": "Нәтиже көрсеткіші", "ru": "Показатель результата", "en": "Result indicator"},
     "target_indicators": {"kk": "Нысаналы индикаторлар", "ru": "Целевые индикаторы", "en": "Target indicators"},
     "result_indicators": {"kk": "Нәтижелер көрсеткіштері", "ru": "Показатели результатов", "en": "Result indicators"},
     "col_code": {"kk": "Код", "ru": "Код", "en": "Code"},
@@ -98,37 +79,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_who": {"kk": "Кім тапсырды", "ru": "Кто сдал", "en": "Submitted by"},
     "col_values": {"kk": "Мәндер", "ru": "Значений", "en": "Values"},
     "col_current": {"kk": "Қолданыста", "ru": "Действует", "en": "Current"},
-    "direction_up": {"kk": "өсуі керек", "ru": "должен расти", "en": "should rise"},
-    "direction_down": {"kk": "төмендеуі керек", "ru": "должен снижаться", "en": "should fall"},
-    "reporting_regional": {"kk": "өңірлер", "ru": "регионы", "en": "regions"},
-    "reporting_national": {"kk": "республика", "ru": "республика", "en": "national"},
-    "unit_percent": {"kk": "%", "ru": "%", "en": "%"},
-    "unit_score": {"kk": "балл", "ru": "балл", "en": "points"},
-    "unit_count": {"kk": "бірлік", "ru": "ед.", "en": "count"},
-    "unit_rank": {"kk": "орын", "ru": "место", "en": "rank"},
-    "unit_index": {"kk": "индекс", "ru": "индекс", "en": "index"},
-    "gap_unit_percent": {"kk": "п.т.", "ru": "п.п.", "en": "p.p."},
-    "status_met": {"kk": "орындалды", "ru": "выполнен", "en": "met"},
-    "status_on_track": {"kk": "жоспар бойынша", "ru": "в графике", "en": "on track"},
-    "status_at_risk": {"kk": "тәуекел бар", "ru": "под угрозой", "en": "at risk"},
-    "status_off_track": {"kk": "артта қалу", "ru": "отставание", "en": "off track"},
-    "status_no_data": {"kk": "дерек жоқ", "ru": "нет данных", "en": "no data"},
-    "status_no_target": {"kk": "мақсат жоқ", "ru": "нет плана", "en": "no target"},
-    "status_national_only": {"kk": "тек республикалық", "ru": "только республиканский", "en": "national only"},
-    "status_incomplete": {"kk": "толық емес", "ru": "неполные данные", "en": "incomplete"},
-    "pace_met": {"kk": "қол жеткізілді", "ru": "достигнут", "en": "met"},
-    "pace_on_track": {"kk": "қарқын жеткілікті", "ru": "темп достаточен", "en": "on track"},
-    "pace_acceleration_needed": {"kk": "жеделдету керек", "ru": "нужно ускорение", "en": "acceleration needed"},
-    "pace_limited": {"kk": "шектеулі ілгерілеу", "ru": "ограниченный прогресс", "en": "limited progress"},
-    "pace_deterioration": {"kk": "нашарлау", "ru": "ухудшение", "en": "deterioration"},
-    "pace_insufficient_data": {"kk": "дерек жеткіліксіз", "ru": "недостаточно данных", "en": "too few data"},
-    "verdict_met": {"kk": "орындалды", "ru": "выполнен", "en": "met"},
-    "verdict_missed": {"kk": "орындалмады", "ru": "не выполнен", "en": "missed"},
-    "verdict_no_data": {"kk": "дерек жоқ", "ru": "нет данных", "en": "no data"},
-    "parity_parity": {"kk": "паритет", "ru": "паритет", "en": "parity"},
-    "parity_rural_behind": {"kk": "ауыл артта", "ru": "село отстаёт", "en": "villages behind"},
-    "parity_urban_behind": {"kk": "қала артта", "ru": "город отстаёт", "en": "cities behind"},
-    "parity_n/a": {"kk": "қолданылмайды", "ru": "неприменимо", "en": "n/a"},
     "overview_intro": {
         "kk": "Таңдалған жылғы республикалық мәндер: нақты мән мен мақсат, айырма (индикатордың өлшем бірлігінде) және күйі.",
         "ru": "Республиканские значения за выбранный год: факт и план, отставание (в единицах индикатора) и статус.",
@@ -150,10 +100,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "returns_history": {"kk": "Тапсырылған есептер", "ru": "Сданные отчёты", "en": "Returns submitted"},
     "provenance": {"kk": "Сан қайдан алынды", "ru": "Откуда взято число", "en": "Where a number came from"},
     "completeness": {"kk": "Есептердің толықтығы мен уақтылығы", "ru": "Полнота и своевременность отчётов", "en": "Completeness and timeliness of returns"},
-    "q_on_time": {"kk": "уақтылы", "ru": "вовремя", "en": "on time"},
-    "q_late": {"kk": "кешікті", "ru": "с опозданием", "en": "late"},
-    "q_missing": {"kk": "жоқ", "ru": "нет", "en": "missing"},
-    "q_partial": {"kk": "толық емес", "ru": "неполный", "en": "partial"},
     "revisions": {"kk": "Түзетулер", "ru": "Исправления", "en": "Revisions"},
     "warnings_at_ingest": {"kk": "Қабылдау кезіндегі ескертулер", "ru": "Предупреждения при приёме", "en": "Warnings at ingest"},
     "snapshots_list": {"kk": "KPI суреттері", "ru": "Снимки KPI", "en": "KPI snapshots"},
@@ -222,12 +168,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "page_review": {"kk": "Тексеру", "ru": "Проверка", "en": "Review"},
     "page_audit": {"kk": "Аудит журналы", "ru": "Журнал аудита", "en": "Audit log"},
     "col_review_state": {"kk": "Тексеру күйі", "ru": "Статус проверки", "en": "Review state"},
-    "review_state_submitted": {"kk": "тексеруді күтуде", "ru": "ожидает проверки", "en": "awaiting review"},
-    "review_state_accepted": {"kk": "қабылданды", "ru": "принят", "en": "accepted"},
-    "review_state_returned": {"kk": "түзетуге қайтарылды", "ru": "возвращён на доработку", "en": "returned for correction"},
-    "review_state_reopened": {"kk": "қайта ашылды, тексеруді күтуде", "ru": "открыт заново, ожидает проверки", "en": "reopened, awaiting review"},
-    "review_state_superseded": {"kk": "жаңа файлмен ауыстырылды", "ru": "заменён новым файлом", "en": "replaced by a newer file"},
-    "review_state_includes_pending": {"kk": "тексеруді күтетін есептерді қамтиды", "ru": "включает отчёты, ожидающие проверки", "en": "includes returns awaiting review"},
     "your_return_state": {"kk": "{region}, {year} жылғы есеп: {state}", "ru": "Отчёт {region} за {year} год: {state}", "en": "Return of {region} for {year}: {state}"},
     "reviewer_reason": {"kk": "Тексерушінің себебі ({who}, {when}): {reason}", "ru": "Причина, указанная проверяющим ({who}, {when}): {reason}", "en": "The reviewer's reason ({who}, {when}): {reason}"},
     "col_reason": {"kk": "Себебі", "ru": "Причина", "en": "Reason"},
@@ -263,6 +203,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit_since": {"kk": "Басталу күні", "ru": "С даты", "en": "Since"},
     "your_region": {"kk": "Сіздің өңіріңіз", "ru": "Ваш регион", "en": "Your region"},
     "no_return_yet": {"kk": "{region}, {year} жылғы есеп әлі тапсырылмаған.", "ru": "Отчёт {region} за {year} год ещё не сдан.", "en": "No return of {region} for {year} has been submitted yet."},
+
+    # --- the regions map and the charts' downloads (issue 9 items 3-4) ------------------------------------------
+    "map_pre_split": {"kk": "{year} жылғы шекаралар: {n} өңір; Абай, Жетісу және Ұлытау облыстары (2022 жылғы 8 маусымнан бастап) Шығыс Қазақстан, Алматы және Қарағанды облыстарының құрамында көрсетілген", "ru": "Границы {year} года: {n} регионов; области Абай, Жетісу и Ұлытау (с 8 июня 2022 года) показаны в составе Восточно-Казахстанской, Алматинской и Карагандинской областей", "en": "Borders of {year}: {n} regions; Abai, Jetisu and Ulytau (since 8 June 2022) are shown within East Kazakhstan, Almaty Region and Karaganda"},
+    "map_within_borders": {"kk": "{year} жылғы шекарасында (қазіргі {parts} аумағын қоса)", "ru": "В границах {year} года (включая нынешнюю {parts})", "en": "In its borders of {year} (including today's {parts})"},
+    "map_attribution": {
+        "kk": "Шекаралар: geokz, Александр Родионов (github.com/arodionoff/geokz), CC BY 4.0 (creativecommons.org/licenses/by/4.0); негізі — OCHA HDX COD-AB Kazakhstan (UNHCR; қала шекаралары © OpenStreetMap contributors).<br>Осы жоба үшін жеңілдетілген және ISO 3166-2 кодтарына көшірілген.",
+        "ru": "Границы: geokz, Александр Родионов (github.com/arodionoff/geokz), CC BY 4.0 (creativecommons.org/licenses/by/4.0); на основе OCHA HDX COD-AB Kazakhstan (UNHCR; границы городов © участники OpenStreetMap).<br>Упрощены и перекодированы в ISO 3166-2 для этого проекта.",
+        "en": "Boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0 (creativecommons.org/licenses/by/4.0), based on OCHA HDX COD-AB Kazakhstan (UNHCR; city limits © OpenStreetMap contributors).<br>Simplified and re-coded to ISO 3166-2 for this project.",
+    },
+    "chart_image_format": {"kk": "Диаграмма суретінің пішімі (құралдар тақтасындағы камера)", "ru": "Формат картинки диаграммы (камера на панели графика)", "en": "Chart image format (the camera on each chart's toolbar)"},
 }
 
 

@@ -20,8 +20,9 @@ files, never among them: a snapshot is never rewritten, so its manifest cannot n
 hashes go into ``brief/brief.json``. A pack, once written, is not rewritten either: a later run that makes
 different bytes (the code changed) says so and leaves the recorded pack in place.
 
-Texts: the pipelines may not import the dashboard, so the pack's few words live here (``TEXTS``, kk/ru/en, the
-same terms as ``dashboard/i18n.py``); numbers are written by ``contracts.locale`` as the dashboard writes them.
+Texts: the words for statuses, units, settlements and parity come from ``contracts.glossary`` (the dashboard
+takes them from there too); the pack's own headings live here (``TEXTS``, kk/ru/en); numbers are written by
+``contracts.locale`` as the dashboard writes them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from contracts.glossary import STATUS_ORDER, STATUS_TINTS, WORDS
 from contracts.home import Layout
 from contracts.locale import NBSP, format_number
 from contracts.snapshots import (
@@ -59,19 +61,9 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TOP_ROWS = 15
 
-# Statuses as words on a light tint of a colour-blind-safe palette (dark text on every tint: WCAG AA contrast).
-STATUS_TINTS = {
-    "met": "#CDE8D5",
-    "on_track": "#E3F1E6",
-    "at_risk": "#FCE3C2",
-    "off_track": "#F6C6B8",
-    "incomplete": "#E2D7EE",
-    "no_data": "#EEEEEE",
-    "no_target": "#F5F5F5",
-    "national_only": "#D6E6F4",
-}
-
 TEXTS: dict[str, dict[str, str]] = {
+    **WORDS,  # statuses, units, settlements, parity... as the dashboard words them (contracts.glossary)
+    "gap_pp": WORDS["gap_unit_percent"],
     "title": {"kk": "Брифинг: Білім мен ғылымды дамытудың 2020–2025 жылдарға арналған мемлекеттік бағдарламасы",
               "ru": "Брифинг: Государственная программа развития образования и науки на 2020–2025 годы",
               "en": "Briefing: State Programme for the Development of Education and Science 2020–2025"},
@@ -141,39 +133,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet_completeness": {"kk": "Толықтық", "ru": "Полнота", "en": "Completeness"},
     "sheet_pending": {"kk": "Тексеруді күтетіндер", "ru": "Ожидают проверки", "en": "Awaiting review"},
     "sheet_changes": {"kk": "Өзгерістер", "ru": "Изменения", "en": "Changes"},
-    "gap_pp": {"kk": "п.т.", "ru": "п.п.", "en": "p.p."},
-    "unit_percent": {"kk": "%", "ru": "%", "en": "%"},
-    "unit_score": {"kk": "балл", "ru": "балл", "en": "points"},
-    "unit_count": {"kk": "бірлік", "ru": "ед.", "en": "count"},
-    "unit_rank": {"kk": "орын", "ru": "место", "en": "rank"},
-    "unit_index": {"kk": "индекс", "ru": "индекс", "en": "index"},
     "unit_other": {"kk": "—", "ru": "—", "en": "—"},
-    "settlement_total": {"kk": "Барлығы", "ru": "Всего", "en": "Total"},
-    "settlement_urban": {"kk": "Қала", "ru": "Город", "en": "Urban"},
-    "settlement_rural": {"kk": "Ауыл", "ru": "Село", "en": "Rural"},
-    "status_met": {"kk": "орындалды", "ru": "выполнен", "en": "met"},
-    "status_on_track": {"kk": "жоспар бойынша", "ru": "в графике", "en": "on track"},
-    "status_at_risk": {"kk": "тәуекел бар", "ru": "под угрозой", "en": "at risk"},
-    "status_off_track": {"kk": "артта қалу", "ru": "отставание", "en": "off track"},
-    "status_no_data": {"kk": "дерек жоқ", "ru": "нет данных", "en": "no data"},
-    "status_no_target": {"kk": "мақсат жоқ", "ru": "нет плана", "en": "no target"},
-    "status_national_only": {"kk": "тек республикалық", "ru": "только республиканский", "en": "national only"},
-    "status_incomplete": {"kk": "толық емес", "ru": "неполные данные", "en": "incomplete"},
     "status_none": {"kk": "—", "ru": "—", "en": "—"},
-    "parity_parity": {"kk": "паритет", "ru": "паритет", "en": "parity"},
-    "parity_rural_behind": {"kk": "ауыл артта", "ru": "село отстаёт", "en": "villages behind"},
-    "parity_urban_behind": {"kk": "қала артта", "ru": "город отстаёт", "en": "cities behind"},
-    "parity_n/a": {"kk": "қолданылмайды", "ru": "неприменимо", "en": "n/a"},
-    "q_on_time": {"kk": "уақтылы", "ru": "вовремя", "en": "on time"},
-    "q_late": {"kk": "кешікті", "ru": "с опозданием", "en": "late"},
-    "q_missing": {"kk": "жоқ", "ru": "нет", "en": "missing"},
-    "q_partial": {"kk": "толық емес", "ru": "неполный", "en": "partial"},
-    "review_state_submitted": {"kk": "тексеруді күтуде", "ru": "ожидает проверки", "en": "awaiting review"},
-    "review_state_reopened": {"kk": "қайта ашылды, тексеруді күтуде", "ru": "открыт заново, ожидает проверки", "en": "reopened, awaiting review"},
 }
-
-STATUS_ORDER = ["met", "on_track", "at_risk", "off_track", "incomplete", "no_data", "no_target", "national_only"]
-
 
 def tr(key: str, lang: str, **params: object) -> str:
     text = TEXTS[key][lang]

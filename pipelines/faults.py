@@ -15,6 +15,7 @@ import sys
 import traceback
 from datetime import UTC, datetime
 
+from contracts.glossary import words_with_prefix
 from contracts.home import Layout
 
 LANGS = ("kk", "ru", "en")
@@ -171,10 +172,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "примечание: файл хранилища был повреждён; он перемещён в {path}, хранилище пересобрано из архива и журнала.",
         "kk": "ескерту: қойма файлы зақымдалған еді; ол {path} орнына жылжытылып, қойма мұрағат пен журналдан қайта құрылды.",
     },
-    "unreadable_pointer": {"en": "it holds no build id", "ru": "в нём нет идентификатора сборки", "kk": "онда құрастыру идентификаторы жоқ"},
-    "no_such_build": {"en": "it names a build that does not exist", "ru": "он указывает на несуществующую сборку", "kk": "ол жоқ құрастыруды көрсетеді"},
-    "missing_files": {"en": "a file of the build it names is missing", "ru": "в указанной сборке не хватает файла", "kk": "көрсетілген құрастырудың файлы жоқ"},
-    "no_pointer": {"en": "it is missing", "ru": "он отсутствует", "kk": "ол жоқ"},
+    # why marts/CURRENT cannot be followed: the dashboard's words (contracts.glossary), keyed by the cause's token
+    **words_with_prefix("build_problem_", strip=True),
 }
 
 
