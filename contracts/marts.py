@@ -211,6 +211,63 @@ class PreSplitTerritories(pa.DataFrameModel):
         unique = ["territory_code", "indicator_code", "settlement", "year"]
 
 
+DISTRICT_TYPES = ["district", "city", "city_district"]
+
+
+class RefDistricts(pa.DataFrameModel):
+    """One row per second-level unit and validity period: the districts (аудан) and cities of regional significance
+    of the oblys and the districts of the three cities, with their 9-digit KATO code (``data/raw/regions/districts.csv``;
+    where it comes from: ``data/raw/regions/README.md``). A unit's returns rows are found by the code's first four
+    digits (region and district: AABB of AABBCCDDD); one code was re-used in 2022 (191000000: Taldykorgan until
+    8 June 2022, then Konaev), so a code is unique on any one day, not over all time."""
+
+    kato9: str = pa.Field(str_matches=r"^\d{9}$", description="9-digit KATO code; its first two digits are the region's")
+    region_code: str = pa.Field(str_matches=r"^KZ-\d{2}$", description="Region the unit belongs to in its validity period")
+    district_type: str = pa.Field(
+        isin=DISTRICT_TYPES, description="district (аудан), city of regional significance, or district of a city"
+    )
+    name_kk: str = pa.Field(description="Name, Kazakh")
+    name_ru: str = pa.Field(description="Name, Russian")
+    name_en: str = pa.Field(description="Name, English")
+    valid_from: Optional[pl.Date] = pa.Field(nullable=True, description="First day in this region under this code (empty: before 2018)")
+    valid_to: Optional[pl.Date] = pa.Field(nullable=True, description="The day it left this code or region, exclusive (empty: still)")
+    notes: Optional[str] = pa.Field(nullable=True, description="What changed, and corrections to the source")
+
+    class Config:
+        strict = True
+        unique = ["kato9", "valid_from"]
+
+    @pa.dataframe_check(description="valid_from precedes valid_to")
+    def validity_ordered(cls, data) -> pl.LazyFrame:
+        c = pl.col
+        return data.lazyframe.select(c("valid_from").is_null() | c("valid_to").is_null() | (c("valid_from") < c("valid_to")))
+
+    @pa.dataframe_check(description="the code's first two digits are the region's KATO prefix (KZ-NN)")
+    def code_in_region(cls, data) -> pl.LazyFrame:
+        c = pl.col
+        return data.lazyframe.select(c("kato9").str.slice(0, 2) == c("region_code").str.slice(3, 2))
+
+
+class DistrictValues(pa.DataFrameModel):
+    """One row per indicator, region, district, year and settlement: the district's actual, re-aggregated from the
+    accepted sub-regional rows (schools or settlements) whose KATO code lies in the district."""
+
+    indicator_code: str = pa.Field(description="Series code")
+    region_code: str = pa.Field(str_matches=r"^KZ-\d{2}$", description="Region of the return")
+    district_kato: str = pa.Field(str_matches=r"^\d{9}$", description="District's KATO code (ref_districts.kato9)")
+    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
+    value: Optional[float] = pa.Field(nullable=True, description="100 * summed numerator / summed denominator; the sum for counts")
+    numerator: Optional[float] = pa.Field(nullable=True, ge=0, description="Summed numerator (rates)")
+    denominator: Optional[float] = pa.Field(nullable=True, gt=0, description="Summed denominator (rates)")
+    n_units: int = pa.Field(ge=1, description="Sub-regional rows summed")
+    is_synthetic: bool = pa.Field(description="Demo data")
+
+    class Config:
+        strict = True
+        unique = ["indicator_code", "region_code", "district_kato", "year", "settlement"]
+
+
 MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "ref_cycles": RefCycles,
     "ref_region_years": RefRegionYears,
@@ -222,4 +279,6 @@ MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "completeness": Completeness,
     "indicator_changes": IndicatorChanges,
     "pre_split_territories": PreSplitTerritories,
+    "ref_districts": RefDistricts,
+    "district_values": DistrictValues,
 }

@@ -13,12 +13,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contracts.home import repo_raw
 from pipelines.returns.spec import CYCLE_HELD_IN
 
 SQL_DIR = Path(__file__).parent
 MARTS = [
     "ref_cycles",
     "ref_region_years",
+    "ref_districts",
     "actuals",
     "national_values",
     "indicator_gaps",
@@ -27,6 +29,7 @@ MARTS = [
     "indicator_pace",
     "indicator_changes",
     "pre_split_territories",
+    "district_values",
 ]
 INPUTS = {
     "ref_cycles": [],
@@ -39,6 +42,8 @@ INPUTS = {
     "indicator_pace": ["indicator_gaps"],
     "indicator_changes": ["actuals", "regions", "region_changes"],
     "pre_split_territories": ["actuals", "region_changes"],
+    "ref_districts": [],
+    "district_values": ["stg_returns__values", "submissions", "programme_indicators", "ref_districts"],
 }
 
 
@@ -61,8 +66,21 @@ def load_config(path: Path, as_of_year: int | None = None) -> dict:
     }
 
 
+DISTRICTS_FILE = "regions/districts.csv"
+
+
+def district_reference(raw_dir: Path | None = None) -> pl.DataFrame:
+    """The district reference list as typed text and dates; the ``ref_districts`` mart checks it against its
+    contract. Read like the cycle calendar (a small fixed input of every build), not as an input table, so that
+    every caller of ``build_all`` (assets, snapshots' recompute, benchmarks, fixtures) has it without change."""
+    path = (raw_dir or repo_raw()) / DISTRICTS_FILE
+    frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    return frame.with_columns(pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"))
+
+
 def register_inputs(con: duckdb.DuckDBPyConnection, config: dict) -> None:
-    """The configuration and the cycle calendar as temporary tables of this connection."""
+    """The configuration, the cycle calendar and the district reference list as temporary tables of this
+    connection."""
     con.register("_config_frame", pl.DataFrame([config]).to_arrow())
     con.execute("create or replace temp table _config as select * from _config_frame")
     con.unregister("_config_frame")
@@ -76,6 +94,9 @@ def register_inputs(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     con.register("_cycles_frame", cycles.to_arrow())
     con.execute("create or replace temp table _ref_cycles as select * from _cycles_frame")
     con.unregister("_cycles_frame")
+    con.register("_districts_frame", district_reference().to_arrow())
+    con.execute("create or replace temp table _ref_districts as select * from _districts_frame")
+    con.unregister("_districts_frame")
 
 
 def mart_sql(name: str) -> str:
