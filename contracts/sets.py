@@ -85,7 +85,9 @@ class IndicatorSets(pa.DataFrameModel):
     document_issuer_en: str = _text("Who issued the act, English")
     document_quote_kk: str = _text("The seed's own words that name the document (re-read by the tests)")
     document_lines: str = _text("Seed lines naming the document, its number and date", str_matches=SEED_LINES_PATTERN)
-    seed_file: str = _text("The seed file in ../shared/seeds", unique=True, str_matches=SEED_FILE_PATTERN)
+    seed_file: str = _text(
+        "The seed file in ../shared/seeds (one document may carry several sets)", str_matches=SEED_FILE_PATTERN
+    )
     reporting_unit: str = _text("Who returns figures: a region or an institution", isin=REPORTING_UNITS)
     period_kind: str = _text("What a return's period is", isin=PERIOD_KINDS)
     period_start: Optional[str] = _opt("First day of a dated period (a campaign), ISO", str_matches=ISO_DATE_PATTERN)

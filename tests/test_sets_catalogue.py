@@ -107,6 +107,12 @@ def test_every_indicator_matches_the_seed_lines_it_cites(sets, catalogues, set_i
     assert not problems, "\n".join(map(str, problems))
 
 
+def test_programme_codes_fit_the_registry_pattern(sets):
+    pattern = re.compile(get_set(sets, "programme")["code_pattern"])
+    codes = pl.read_csv(repo_raw() / "programme" / "indicators.csv", columns=["code"])["code"].to_list()
+    assert codes and all(pattern.fullmatch(c) for c in codes)
+
+
 def test_codes_are_unique_across_all_sets(catalogues):
     programme = pl.read_csv(repo_raw() / "programme" / "indicators.csv", columns=["code"])["code"].to_list()
     codes = programme + [c for sid in NEW_SETS for c in catalogues[sid]["indicators"]["code"].to_list()]
@@ -187,6 +193,12 @@ def test_campaign_categories_are_the_four_of_line_7_and_never_summed(sets, catal
     # A category above the distinct total is an error naming the category.
     broken = failed_rules(values | {"RTS.children.low_income": 121}, rules)
     assert [(r.rule_id, r.severity, r.origin) for r in broken] == [("RTS.children.low_income.le_parent", "error", "relation")]
+    assert broken[0].messages["en"] == (
+        "'Pupils from low-income families given material support' cannot exceed "
+        "'Children given material support during the campaign (distinct count)': the categories overlap and are never summed"
+    )
+    assert broken[0].messages["kk"].startswith("«Материалдық қолдау көрсетілген аз қамтылған отбасылардан шыққан оқушылар»")
+    assert "категории пересекаются" in broken[0].messages["ru"]
 
 
 def test_campaign_help_sources_are_parts_of_the_total_named_on_lines_20_34_37(sets, catalogues):
@@ -371,3 +383,81 @@ def test_registry_rejects_a_campaign_without_dates_and_ranking_without_its_rule(
     text = str(err.value)
     assert "a campaign has a first and a last day" in text
     assert "a set that forbids ranking cites the rule's seed lines" in text
+
+
+def test_a_fifth_set_needs_data_files_and_words_only(raw_copy):
+    """The national project "Білімді ұлт" (decree No. 726 of 12 Oct 2021, named on seed 000 line 11) added as rows and
+    files, no code: it loads, passes its contract and proves itself against the seed like the others."""
+    with (raw_copy / "sets.csv").open(encoding="utf-8", newline="") as fh:
+        fields = next(csv.reader(fh))
+    row = dict.fromkeys(fields, "") | {
+        "set_id": "bilimdi_ult",
+        "name_kk": "«Білімді ұлт» сапалы білім беру ұлттық жобасы",
+        "name_ru": "Национальный проект «Качественное образование «Образованная нация»",
+        "name_en": "National project 'Quality education: an educated nation'",
+        "code_pattern": r"^BU(\.[a-z0-9_]+)+$",
+        "catalogue_format": "set",
+        "document_kind": "decree",
+        "document_number": "726",
+        "document_date": "2021-10-12",
+        "document_issuer_en": "Government of the Republic of Kazakhstan",
+        "document_quote_kk": "Қазақстан Республикасы Үкіметінің 2021 жылғы 12 қазандағы № 726 қаулысымен бекітілген «Білімді ұлт",
+        "document_lines": "11-11",
+        "seed_file": "000_ed42ef6b02436785.txt",
+        "reporting_unit": "region",
+        "period_kind": "programme_years",
+        "first_year": "2021",
+        "last_year": "2025",
+        "interim_returns": "no",
+        "has_targets": "no",
+        "ranking_forbidden": "no",
+        "suppression_applies": "no",
+    }
+    with (raw_copy / "sets.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, fields, lineterminator="\n").writerow(row)
+    (raw_copy / "bilimdi_ult").mkdir()
+    src = raw_copy / "road_to_school_2023"
+    header = (src / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
+    (raw_copy / "bilimdi_ult" / "rules.csv").write_text(
+        (src / "rules.csv").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"
+    )
+    ind_fields = header.split(",")
+    indicator = dict.fromkeys(ind_fields, "") | {
+        "code": "BU.rural_schools",
+        "name_kk": "Ауылдық мектептер",
+        "name_ru": "Сельские школы",
+        "name_en": "Rural schools",
+        "unit": "count",
+        "unit_kk": "бірлік",
+        "kind": "count",
+        "decimals": "0",
+        "hard_min": "0",
+        "reporting_unit": "region",
+        "reference_point": "period_end",
+        "settlement_split": "no",
+        "subject": "provision",
+        "suppress": "no",
+        "required": "yes",
+        "rollup": "sum",
+        "seed_lines": "11-11",
+        "seed_words_kk": "ауылдық мектептері",
+        "design": "transcribed",
+    }
+    with (raw_copy / "bilimdi_ult" / "indicators.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, ind_fields, lineterminator="\n")
+        w.writeheader()
+        w.writerow(indicator)
+    sets = load_sets(raw_copy)
+    assert sets["set_id"].to_list()[-1] == "bilimdi_ult"
+    frames = load_set_catalogue(raw_copy, "bilimdi_ult")
+    assert frames["indicators"]["code"].to_list() == ["BU.rural_schools"]
+    assert verify_registry_against_seeds(sets, SEEDS) == []
+    assert verify_set_against_seed(frames["indicators"], SEEDS / "000_ed42ef6b02436785.txt") == []
+    # The same words cited from the wrong line are caught (line 8 is the campaign's dates).
+    _rewrite(raw_copy / "sets.csv", "bilimdi_ult", {"document_lines": "8-8"}, key="set_id")
+    found = [p.message for p in verify_registry_against_seeds(load_sets(raw_copy), SEEDS)]
+    assert found == [
+        "document word 'азастан' not found in order",  # Қазақстан, its Kazakh letters removed as the reader does
+        "document number '726' not found",
+        "document date 2021-10-12 not found",
+    ]

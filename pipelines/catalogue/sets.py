@@ -49,7 +49,8 @@ class SetRule:
     """One check between indicators of one return: ``sum(lhs) op sum(rhs)`` (op ``le`` or ``eq``).
 
     ``origin`` is ``relation`` for a rule implied by indicators.csv's parent relations (a category never exceeds its
-    distinct total; the parts of one breakdown sum to at most their total) or ``rules.csv`` for an explicit one."""
+    distinct total; the parts of one breakdown sum to at most their total) or ``rules.csv`` for an explicit one.
+    ``messages`` holds the message in ``kk``, ``ru`` and ``en``."""
 
     rule_id: str
     lhs: tuple[str, ...]
@@ -57,7 +58,21 @@ class SetRule:
     rhs: tuple[str, ...]
     severity: str
     origin: str
-    message_en: str
+    messages: dict[str, str]
+
+
+# Messages of the rules implied by relations; {child}/{parent} are names in the message's language, {breakdown} the
+# breakdown's key.
+_NOT_ADDITIVE_MESSAGES = {
+    "kk": "«{child}» «{parent}» көрсеткішінен аспауы тиіс: санаттар бір-бірімен қиылысады, оларды қосуға болмайды",
+    "ru": "«{child}» не может превышать «{parent}»: категории пересекаются и не суммируются",
+    "en": "'{child}' cannot exceed '{parent}': the categories overlap and are never summed",
+}
+_PARTS_MESSAGES = {
+    "kk": "«{parent}» бөліктерінің ({breakdown}) қосындысы оның өзінен аспауы тиіс",
+    "ru": "Сумма частей ({breakdown}) не может превышать «{parent}»",
+    "en": "The parts by {breakdown} cannot sum to more than '{parent}'",
+}
 
 
 def load_sets(raw_dir: Path) -> pl.DataFrame:
@@ -184,46 +199,26 @@ def set_rules(frames: dict[str, pl.DataFrame]) -> list[SetRule]:
     """Every check between one return's values: those implied by parent relations, then those of rules.csv."""
     out: list[SetRule] = []
     ind = frames["indicators"]
+    names = {r["code"]: r for r in ind.iter_rows(named=True)}
     breakdowns: dict[tuple[str, str], list[str]] = {}
     for r in ind.iter_rows(named=True):
         if r["relation"] == "not_additive":
-            out.append(
-                SetRule(
-                    f"{r['code']}.le_parent",
-                    (r["code"],),
-                    "le",
-                    (r["parent_code"],),
-                    "error",
-                    "relation",
-                    f"{r['name_en']} cannot exceed its distinct total or the count it is part of ({r['parent_code']}); "
-                    "overlapping categories are never summed",
-                )
-            )
+            parent = names[r["parent_code"]]
+            words = {
+                lang: t.format(child=r[f"name_{lang}"], parent=parent[f"name_{lang}"])
+                for lang, t in _NOT_ADDITIVE_MESSAGES.items()
+            }
+            out.append(SetRule(f"{r['code']}.le_parent", (r["code"],), "le", (r["parent_code"],), "error", "relation", words))
         elif r["relation"] == "part_of":
             breakdowns.setdefault((r["parent_code"], r["breakdown"]), []).append(r["code"])
     for (parent, breakdown), parts in breakdowns.items():
-        out.append(
-            SetRule(
-                f"{parent}.{breakdown}_parts_le",
-                tuple(parts),
-                "le",
-                (parent,),
-                "error",
-                "relation",
-                f"The parts by {breakdown} cannot sum to more than {parent}",
-            )
-        )
+        p = names[parent]
+        words = {lang: t.format(parent=p[f"name_{lang}"], breakdown=breakdown) for lang, t in _PARTS_MESSAGES.items()}
+        out.append(SetRule(f"{parent}.{breakdown}_parts_le", tuple(parts), "le", (parent,), "error", "relation", words))
     for rule in frames.get("rules", pl.DataFrame()).iter_rows(named=True):
+        words = {lang: rule[f"message_{lang}"] for lang in ("kk", "ru", "en")}
         out.append(
-            SetRule(
-                rule["rule_id"],
-                _side(rule["lhs"]),
-                rule["op"],
-                _side(rule["rhs"]),
-                rule["severity"],
-                "rules.csv",
-                rule["message_en"],
-            )
+            SetRule(rule["rule_id"], _side(rule["lhs"]), rule["op"], _side(rule["rhs"]), rule["severity"], "rules.csv", words)
         )
     return out
 
