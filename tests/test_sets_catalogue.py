@@ -328,12 +328,16 @@ def test_broken_catalogue_is_rejected_with_every_problem_located(raw_copy):
     _rewrite(ind, "RTS.children.orphans", {"relation": "part_of", "breakdown": "category"})
     _rewrite(ind, "RTS.children.large_family", {"suppress": "no"})
     _rewrite(ind, "RTS.fairs.remote", {"parent_code": "RTS.fairs.all"})
+    # ... and a designed indicator that does not say why.
+    _rewrite(ind, "RTS.pupils", {"design_note": ""})
     with pytest.raises(TableError) as err:
         load_set_catalogue(raw_copy, "road_to_school_2023")
     text = str(err.value)
     assert "a count of children, pupils or students is suppressed when small" in text
+    assert "a designed indicator says why in design_note" in text
     # Contract failures are reported first; fix them and the cross-row rules speak.
     _rewrite(ind, "RTS.children.large_family", {"suppress": "yes"})
+    _rewrite(ind, "RTS.pupils", {"design_note": "Optional denominator."})
     with pytest.raises(TableError) as err:
         load_set_catalogue(raw_copy, "road_to_school_2023")
     where = str(raw_copy / "road_to_school_2023" / "indicators.csv")
@@ -373,6 +377,13 @@ def test_share_outside_0_100_and_unlabelled_synthetic_institution_are_rejected(r
     assert [str(p).split("raw/")[1] for p in err.value.problems] == [
         "inclusive_higher_ed/institutions.csv:4:region_code: 'KZ-99' is not in regions.csv"
     ]
+
+
+def test_registry_must_start_with_the_default_set(raw_copy):
+    lines = (raw_copy / "sets.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw_copy / "sets.csv").write_text(lines[0] + "".join(lines[2:]) + lines[1], encoding="utf-8")
+    with pytest.raises(TableError, match="the first row must be the default set 'programme'"):
+        load_sets(raw_copy)
 
 
 def test_registry_rejects_a_campaign_without_dates_and_ranking_without_its_rule(raw_copy):
