@@ -1,131 +1,267 @@
-"""Plotly figures: pure functions, frame in, figure out. No geo charts (they fetch a world map from a CDN): the map
-is a tile grid keyed by region code, drawn with shapes."""
+"""Plotly figures: pure functions, frame in, figure out (the regions map is in ``dashboard.map``).
+
+Every status is drawn with its colour (colour-blind-safe palette), its shape and its word; every number is written
+the language's way (``contracts.locale``); ``plot_config`` is the one place that sets the modebar's image download
+(PNG or SVG, a file name with chart, indicator, region, year and language) and keeps plotly.js from fetching
+anything (its world topojson for geo subplots comes from a ``data:`` URL).
+"""
 
 from __future__ import annotations
+
+import json
+import re
+import textwrap
+from urllib.parse import quote
 
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.i18n import STATUS_COLORS, STATUS_ORDER, plotly_separators, t
+from dashboard.i18n import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS, format_number, plotly_separators, t
+from dashboard.views import format_gap, format_value
 
 FONT = "DejaVu Sans, Arial, sans-serif"
+IMAGE_FORMATS = ("png", "svg")
+# plotly.js fetches ``<topojsonURL>world_110m.json`` for every geo subplot, even with its base layers hidden. An
+# empty topology is all it needs then; a ``data:`` URL ending in "#" holds it, the file name plotly.js appends
+# lands in the fragment (ignored), and no request leaves the browser (nor kaleido's Chromium).
+_EMPTY = {"type": "GeometryCollection", "geometries": []}
+EMPTY_TOPOLOGY = {
+    "type": "Topology",
+    "objects": {k: _EMPTY for k in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")},
+    "arcs": [],
+}
+TOPOJSON_URL = "data:application/json," + quote(json.dumps(EMPTY_TOPOLOGY, separators=(",", ":"))) + "#"
 
 
-def _layout(fig: go.Figure, lang: str, title: str | None = None, height: int = 380) -> go.Figure:
+def status_label(status: str, lang: str) -> str:
+    """The legend's and hover's status: its shape and its word (``✕ артта қалу``)."""
+    return f"{STATUS_SYMBOLS.get(status, '')} {t(f'status_{status}', lang)}".strip()
+
+
+def image_name(*parts: object) -> str:
+    """A file name for a chart image: ``bilim_ranked_G1.T1.age1_6_2024_kk`` (no spaces or path characters)."""
+    words = [re.sub(r"[^0-9A-Za-z._-]+", "-", str(p)).strip("-") for p in ("bilim", *parts) if p not in (None, "")]
+    return "_".join(w for w in words if w)
+
+
+def plot_config(fmt: str, *name_parts: object) -> dict:
+    """The config every chart is shown with: the modebar's camera downloads the chart (client-side, offline) as
+    ``fmt`` (png or svg) named after ``name_parts``; no plotly logo; geo subplots read the empty local topology."""
+    if fmt not in IMAGE_FORMATS:
+        fmt = "png"
+    return {
+        "displaylogo": False,
+        "displayModeBar": True,
+        "toImageButtonOptions": {"format": fmt, "filename": image_name(*name_parts), "scale": 2 if fmt == "png" else 1},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "topojsonURL": TOPOJSON_URL,
+    }
+
+
+def _layout(fig: go.Figure, lang: str, title: str | None = None, height: int = 380, legend_below: bool = True) -> go.Figure:
     fig.update_layout(
         title=title,
         separators=plotly_separators(lang),
         font={"family": FONT, "size": 13},
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 60 if title else 10, "b": 10},
         height=height,
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"} if legend_below else {},
+        hoverlabel={"font": {"family": FONT}},
     )
     return fig
 
 
-def trajectory(national: pl.DataFrame, targets: pl.DataFrame, baseline: float | None, lang: str, unit_label: str) -> go.Figure:
-    """Baseline, yearly (or cycle) targets and actuals on one time axis."""
+def _status_legend(fig: go.Figure, statuses: list[str], lang: str) -> None:
+    """Legend entries for ``statuses``, as empty traces: a colour swatch, then the status's shape and word."""
+    for s in statuses:
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", name=status_label(s, lang), legendgroup=s, hoverinfo="skip",
+                marker={"color": STATUS_COLORS[s], "size": 13, "symbol": "square", "line": {"color": "#333", "width": 1}},
+            )
+        )
+
+
+def wrap(text: str, width: int = 42) -> str:
+    """A long name on several lines for an axis (plotly breaks lines only at ``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width=width)) or text
+
+
+def trajectory(
+    national: pl.DataFrame,
+    targets: pl.DataFrame,
+    baseline: float | None,
+    lang: str,
+    unit: str,
+    decimals: int,
+    verdict: str | None = None,
+) -> go.Figure:
+    """The 2018 baseline, the yearly (or cycle) targets and the actuals on one time axis, each point labelled in
+    the language's numbers; ``verdict`` (the pace or end-of-programme verdict, already in words) is the subtitle."""
     fig = go.Figure()
+    unit_label = t(f"unit_{unit}", lang)
+
+    def fmt(values):
+        return [format_value(v, unit, decimals, lang) for v in values]
+
     if targets.height:
-        fig.add_trace(go.Scatter(x=targets["year"].to_list(), y=targets["target"].to_list(), name=t("series_target", lang),
-                                 mode="lines+markers", line={"dash": "dash", "color": "#636363"}))
+        fig.add_trace(go.Scatter(
+            x=targets["year"].to_list(), y=targets["target"].to_list(), name=t("series_target", lang), mode="lines+markers",
+            line={"dash": "dash", "color": "#555555"}, marker={"symbol": "square-open", "size": 9},
+            text=fmt(targets["target"]), hovertemplate="%{x}: %{text}<extra>" + t("series_target", lang) + "</extra>",
+        ))
     if national.height:
-        fig.add_trace(go.Scatter(x=national["year"].to_list(), y=national["actual"].to_list(), name=t("series_actual", lang),
-                                 mode="lines+markers", line={"color": "#2c7fb8", "width": 3}))
+        fig.add_trace(go.Scatter(
+            x=national["year"].to_list(), y=national["actual"].to_list(), name=t("series_actual", lang), mode="lines+markers+text",
+            line={"color": STATUS_COLORS["met"], "width": 3}, marker={"size": 9}, text=fmt(national["actual"]),
+            textposition="top center", hovertemplate="%{x}: %{text}<extra>" + t("series_actual", lang) + "</extra>",
+        ))
     if baseline is not None:
-        fig.add_trace(go.Scatter(x=[2018], y=[baseline], name=t("series_baseline", lang), mode="markers",
-                                 marker={"symbol": "diamond", "size": 12, "color": "#000"}))
+        fig.add_trace(go.Scatter(
+            x=[2018], y=[baseline], name=t("series_baseline", lang), mode="markers+text", text=fmt([baseline]),
+            textposition="bottom center", marker={"symbol": "diamond", "size": 13, "color": "#000000"},
+            hovertemplate="%{x}: %{text}<extra>" + t("series_baseline", lang) + "</extra>",
+        ))
     fig.update_xaxes(title=t("year", lang), dtick=1)
     fig.update_yaxes(title=unit_label)
-    return _layout(fig, lang, t("trajectory", lang))
+    title = t("trajectory", lang)
+    if verdict:
+        title += f"<br><sup>{t('col_pace', lang)}: {verdict}</sup>"
+    return _layout(fig, lang, title, height=400)
 
 
-def ranked_bars(ranked: pl.DataFrame, names: dict[str, str], target: float | None, lang: str, unit_label: str) -> go.Figure:
-    """Regions as horizontal bars of their actual, coloured by status, with the target as a line."""
+def pace_words(pace: pl.DataFrame, code: str, region: str, unit: str, decimals: int, lang: str) -> str | None:
+    """The pace verdict of a series for a region (``KZ``: national), settlement total, in words: the
+    end-of-programme verdict once there is one (with the shortfall when missed), else the pace toward the target."""
+    row = pace.filter((pl.col("indicator_code") == code) & (pl.col("region_code") == region) & (pl.col("settlement") == "total"))
+    if not row.height:
+        return None
+    r = row.row(0, named=True)
+    if r.get("verdict"):
+        text = t(f"verdict_{r['verdict']}", lang)
+        if r["verdict"] == "missed" and r.get("verdict_gap") is not None:
+            text += f" ({format_gap(r['verdict_gap'], unit, decimals, lang)})"
+        return text
+    return t(f"pace_{r['pace_status']}", lang)
+
+
+def value_range(values: list[float | None], target: float | None = None) -> list[float]:
+    """An axis range that shows the differences: from 0 when the values spread over much of their size, otherwise
+    from a little below the smallest (96-100 % regions do not all look full). Room is left for the labels."""
+    points = [v for v in [*values, target] if v is not None]
+    if not points:
+        return [0.0, 1.0]
+    lo, hi = min(points), max(points)
+    spread = hi - lo
+    if lo >= 0 and (hi == 0 or spread / max(abs(hi), 1e-9) > 0.5):
+        return [0.0, hi * 1.12 if hi > 0 else 1.0]
+    pad = max(spread, abs(hi) * 0.01, 1e-6)
+    return [lo - 0.35 * pad, hi + 0.3 * pad]
+
+
+def ranked_bars(ranked: pl.DataFrame, names: dict[str, str], target: float | None, lang: str, unit: str, decimals: int) -> go.Figure:
+    """Regions as horizontal bars of their actual, the largest shortfall on top, coloured by status with its shape
+    and value printed at the bar's end, the target as a labelled line, on a range that shows the differences."""
     frame = ranked.sort("gap", descending=False, nulls_last=False)
+    statuses = [s or "no_data" for s in frame["status"]]
+    labels = [names.get(c, c) for c in frame["region_code"]]
+    values = frame["actual"].to_list()
+    texts = [f"{format_value(v, unit, decimals, lang)} {STATUS_SYMBOLS.get(s, '')}".strip() for v, s in zip(values, statuses, strict=True)]
+    hover = [
+        f"<b>{n}</b><br>{t('col_actual', lang)}: {format_value(v, unit, decimals, lang)}<br>{t('col_target', lang)}: "
+        f"{format_value(tg, unit, decimals, lang)}<br>{t('col_gap', lang)}: {format_gap(g, unit, decimals, lang)}<br>"
+        f"{t('col_status', lang)}: {status_label(s, lang)}"
+        for n, v, tg, g, s in zip(labels, values, frame["target"], frame["gap"], statuses, strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
-            y=[names.get(c, c) for c in frame["region_code"]],
-            x=frame["actual"].to_list(),
-            orientation="h",
-            marker={"color": [STATUS_COLORS.get(s, "#999") for s in frame["status"]]},
-            text=[t(f"status_{s}", lang) for s in frame["status"]],
-            hovertemplate="%{y}: %{x}<br>%{text}<extra></extra>",
+            y=labels, x=values, orientation="h", showlegend=False,
+            marker={"color": [STATUS_COLORS.get(s, "#999999") for s in statuses], "line": {"color": "#333333", "width": 0.5}},
+            text=texts, textposition="outside", cliponaxis=False, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         )
     )
+    _status_legend(fig, [s for s in STATUS_ORDER if s in set(statuses)], lang)
     if target is not None:
-        fig.add_vline(x=target, line_dash="dash", line_color="#252525", annotation_text=t("series_target", lang))
-    fig.update_xaxes(title=unit_label)
-    return _layout(fig, lang, t("ranked_by_gap", lang), height=max(300, 24 * frame.height + 80))
+        fig.add_vline(
+            x=target, line_dash="dash", line_color="#222222", line_width=2,
+            annotation_text=f"{t('series_target', lang)} {format_value(target, unit, decimals, lang)}", annotation_position="top",
+        )
+    fig.update_xaxes(title=t(f"unit_{unit}", lang), range=value_range(values, target), showgrid=True)
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, lang, t("ranked_by_gap", lang), height=max(320, 26 * frame.height + 150))
 
 
-def dumbbell(urban_rural: pl.DataFrame, names: dict[str, str], lang: str, unit_label: str) -> go.Figure:
-    """Urban and rural rate per region joined by a line: the length is the gap."""
-    frame = urban_rural.filter(pl.col("urban").is_not_null() & pl.col("rural").is_not_null()).sort("gap_urban_rural")
-    labels = [names.get(c, c) for c in frame["region_code"]]
+def dumbbell(
+    urban_rural: pl.DataFrame, names: dict[str, str], lang: str, unit: str, decimals: int, key: str = "region_code", title: str | None = None
+) -> go.Figure:
+    """Urban and rural rate per row (a region, or an indicator with ``key="indicator_code"``) joined by a line
+    (its length is the gap), the parity index (rural/urban) and its reading printed beside each row; the widest
+    gap on top."""
+    frame = urban_rural.filter(pl.col("urban").is_not_null() & pl.col("rural").is_not_null()).sort(
+        pl.col("gap_urban_rural").abs(), descending=False
+    )
+    labels = [wrap(names.get(c, c), 40) for c in frame[key]]
     fig = go.Figure()
     for label, u, r in zip(labels, frame["urban"], frame["rural"], strict=True):
-        fig.add_trace(go.Scatter(x=[r, u], y=[label, label], mode="lines", line={"color": "#bdbdbd", "width": 3}, showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=frame["urban"].to_list(), y=labels, mode="markers", name=t("col_urban", lang), marker={"color": "#2c7fb8", "size": 11}))
-    fig.add_trace(go.Scatter(x=frame["rural"].to_list(), y=labels, mode="markers", name=t("col_rural", lang), marker={"color": "#d95f0e", "size": 11}))
-    fig.update_xaxes(title=unit_label)
-    return _layout(fig, lang, t("urban_vs_rural", lang), height=max(300, 24 * frame.height + 100))
+        fig.add_trace(go.Scatter(x=[r, u], y=[label, label], mode="lines", line={"color": "#9e9e9e", "width": 3}, showlegend=False, hoverinfo="skip"))
+    for col, key, color, symbol in (("urban", "col_urban", STATUS_COLORS["met"], "circle"), ("rural", "col_rural", STATUS_COLORS["off_track"], "diamond")):
+        fig.add_trace(go.Scatter(
+            x=frame[col].to_list(), y=labels, mode="markers", name=t(key, lang), marker={"color": color, "size": 12, "symbol": symbol},
+            text=[format_value(v, unit, decimals, lang) for v in frame[col]], hovertemplate="%{y}: %{text}<extra>" + t(key, lang) + "</extra>",
+        ))
+    right = max([v for v in [*frame["urban"], *frame["rural"]] if v is not None] or [1.0])
+    values = [*frame["urban"].to_list(), *frame["rural"].to_list()]
+    rng = value_range(values)
+    span = rng[1] - rng[0]
+    parity = [
+        f"{format_number(p, lang, 2)} · {t(f'parity_{s}', lang)}" if p is not None else t("parity_n/a", lang)
+        for p, s in zip(frame["parity_index"], frame["parity_status"], strict=True)
+    ]
+    fig.add_trace(go.Scatter(
+        x=[max(right, rng[1]) + 0.04 * span] * frame.height, y=labels, mode="text", text=parity, textposition="middle right",
+        showlegend=False, hoverinfo="skip", cliponaxis=False, textfont={"size": 11},
+    ))
+    fig.update_xaxes(title=t(f"unit_{unit}", lang), range=[rng[0], rng[1] + 0.05 * span])
+    fig.update_yaxes(automargin=True)
+    heading = title or t("urban_vs_rural", lang)
+    fig = _layout(fig, lang, f"{heading}<br><sup>{t('col_parity', lang)}</sup>", height=max(320, 30 * frame.height + 150))
+    fig.update_layout(margin={"r": 190})
+    return fig
 
 
-def tile_map(values: pl.DataFrame, regions: pl.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
-    """A tile-grid map of the regions in ``values`` (region_code, status, gap): one square per region at its
-    tile_row/tile_col, coloured by status, labelled with its gap. Works offline."""
-    frame = regions.select("region_code", "tile_row", "tile_col").join(values, on="region_code", how="inner")
-    fig = go.Figure()
-    for r in frame.iter_rows(named=True):
-        x0, y0 = r["tile_col"], -r["tile_row"]
-        fig.add_shape(type="rect", x0=x0, x1=x0 + 0.95, y0=y0, y1=y0 + 0.95, line={"color": "#fff", "width": 2},
-                      fillcolor=STATUS_COLORS.get(r["status"], "#eee"))
-    gap_text = ["–" if g is None else f"{g:.1f}" for g in frame["gap"]]
-    fig.add_trace(
-        go.Scatter(
-            x=[c + 0.475 for c in frame["tile_col"]],
-            y=[-rw + 0.475 for rw in frame["tile_row"]],
-            mode="text",
-            text=[f"{names.get(c, c)}<br>{g}" for c, g in zip(frame["region_code"], gap_text, strict=True)],
-            textfont={"size": 10},
-            hovertext=[f"{names.get(c, c)}: {t('status_' + s, lang)}" for c, s in zip(frame["region_code"], frame["status"], strict=True)],
-            hoverinfo="text",
-            showlegend=False,
-        )
-    )
-    fig.update_xaxes(visible=False, range=[-0.1, 6.1])
-    fig.update_yaxes(visible=False, range=[-4.2, 1.1], scaleanchor="x")
-    return _layout(fig, lang, t("map_title", lang), height=420)
-
-
-def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], lang: str) -> go.Figure:
-    """Region x series traffic lights."""
+def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_names: dict[str, str], lang: str) -> go.Figure:
+    """Indicator x region traffic lights: indicators as rows with their names (wrapped, never clipped), regions as
+    columns; every cell shows its status's shape, so the grid reads without colour; the legend lists every
+    status (no target included) with its shape and word."""
     codes = list(dict.fromkeys(grid["indicator_code"].to_list()))
     regions = list(dict.fromkeys(grid.sort("region_code")["region_code"].to_list()))
     index = {s: i for i, s in enumerate(STATUS_ORDER)}
-    z, text = [], []
-    for reg in regions:
-        row = grid.filter(pl.col("region_code") == reg)
-        by_code = dict(zip(row["indicator_code"], row["status"], strict=True))
-        z.append([index.get(by_code.get(c, "no_data"), index["no_data"]) for c in codes])
-        text.append([t(f"status_{by_code.get(c, 'no_data')}", lang) for c in codes])
+    lookup = {(r, c): s for r, c, s in grid.select("region_code", "indicator_code", "status").iter_rows()}
+    z, text, hover = [], [], []
+    for c in codes:
+        row = [lookup.get((r, c)) or "no_data" for r in regions]
+        z.append([index[s] for s in row])
+        text.append([STATUS_SYMBOLS.get(s, "") for s in row])
+        hover.append([f"{region_labels.get(r, r)}<br>{indicator_names.get(c, c)} ({c})<br>{status_label(s, lang)}" for r, s in zip(regions, row, strict=True)])
     n = len(STATUS_ORDER)
     scale = []
     for i, s in enumerate(STATUS_ORDER):
         scale += [[i / n, STATUS_COLORS[s]], [(i + 1) / n, STATUS_COLORS[s]]]
+    y_labels = [wrap(f"{indicator_names.get(c, c)} · {c}", 48) for c in codes]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=codes, y=[region_labels.get(r, r) for r in regions], text=text, zmin=-0.5, zmax=n - 0.5,
-            colorscale=scale, showscale=False, xgap=1, ygap=1, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            z=z, x=[region_labels.get(r, r) for r in regions], y=y_labels, text=text, texttemplate="%{text}",
+            textfont={"size": 13}, customdata=hover, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False,
+            xgap=2, ygap=2, hovertemplate="%{customdata}<extra></extra>",
         )
     )
-    fig.update_xaxes(tickangle=-60, tickfont={"size": 10})
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 11})
-    for s in STATUS_ORDER[:6]:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": STATUS_COLORS[s], "size": 12, "symbol": "square"}, name=t(f"status_{s}", lang)))
-    return _layout(fig, lang, t("status_grid", lang), height=max(420, 26 * len(regions) + 160))
+    fig.update_xaxes(tickangle=-40, tickfont={"size": 11}, side="top", automargin=True)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 11}, automargin=True)
+    present = set(lookup.values())
+    _status_legend(fig, [s for s in STATUS_ORDER if s in present or s in ("no_data", "no_target")], lang)
+    rows_height = sum(max(1, y.count("<br>") + 1) for y in y_labels) * 17 + 12 * len(codes)
+    return _layout(fig, lang, t("status_grid", lang), height=max(480, rows_height + 260))
 
 
 QUALITY_COLORS = {"on_time": "#1a9850", "late": "#fdae61", "partial": "#9e7cc1", "missing": "#d73027"}

@@ -1,9 +1,10 @@
-"""Indicator: national trajectory, regions ranked by gap, urban against rural, the tile map, the table."""
+"""Indicator: national trajectory, regions ranked by gap, the regions map, urban against rural, the table."""
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, views
+from dashboard import chart_ui, charts, views
+from dashboard import map as region_map
 from dashboard.data import gap_downloads
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
@@ -17,12 +18,14 @@ if ctx is not None:
     names = views.series_names(indicators, lang)
     code = url_select(t("indicator", lang), ordered["code"].to_list(), param="indicator", key="indicator_code", lang=lang, format_func=lambda c: f"{c} · {names[c]}")
     series = indicators.filter(pl.col("code") == code).row(0, named=True)
-    unit_label = t(f"unit_{series['unit']}", lang)
+    unit, decimals = series["unit"], series["decimals"]
     region_labels = views.region_names(regions, lang)
+    img = chart_ui.image_format(lang)
     national = gaps.filter((pl.col("indicator_code") == code) & (pl.col("region_code") == "KZ") & (pl.col("settlement") == "total")).sort("year")
-    st.plotly_chart(
-        charts.trajectory(national.filter(pl.col("actual").is_not_null()), national.filter(pl.col("target").is_not_null()), series["baseline_2018"], lang, unit_label),
-        width="stretch",
+    verdict = charts.pace_words(ctx.table("indicator_pace"), code, "KZ", unit, decimals, lang)
+    chart_ui.show(
+        charts.trajectory(national.filter(pl.col("actual").is_not_null()), national.filter(pl.col("target").is_not_null()), series["baseline_2018"], lang, unit, decimals, verdict),
+        img, "trajectory", code, "KZ", lang,
     )
     years = sorted(gaps.filter((pl.col("indicator_code") == code) & pl.col("actual").is_not_null())["year"].unique().to_list())
     if years:
@@ -31,12 +34,13 @@ if ctx is not None:
         if ranked.height:
             target = ranked["target"].drop_nulls()
             left, right = st.columns(2)
-            left.plotly_chart(charts.ranked_bars(ranked, region_labels, target[0] if target.len() else None, lang, unit_label), width="stretch")
-            alive = views.alive_regions(regions, year)
-            right.plotly_chart(charts.tile_map(ranked.select("region_code", "status", "gap"), alive, region_labels, lang), width="stretch")
+            chart_ui.show(charts.ranked_bars(ranked, region_labels, target[0] if target.len() else None, lang, unit, decimals),
+                          img, "ranked", code, year, lang, container=left)
+            chart_ui.show(region_map.region_map(region_map.values_for(gaps, code, year), ctx.table("region_changes"), region_labels, year, lang, unit, decimals),
+                          img, "map", code, year, lang, container=right)
         ur = urban_rural.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ"))
         if ur.filter(pl.col("urban").is_not_null()).height:
-            st.plotly_chart(charts.dumbbell(ur, region_labels, lang, unit_label), width="stretch")
+            chart_ui.show(charts.dumbbell(ur, region_labels, lang, unit, decimals), img, "urban_rural", code, year, lang)
     st.subheader(t("table", lang))
     table = gaps.filter(pl.col("indicator_code") == code)
     st.dataframe(views.gap_table(table, indicators, regions, ctx.table("national_values"), lang), hide_index=True, width="stretch")

@@ -1,9 +1,11 @@
-"""Overview: the programme's scorecard for a year and the region x indicator traffic lights."""
+"""Overview: the programme's scorecard for a year, the regions map of the most-missed target and the indicator x
+region traffic lights."""
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, views
+from dashboard import chart_ui, charts, views
+from dashboard import map as region_map
 from dashboard.i18n import STATUS_COLORS, format_number, t
 from dashboard.page import footer, start, url_select
 
@@ -39,5 +41,14 @@ if ctx is not None:
         shown = part.drop("code", "level", "status_token").to_pandas()
         styled = shown.style.apply(lambda col, tokens=tokens: [f"background-color: {STATUS_COLORS[s]}" for s in tokens], subset=[status_col])
         st.dataframe(styled, hide_index=True, width="stretch")
-    st.plotly_chart(charts.status_heatmap(views.status_grid(gaps, indicators, year), region_labels, lang), width="stretch")
+    img = chart_ui.image_format(lang)
+    mapped = region_map.default_series(gaps, indicators, year, missed["indicator_code"] if missed else None)
+    if mapped is not None:
+        mapped_series = indicators.filter(pl.col("code") == mapped).row(0, named=True)
+        chart_ui.show(
+            region_map.region_map(region_map.values_for(gaps, mapped, year), ctx.table("region_changes"), region_labels, year, lang,
+                                  mapped_series["unit"], mapped_series["decimals"], subject=f"{names[mapped]} ({mapped}), {year}"),
+            img, "map", mapped, year, lang,
+        )
+    chart_ui.show(charts.status_heatmap(views.status_grid(gaps, indicators, year), region_labels, names, lang), img, "status_grid", year, lang)
     footer(ctx)

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import views
+from dashboard import chart_ui, charts, views
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
 
@@ -20,6 +20,12 @@ if ctx is not None:
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
     reported = mine.filter(pl.col("actual").is_not_null() | pl.col("target").is_not_null())
     st.dataframe(views.gap_table(reported, indicators, regions, None, lang), hide_index=True, width="stretch")
+    split = ctx.table("urban_rural").filter((pl.col("region_code") == region) & (pl.col("year") == year)).join(
+        indicators.filter(pl.col("unit") == "percent").select(pl.col("code").alias("indicator_code")), on="indicator_code"
+    )
+    if split.filter(pl.col("urban").is_not_null() & pl.col("rural").is_not_null()).height:
+        chart_ui.show(charts.dumbbell(split, names, lang, "percent", 1, key="indicator_code", title=f"{t('urban_vs_rural', lang)} · {region_labels.get(region, region)}, {year}"),
+                      chart_ui.image_format(lang), "urban_rural", region, year, lang)
     st.subheader(t("returns_history", lang))
     subs = ctx.table("submissions").filter(pl.col("region_code") == region)
     st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
