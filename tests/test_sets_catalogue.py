@@ -288,6 +288,12 @@ def test_inclusive_indicators_cover_paragraphs_5_3_and_7_1(sets, catalogues):
     assert _row(catalogues, "inclusive_higher_ed", "IHE.staff.seminars")["seed_lines"] == "196-202"
     route = _row(catalogues, "inclusive_higher_ed", "IHE.students.route")
     assert (route["parent_code"], route["relation"]) == ("IHE.students.sen", "not_additive")
+    # Hand-worked: 14 students with SEN, 15 with an approved route - one too many.
+    broken = failed_rules({"IHE.students.sen": 14, "IHE.students.route": 15}, set_rules(catalogues["inclusive_higher_ed"]))
+    assert [r.messages["en"] for r in broken] == [
+        "'Students with SEN with an approved individual educational route' cannot exceed "
+        "'Students with special educational needs (SEN)': they are counted within it"
+    ]
 
 
 def test_institutions_are_synthetic_labelled_and_in_known_regions(catalogues):

@@ -68,6 +68,11 @@ _NOT_ADDITIVE_MESSAGES = {
     "ru": "«{child}» не может превышать «{parent}»: категории пересекаются и не суммируются",
     "en": "'{child}' cannot exceed '{parent}': the categories overlap and are never summed",
 }
+_SUBSET_MESSAGES = {
+    "kk": "«{child}» «{parent}» көрсеткішінен аспауы тиіс: олар соның ішінде саналады",
+    "ru": "«{child}» не может превышать «{parent}»: они входят в это число",
+    "en": "'{child}' cannot exceed '{parent}': they are counted within it",
+}
 _PARTS_MESSAGES = {
     "kk": "«{parent}» бөліктерінің ({breakdown}) қосындысы оның өзінен аспауы тиіс",
     "ru": "Сумма частей ({breakdown}) не может превышать «{parent}»",
@@ -204,10 +209,8 @@ def set_rules(frames: dict[str, pl.DataFrame]) -> list[SetRule]:
     for r in ind.iter_rows(named=True):
         if r["relation"] == "not_additive":
             parent = names[r["parent_code"]]
-            words = {
-                lang: t.format(child=r[f"name_{lang}"], parent=parent[f"name_{lang}"])
-                for lang, t in _NOT_ADDITIVE_MESSAGES.items()
-            }
+            texts = _NOT_ADDITIVE_MESSAGES if parent["relation"] == "distinct_total" else _SUBSET_MESSAGES
+            words = {lang: t.format(child=r[f"name_{lang}"], parent=parent[f"name_{lang}"]) for lang, t in texts.items()}
             out.append(SetRule(f"{r['code']}.le_parent", (r["code"],), "le", (r["parent_code"],), "error", "relation", words))
         elif r["relation"] == "part_of":
             breakdowns.setdefault((r["parent_code"], r["breakdown"]), []).append(r["code"])
