@@ -213,6 +213,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0 (creativecommons.org/licenses/by/4.0), based on OCHA HDX COD-AB Kazakhstan (UNHCR; city limits © OpenStreetMap contributors).<br>Simplified and re-coded to ISO 3166-2 for this project.",
     },
     "chart_image_format": {"kk": "Диаграмма суретінің пішімі (құралдар тақтасындағы камера)", "ru": "Формат картинки диаграммы (камера на панели графика)", "en": "Chart image format (the camera on each chart's toolbar)"},
+    # --- the Region page's drill-down to districts (issue 11 item 1) --------------------------------------------
+    "districts_title": {"kk": "Аудандар мен қалалар", "ru": "Районы и города", "en": "Districts and cities"},
+    "districts_caption": {
+        "kk": "Мектептер мен елді мекендердің қабылданған есептерінен: әр үлес аудандағы алымдар мен бөлімдердің қосындысынан есептелген.",
+        "ru": "По принятым отчётам школ и населённых пунктов: каждая доля рассчитана из сумм числителей и знаменателей района.",
+        "en": "From accepted school- and settlement-level returns: each rate from the district's summed numerators and denominators.",
+    },
+    "district": {"kk": "Аудан / қала", "ru": "Район / город", "en": "District / city"},
+    "district_kato": {"kk": "ӘАОЖ (КАТО) коды", "ru": "Код КАТО", "en": "KATO code"},
 }
 
 

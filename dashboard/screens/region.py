@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_ui, charts, views
+from dashboard import chart_ui, charts, districts, views
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
 
@@ -26,6 +26,11 @@ if ctx is not None:
     if split.filter(pl.col("urban").is_not_null() & pl.col("rural").is_not_null()).height:
         chart_ui.show(charts.dumbbell(split, names, lang, "percent", 1, key="indicator_code", title=f"{t('urban_vs_rural', lang)} · {region_labels.get(region, region)}, {year}"),
                       chart_ui.image_format(lang), "urban_rural", region, year, lang)
+    drill = districts.district_table(ctx.table("district_values"), ctx.table("ref_districts"), indicators, region, year, lang)
+    if drill.height:  # only where sub-regional returns were accepted for this region and year
+        st.subheader(t("districts_title", lang))
+        st.caption(t("districts_caption", lang))
+        st.dataframe(drill, hide_index=True, width="stretch")
     st.subheader(t("returns_history", lang))
     subs = ctx.table("submissions").filter(pl.col("region_code") == region)
     st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
