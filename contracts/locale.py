@@ -26,3 +26,10 @@ def format_percent(value: float | None, lang: str, decimals: int = 1) -> str:
     return (
         f"{format_number(value, lang, decimals)}{NBSP}%" if lang in ("kk", "ru") else f"{format_number(value, lang, decimals)}%"
     )
+
+
+def excel_number_format(decimals: int) -> str:
+    """The Excel number format for a value with ``decimals`` decimals and grouped thousands (``#,##0.0``). Excel
+    shows it with the reader's separators (``15 000,5`` in a Russian Excel), and the cell keeps the full value."""
+    decimals = max(int(decimals), 0)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")

@@ -37,12 +37,3 @@ def snapshot_diff(before: str, after: str) -> pl.DataFrame:
     """Snapshots never change, so their diff is cached on their ids."""
     layout = Layout.current()
     return diff_gaps(read_output(layout, before, "indicator_gaps"), read_output(layout, after, "indicator_gaps"))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def gap_downloads(build_id: str, code: str) -> tuple[bytes, bytes]:
-    """CSV and Excel bytes of one indicator's gaps, made once per build (Excel took half the page's time)."""
-    from dashboard.views import csv_bytes, xlsx_bytes
-
-    table = read_table(build_id, "indicator_gaps").filter(pl.col("indicator_code") == code).drop("is_synthetic")
-    return csv_bytes(table), xlsx_bytes(table)

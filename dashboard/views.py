@@ -10,7 +10,8 @@ import polars as pl
 
 from contracts.spreadsheet import escape_frame, text_cell
 
-from dashboard.i18n import format_number, t
+from contracts.catalogue import FIRST_YEAR as BASELINE_YEAR
+from dashboard.i18n import TEXTS, format_number, t
 
 GAP_DECIMALS = 1
 
@@ -170,14 +171,82 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
 
 
 def completeness_grid(completeness: pl.DataFrame) -> pl.DataFrame:
-    """Region x year: on_time, late, partial, missing."""
+    """Region x year: on_time, late, partial, missing. The baseline year (2018: the programme's facts are its
+    baseline) expects no return, so a region without one that year has no cell there (not "missing"); a 2018 return
+    that did arrive is shown as it arrived."""
     return completeness.filter(pl.col("region_code") != "KZ").with_columns(
-        pl.when(~pl.col("arrived")).then(pl.lit("missing"))
+        pl.when(~pl.col("arrived") & (pl.col("year") == BASELINE_YEAR)).then(pl.lit("baseline"))
+        .when(~pl.col("arrived")).then(pl.lit("missing"))
         .when(pl.col("share_complete") < 1).then(pl.lit("partial"))
         .when(pl.col("on_time")).then(pl.lit("on_time"))
         .otherwise(pl.lit("late"))
         .alias("state")
-    ).select("region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected")
+    ).filter(pl.col("state") != "baseline").select(
+        "region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected"
+    )
+
+
+def completeness_table(completeness: pl.DataFrame, regions: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """What each region returned for each year, for people: the region's name, the state as a word (the baseline
+    year's absent return is "baseline year (not expected)"), the first arrival in Kazakhstan time, revisions and
+    values reported of expected, in the language's numbers."""
+    places = region_names(regions, lang)
+    rows = []
+    for r in completeness.filter(pl.col("region_code") != "KZ").sort("region_code", "year").iter_rows(named=True):
+        if not r["arrived"]:
+            state = "baseline" if r["year"] == BASELINE_YEAR else "missing"
+        elif r["share_complete"] is not None and r["share_complete"] < 1:
+            state = "partial"
+        else:
+            state = "on_time" if r["on_time"] else "late"
+        rows.append({
+            t("col_region_code", lang): r["region_code"],
+            t("region", lang): places.get(r["region_code"], r["region_code"]),
+            t("year", lang): str(r["year"]),
+            t("col_return_state", lang): t(f"q_{state}", lang),
+            t("col_first_received", lang): local_time(r["first_received_at"]) or "–",
+            t("revisions", lang): format_number(r["revisions"], lang, 0),
+            t("col_values", lang): t("values_of_expected", lang, values=format_number(r["values_reported"], lang, 0),
+                                     expected=format_number(r["values_expected"], lang, 0)) if r["values_expected"] else "–",
+        })
+    return pl.DataFrame(rows) if rows else pl.DataFrame(schema={t(k, lang): pl.String for k in (
+        "col_region_code", "region", "year", "col_return_state", "col_first_received", "revisions", "col_values")})
+
+
+def submissions_table(submissions: pl.DataFrame, regions: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Submissions with their warning counts, for people: region name, year, file, warnings, when (Kazakhstan
+    time) and whether it is the current return, as words."""
+    places = region_names(regions, lang)
+    return pl.DataFrame([
+        {
+            t("col_region_code", lang): r["region_code"],
+            t("region", lang): places.get(r["region_code"], r["region_code"]),
+            t("year", lang): str(r["year"]),
+            t("col_file", lang): r["file_name"] or "",
+            t("warnings", lang): format_number(r["warnings"], lang, 0),
+            t("col_received", lang): local_time(r["received_at"]),
+            t("col_current", lang): t("yes" if r["is_current"] else "no", lang),
+        }
+        for r in submissions.iter_rows(named=True)
+    ], schema={t(k, lang): pl.String for k in ("col_region_code", "region", "year", "col_file", "warnings", "col_received", "col_current")})
+
+
+def provenance_table(actuals: pl.DataFrame, indicators: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Where each of a region's numbers came from, for people: the series' code and name, the settlement as a word,
+    the value with the series' decimals and unit, numerator and denominator as whole numbers, the sheet and cell it
+    was typed in, the file's hash (first 12 characters) and when it was accepted (Kazakhstan time)."""
+    names = series_names(indicators, lang)
+    meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+    keys = ("col_code", "col_name", "settlement", "col_actual", "col_numerator", "col_denominator", "col_cell", "col_file_hash", "col_received")
+    rows = []
+    for r in actuals.sort("indicator_code", "settlement").iter_rows(named=True):
+        unit, decimals = meta.get(r["indicator_code"], ("", 1))
+        rows.append(dict(zip([t(k, lang) for k in keys], [
+            r["indicator_code"], names.get(r["indicator_code"], r["indicator_code"]), t(f"settlement_{r['settlement']}", lang),
+            format_value(r["value"], unit, decimals, lang), format_number(r["numerator"], lang, 0), format_number(r["denominator"], lang, 0),
+            f"{r['sheet']}!{r['cell']}", (r["sha256"] or "")[:12], local_time(r["received_at"]),
+        ], strict=True)))
+    return pl.DataFrame(rows, schema={t(k, lang): pl.String for k in keys})
 
 
 LOCAL_TZ = "Asia/Almaty"
@@ -186,15 +255,15 @@ LOCAL_TZ = "Asia/Almaty"
 def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
     """A region's submissions, newest first, times in Kazakhstan time, labels in the language."""
     return submissions.sort("received_at", descending=True).select(
-        pl.col("year").alias(t("year", lang)),
+        pl.col("year").cast(pl.String).alias(t("year", lang)),
         pl.col("file_name").alias(t("col_file", lang)),
         pl.col("who").alias(t("col_who", lang)),
         pl.col("received_at").dt.convert_time_zone(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M").alias(t("col_received", lang)),
-        pl.col("values").alias(t("col_values", lang)),
-        pl.col("warnings").alias(t("warnings", lang)),
+        pl.col("values").map_elements(lambda v: format_number(v, lang, 0), return_dtype=pl.String).alias(t("col_values", lang)),
+        pl.col("warnings").map_elements(lambda v: format_number(v, lang, 0), return_dtype=pl.String).alias(t("warnings", lang)),
         pl.col("review_state").map_elements(lambda v: t(f"review_state_{v}", lang), return_dtype=pl.String).alias(t("col_review_state", lang)),
         pl.col("review_reason").fill_null("").alias(t("col_reason", lang)),
-        pl.col("is_current").alias(t("col_current", lang)),
+        pl.col("is_current").map_elements(lambda v: t("yes" if v else "no", lang), return_dtype=pl.String).alias(t("col_current", lang)),
     )
 
 
@@ -276,8 +345,10 @@ def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: in
     )
 
 
-def audit_table(entries: list[dict], lang: str) -> pl.DataFrame:
-    """Audit entries newest first, Kazakhstan time, labelled in the language (the action stays its code)."""
+def audit_table(entries: list[dict], lang: str, regions: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Audit entries newest first, Kazakhstan time, labelled in the language: the action as words, the region's
+    code and name."""
+    names = region_names(regions, lang) if regions is not None else {}
     from contracts.audit import flat
 
     rows = [flat(e) for e in reversed(entries)]
@@ -287,8 +358,10 @@ def audit_table(entries: list[dict], lang: str) -> pl.DataFrame:
         pl.col("at").map_elements(local_time, return_dtype=pl.String).alias(t("col_when", lang)),
         pl.col("actor_name").alias(t("col_who", lang)),
         pl.col("actor_id").alias(t("col_user_id", lang)),
-        pl.col("action").alias(t("audit_action", lang)),
-        pl.col("region_code").alias(t("region", lang)),
+        pl.col("action").map_elements(lambda a: t(f"audit_action_{a}", lang) if f"audit_action_{a}" in TEXTS else a, return_dtype=pl.String)
+        .alias(t("audit_action", lang)),
+        pl.col("region_code").alias(t("col_region_code", lang)),
+        pl.col("region_code").replace_strict(names, default=pl.col("region_code")).alias(t("region", lang)),
         pl.col("year").alias(t("year", lang)),
         pl.col("submission_id").alias(t("col_submission", lang)),
         pl.col("sha256").str.slice(0, 12).alias(t("col_file_hash", lang)),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from contracts import audit
 from contracts.home import Layout
-from dashboard import views
+from dashboard import downloads, views
 from dashboard.i18n import t
 from dashboard.page import footer, start
 
@@ -23,7 +23,7 @@ if ctx is not None:
     region = c3.text_input(t("region", lang), key="audit_region").strip() or None
     since = c4.date_input(t("audit_since", lang), value=None, key="audit_since")
     rows = audit.select(result.entries, since.isoformat() if since else None, user, action, region)
-    table = views.audit_table(rows, lang)
+    table = views.audit_table(rows, lang, ctx.table("regions"))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("download_csv", lang), views.csv_bytes(table), file_name="bilim_audit.csv", mime="text/csv", key="audit_csv")
+    downloads.offer(st, downloads.download(downloads.frame_table(table, "audit_log", ctx.build), lang), lang, "bilim_audit", "audit")
     footer(ctx)

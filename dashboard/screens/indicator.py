@@ -44,9 +44,5 @@ if ctx is not None:
     st.subheader(t("table", lang))
     table = gaps.filter(pl.col("indicator_code") == code)
     st.dataframe(views.gap_table(table, indicators, regions, ctx.table("national_values"), lang), hide_index=True, width="stretch")
-    csv_data, xlsx_data = gap_downloads(ctx.build, code)
-    c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv", lang), csv_data, file_name=f"{code}_gaps.csv", mime="text/csv")
-    c2.download_button(t("download_xlsx", lang), xlsx_data, file_name=f"{code}_gaps.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    downloads.offer(st, downloads.gap_download(ctx.build, code, lang), lang, f"{code}_gaps", "gaps")
     footer(ctx)

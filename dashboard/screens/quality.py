@@ -1,22 +1,27 @@
-"""Data quality: completeness and timeliness by region and year, partial and revised returns, warnings at ingest."""
+"""Data quality: completeness and timeliness by region and year, partial and revised returns, warnings at ingest.
+The baseline year expects no return, so it is shown as such, never as "missing"."""
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, views
+from dashboard import charts, downloads, views
 from dashboard.i18n import t
 from dashboard.page import footer, start
 
 ctx = start("page_quality")
 if ctx is not None:
     lang = ctx.lang
-    completeness = ctx.table("completeness")
-    region_labels = views.region_names(ctx.table("regions"), lang)
+    completeness, regions = ctx.table("completeness"), ctx.table("regions")
+    region_labels = views.region_names(regions, lang)
     grid = views.completeness_grid(completeness)
     st.plotly_chart(charts.completeness_heatmap(grid, region_labels, lang), width="stretch")
+    st.caption(t("quality_baseline_note", lang, year=views.BASELINE_YEAR))
+    synthetic = bool(completeness.height and completeness["is_synthetic"].any())
+    table = views.completeness_table(completeness, regions, lang)
+    downloads.offer(st, downloads.download(downloads.frame_table(table, "completeness", ctx.build, synthetic), lang), lang, "bilim_completeness", "completeness")
     st.subheader(t("revisions", lang))
-    st.dataframe(completeness.filter(pl.col("revisions") > 0), hide_index=True, width="stretch")
+    st.dataframe(views.completeness_table(completeness.filter(pl.col("revisions") > 0), regions, lang), hide_index=True, width="stretch")
     st.subheader(t("warnings_at_ingest", lang))
     subs = ctx.table("submissions").filter(pl.col("warnings") > 0).sort("warnings", descending=True)
-    st.dataframe(subs.select("region_code", "year", "file_name", "warnings", "received_at", "is_current"), hide_index=True, width="stretch")
+    st.dataframe(views.submissions_table(subs, regions, lang), hide_index=True, width="stretch")
     footer(ctx)

@@ -36,6 +36,5 @@ if ctx is not None:
     st.dataframe(views.history_table(subs, lang), hide_index=True, width="stretch")
     st.subheader(t("provenance", lang))
     actuals = ctx.table("actuals").filter((pl.col("region_code") == region) & (pl.col("year") == year))
-    st.dataframe(actuals.select("indicator_code", "settlement", "value", "numerator", "denominator", "sheet", "cell", "sha256", "received_at"),
-                 hide_index=True, width="stretch")
+    st.dataframe(views.provenance_table(actuals, indicators, lang), hide_index=True, width="stretch")
     footer(ctx)

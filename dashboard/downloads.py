@@ -1,0 +1,223 @@
+"""Every table a person downloads from the dashboard, made by one function: ``download``.
+
+A download is what the page shows, written for a spreadsheet: headers in the chosen language, names beside codes
+(the code kept in its own column), statuses and settlements as words, the unit in its own column, numbers as numbers
+with the series' decimals (an Excel number format, never rounded text), where the data came from (an "about" sheet:
+the published table, the build, the language) and the synthetic-data flag (a column, and a line on the about sheet).
+
+- Excel: a ``data`` sheet and an about sheet; a number cell holds the full value and shows the series' decimals;
+  every text cell is text (``contracts.spreadsheet.text_cell``: never a formula).
+- CSV: UTF-8 with a BOM; in Kazakh and Russian ``;``-separated with a decimal comma (what Excel in those locales
+  opens as numbers), in English ``,`` and a decimal point; numbers rounded to the series' decimals, no thousands
+  separator (a spreadsheet would read ``15 000`` as text); text cells escaped against formula injection.
+
+Pure functions, testable without Streamlit; ``offer`` draws the two buttons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from contracts.glossary import STATUS_TINTS, status_word
+from contracts.locale import excel_number_format
+from contracts.spreadsheet import escape_text, text_cell
+from dashboard.i18n import LANGS, t
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number shown with ``decimals`` decimals."""
+
+    value: float | int | None
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
+class Status:
+    """A status token, written as its word (and tinted in Excel)."""
+
+    token: str | None
+
+
+@dataclass
+class Table:
+    """Rows for a download. ``source`` is the published table the rows come from (its name in words is the glossary
+    key ``table_<source>``); ``synthetic`` says which rows hold synthetic demo data (empty: none)."""
+
+    headers: list[str]
+    rows: list[list[object]]
+    source: str
+    build: str = ""
+    synthetic: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Download:
+    csv: bytes
+    xlsx: bytes
+
+
+def _text(cell: object, lang: str) -> str:
+    if isinstance(cell, Status):
+        return status_word(cell.token, lang)
+    if isinstance(cell, Num):
+        if cell.value is None or cell.value != cell.value:
+            return ""
+        text = f"{cell.value:.{max(cell.decimals, 0)}f}"
+        return text.replace(".", ",") if lang in ("kk", "ru") else text
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return t("yes" if cell else "no", lang)
+    return str(cell)
+
+
+def _with_flag(table: Table, lang: str) -> tuple[list[str], list[list[object]]]:
+    if not any(table.synthetic):
+        return table.headers, table.rows
+    flags = table.synthetic if len(table.synthetic) == len(table.rows) else [True] * len(table.rows)
+    return [*table.headers, t("synthetic_data", lang)], [[*row, flag] for row, flag in zip(table.rows, flags, strict=True)]
+
+
+def about_rows(table: Table, lang: str) -> list[tuple[str, str]]:
+    """What the about sheet says: where the rows come from, the build, the language and the synthetic flag."""
+    rows = [
+        (t("download_source", lang), t(f"table_{table.source}", lang)),
+        (t("build", lang), table.build),
+        (t("language", lang), LANGS[lang]),
+        (t("synthetic_data", lang), t("yes" if any(table.synthetic) else "no", lang)),
+    ]
+    if any(table.synthetic):
+        rows.append(("", t("synthetic_banner", lang)))
+    return rows
+
+
+def download(table: Table, lang: str) -> Download:
+    """The CSV and the Excel workbook of ``table`` in ``lang``: the one way the dashboard writes a download."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    headers, rows = _with_flag(table, lang)
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if lang in ("kk", "ru") else ",", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([escape_text(_text(c, lang)) if not isinstance(c, Num) else _text(c, lang) for c in row])
+    csv_data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = t("download_sheet_data", lang)
+    for c, name in enumerate(headers, start=1):
+        text_cell(ws.cell(1, c), name)
+        ws.cell(1, c).font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, cell in enumerate(row, start=1):
+            target = ws.cell(r, c)
+            if isinstance(cell, Num):
+                target.value = None if cell.value is None or cell.value != cell.value else cell.value
+                target.number_format = excel_number_format(cell.decimals)
+            elif isinstance(cell, Status):
+                text_cell(target, status_word(cell.token, lang))
+                if cell.token in STATUS_TINTS:
+                    target.fill = PatternFill("solid", fgColor=STATUS_TINTS[cell.token].lstrip("#"))
+            elif isinstance(cell, int | float) and not isinstance(cell, bool):
+                target.value = cell
+            else:
+                text_cell(target, _text(cell, lang) if cell is not None else None)
+    for c, name in enumerate(headers, start=1):
+        width = max([len(str(name))] + [len(_text(row[c - 1], lang)) for row in rows[:200]])
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    about = wb.create_sheet(t("download_sheet_about", lang))
+    for r, (key, value) in enumerate(about_rows(table, lang), start=1):
+        text_cell(about.cell(r, 1), key)
+        text_cell(about.cell(r, 2), value)
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return Download(csv_data, buffer.getvalue())
+
+
+def frame_table(frame: pl.DataFrame, source: str, build: str = "", synthetic: bool = False) -> Table:
+    """A table already in words (every column display text, headers in the language) as a download."""
+    flags = [synthetic] * frame.height if synthetic else []
+    return Table(list(frame.columns), [list(r) for r in frame.iter_rows()], source, build, flags)
+
+
+def offer(container, made: Download, lang: str, stem: str, key: str) -> None:
+    """The page's two buttons (CSV, Excel) for a download."""
+    c1, c2 = container.columns(2)
+    c1.download_button(t("download_csv", lang), made.csv, file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv")
+    c2.download_button(t("download_xlsx", lang), made.xlsx, file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx")
+
+
+def gap_download(build: str, code: str, lang: str) -> Download:
+    """One indicator's gaps as a download, made once per build, series and language (Excel is the slow part)."""
+    return _gap_download(build, code, lang)
+
+
+def _cached(func):
+    import streamlit as st
+
+    return st.cache_data(max_entries=32, show_spinner=False)(func)
+
+
+def _meta(indicators: pl.DataFrame) -> dict[str, tuple[str, int]]:
+    return {
+        r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"]))
+        for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)
+    }
+
+
+def gaps_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, national: pl.DataFrame | None, lang: str,
+               build: str = "") -> Table:
+    """Rows of ``indicator_gaps`` as a download: codes and names, the settlement, unit and status as words, actual,
+    target, 2018 baseline and gap with the series' decimals, where a national figure came from and its coverage."""
+    from dashboard.views import region_names, series_names
+
+    names, places, meta = series_names(indicators, lang), region_names(regions, lang), _meta(indicators)
+    cover: dict[tuple, str] = {}
+    if national is not None:
+        for r in national.iter_rows(named=True):
+            if r["n_expected"]:
+                cover[(r["indicator_code"], r["year"], r["settlement"])] = f"{r['n_reported']} / {r['n_expected']}"
+    keys = ("col_indicator_code", "col_name", "col_region_code", "region", "year", "settlement", "col_unit",
+            "col_actual", "col_target", "col_baseline", "col_gap", "col_status", "col_source", "col_coverage")
+    headers = [t(k, lang) for k in keys]
+    rows, flags = [], []
+    has_flag = "is_synthetic" in gaps.columns
+    has_source = "source" in gaps.columns
+    for r in gaps.sort("indicator_code", "year", "region_code", "settlement").iter_rows(named=True):
+        unit, decimals = meta.get(r["indicator_code"], ("", 1))
+        national_row = r["region_code"] == "KZ"
+        source = r.get("source") if has_source else None
+        rows.append([
+            r["indicator_code"], names.get(r["indicator_code"], r["indicator_code"]), r["region_code"],
+            places.get(r["region_code"], r["region_code"]), r["year"], t(f"settlement_{r['settlement']}", lang),
+            t(f"unit_{unit}", lang) if unit else "",
+            Num(r["actual"], decimals), Num(r["target"], decimals), Num(r.get("baseline"), decimals), Num(r["gap"], decimals),
+            Status(r["status"]), t(f"source_{source}", lang) if source in ("reported", "rolled_up") else "",
+            cover.get((r["indicator_code"], r["year"], r["settlement"]), "") if national_row else "",
+        ])
+        flags.append(bool(r["is_synthetic"]) if has_flag else False)
+    return Table(headers, rows, "indicator_gaps", build, flags if any(flags) else [])
+
+
+
+@_cached
+def _gap_download(build: str, code: str, lang: str) -> Download:
+    from dashboard.data import read_table
+
+    gaps = read_table(build, "indicator_gaps").filter(pl.col("indicator_code") == code)
+    national = read_table(build, "national_values").filter(pl.col("indicator_code") == code)
+    table = gaps_table(gaps, read_table(build, "programme_indicators"), read_table(build, "regions"), national, lang, build)
+    return download(table, lang)
