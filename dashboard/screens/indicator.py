@@ -3,9 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_ui, charts, views
+from dashboard import chart_ui, charts, downloads, views
 from dashboard import map as region_map
-from dashboard.data import gap_downloads
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
 
