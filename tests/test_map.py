@@ -50,7 +50,8 @@ def marts():
 
 def _figure(marts, year: int, lang: str) -> go.Figure:
     names = dict(zip(marts["regions"]["region_code"], marts["regions"][f"name_{lang}"], strict=True))
-    return region_map.region_map(region_map.values_for(marts["indicator_gaps"], CODE, year), marts["region_changes"], names, year, lang, "percent", 1)
+    values = region_map.values_for(marts["indicator_gaps"], CODE, year)
+    return region_map.region_map(values, marts["region_changes"], names, year, lang, "percent", 1)
 
 
 def _locations(fig: go.Figure) -> list[str]:
@@ -68,7 +69,7 @@ def test_2024_has_the_20_regions_of_today(marts):
     fig = _figure(marts, 2024, "en")
     locations = _locations(fig)
     assert len(locations) == 20 and len(set(locations)) == 20
-    assert NEW_IN_2022 <= set(locations)
+    assert set(locations) >= NEW_IN_2022
     geojson = next(tr for tr in fig.data if isinstance(tr, go.Choropleth)).geojson
     assert len(geojson["features"]) == 20
     assert "99.0%" in _hover(fig, "KZ-10") and "1.0\u00a0p.p." in _hover(fig, "KZ-10")
@@ -87,11 +88,13 @@ def test_2020_has_17_regions_with_the_parents_values_in_their_borders_of_then(ma
     today = {f["id"]: f for f in region_map.boundaries()["features"]}
 
     def area(geometry):
-        return sum(-region_map.signed_area(p[0]) + sum(region_map.signed_area(h) for h in p[1:]) for p in region_map._polygons(geometry))
+        polygons = region_map._polygons(geometry)
+        return sum(-region_map.signed_area(p[0]) + sum(region_map.signed_area(h) for h in p[1:]) for p in polygons)
 
     for parent, child in (("KZ-63", "KZ-10"), ("KZ-19", "KZ-33"), ("KZ-35", "KZ-62")):
         assert features[parent]["properties"]["members"] == [parent, child]
-        assert area(features[parent]["geometry"]) == pytest.approx(area(today[parent]["geometry"]) + area(today[child]["geometry"]), rel=1e-9)
+        both = area(today[parent]["geometry"]) + area(today[child]["geometry"])
+        assert area(features[parent]["geometry"]) == pytest.approx(both, rel=1e-9)
         # a true union: one outline, no border left inside it
         assert len(region_map._polygons(features[parent]["geometry"])) == len(region_map._polygons(today[parent]["geometry"]))
     # Almaty City stays a hole (an enclave) of the dissolved Almaty Region
@@ -115,7 +118,8 @@ def test_legend_labels_hover_and_attribution_in_every_language(marts, lang):
     fig = _figure(marts, 2024, lang)
     legend = [tr.name for tr in fig.data if isinstance(tr, go.Choropleth)]
     statuses = {r for r in region_map.values_for(marts["indicator_gaps"], CODE, 2024)["status"]}
-    assert legend == [charts.status_label(s, lang) for s in ["met", "on_track", "at_risk", "off_track", "incomplete", "no_data"] if s in statuses]
+    order = ["met", "on_track", "at_risk", "off_track", "incomplete", "no_data"]
+    assert legend == [charts.status_label(s, lang) for s in order if s in statuses]
     for tr in fig.data:
         if isinstance(tr, go.Choropleth):
             status = next(s for s in STATUS_COLORS if charts.status_label(s, lang) == tr.name)
