@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -527,7 +528,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given the sub-command about to run, and it is one of this module's, the governance and
+    backup commands (whose modules import the audit chain and its file lock, ~0.1 s) are left out."""
     parser = argparse.ArgumentParser(
         prog="bilim", description="bilim-monitor: the education programme's indicators, targets and returns"
     )
@@ -640,6 +643,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dagster-port", type=int, default=3000)
     p.set_defaults(func=cmd_demo)
 
+    if command in sub.choices:
+        return parser
     from pipelines.governance import add_commands
 
     add_commands(sub)
@@ -665,14 +670,18 @@ def _state_after_failure(command: str, ledger_before: str | None) -> tuple[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from pipelines.faults import fault_line, log_failure, say
-    from pipelines.freshness import sources_heads
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
+    if args.command in ("validate", "ingest"):
+        from pipelines.returns import prefetch
 
-    try:
-        ledger_before = sources_heads(Layout.current())["ledger"]
-    except OSError:
-        ledger_before = None
+        prefetch.start(args.files)  # a large workbook is parsed while the rest of the command is imported
+    ledger_before = None
+    if args.command == "ingest":  # what a failure message compares with (_state_after_failure)
+        from pipelines.freshness import sources_heads
+
+        with contextlib.suppress(OSError):
+            ledger_before = sources_heads(Layout.current())["ledger"]
     try:
         return args.func(args)
     except BrokenPipeError:
@@ -680,6 +689,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_REJECTED
     except Exception as exc:  # noqa: BLE001 - every failure ends in one line; the trace goes to the log
+        from pipelines.faults import fault_line, log_failure, say
+
         state, params = _state_after_failure(args.command, ledger_before)
         lang = getattr(args, "lang", None)
         line = fault_line(exc, state, lang, **params)

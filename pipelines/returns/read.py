@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.returns import pii
+from pipelines.returns import pii, prefetch
 from pipelines.returns.issues import PERSONAL_DATA_CODES, Issue, error, warning
 from pipelines.returns.spec import DATA_KEYS, FLAT_KEYS, FLAT_REQUIRED, META_KEYS, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META
 
@@ -316,29 +316,40 @@ def _read_flat_xlsx(path: Path, display_name: str) -> RawReturn:
     import fastexcel
 
     try:
-        reader = fastexcel.read_excel(path)
-    except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
+        ahead = prefetch.take(path)  # the first sheet, when the command began parsing it during its imports
+        if ahead is None:
+            try:
+                reader = fastexcel.read_excel(path)
+            except Exception:  # noqa: BLE001 - calamine raises its own error types for broken files
+                raise prefetch.Unreadable from None
+        else:
+            reader = ahead[0]
+        # Each sheet is parsed once: calamine reads the whole sheet even for its header. Only the sheet that
+        # holds the flat header becomes a Polars frame.
+        for idx, name in enumerate(reader.sheet_names):  # noqa: B007 - `name` is the sheet found, used after the loop
+            columns, sheet = ahead[1:] if ahead is not None and idx == 0 else prefetch.load_sheet(reader, idx)
+            if all(k in [c.name.strip().lower() for c in columns] for k in FLAT_REQUIRED):
+                break
+        else:
+            raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
+        loaded = sheet.to_polars()
+    except (prefetch.Unreadable, fastexcel.FastExcelError):  # not a workbook, or a sheet's data is damaged
         raise ReadFailure([error("F_CORRUPT")]) from None
-    # Each sheet is parsed once: calamine reads the whole sheet even for its header.
-    for idx, name in enumerate(reader.sheet_names):  # noqa: B007 - `name` is the sheet found, used after the loop
-        columns, loaded = _load_sheet(reader, idx)
-        if all(k in [c.name.strip().lower() for c in columns] for k in FLAT_REQUIRED):
-            break
-    else:
-        raise ReadFailure([error("F_NO_DATA_SHEET", keys=", ".join(FLAT_REQUIRED))])
     letters = {c.name.strip().lower(): column_letter(c.absolute_index + 1) for c in columns}
     loaded = loaded.rename({c: c.strip().lower() for c in loaded.columns})
     # Number columns that arrived as numbers keep their values too, so rules need not parse their text back.
     numeric = {k for k in ("value", "numerator", "denominator") if k in loaded.columns and loaded.schema[k].is_numeric()}
-    df = _as_text(loaded).with_columns(
-        [(loaded[k].cast(pl.Float64) if k in numeric else pl.Series(k, [None] * loaded.height, dtype=pl.Float64)).alias(f"_{k}_f")
-         for k in ("value", "numerator", "denominator")]
-    )
     origin_row = _first_row_number(path, name)
-    df = df.with_row_index("_idx").with_columns((pl.col("_idx").cast(pl.Int64) + origin_row + 1).alias("_row")).drop("_idx")
+    df = loaded.select(  # one pass: the text of every cell, the numbers as they arrived, the Excel row
+        *_text_exprs(loaded.schema),
+        *[(pl.col(k).cast(pl.Float64) if k in numeric else pl.lit(None, dtype=pl.Float64)).alias(f"_{k}_f")
+          for k in ("value", "numerator", "denominator")],
+        (pl.int_range(pl.len(), dtype=pl.Int64) + origin_row + 1).alias("_row"),
+    )
     keep = [k for k in FLAT_KEYS if k in df.columns]
     extra_labels = [c for c in df.columns if c not in FLAT_KEYS and c != "_row"]
-    issues = _flat_personal_data(df, name, letters, extra_labels)
+    numbers = frozenset(k for k, t in loaded.schema.items() if t.is_numeric())
+    issues = _flat_personal_data(df, name, letters, extra_labels, numbers)
     if issues:
         raise ReadFailure(issues)
     pct_rows = _percent_rows(path, name, letters.get("value"))
@@ -373,28 +384,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _load_sheet(reader, idx: int) -> tuple[list, pl.DataFrame]:
-    """Typed columns where every cell of a column has one type (the fast path), text where any column mixes types:
-    ``strict`` coercion refuses rather than turning a stray text cell into a null."""
-    try:
-        sheet = reader.load_sheet(idx, header_row=0, dtype_coercion="strict", schema_sample_rows=None)
-        return sheet.available_columns(), sheet.to_polars()
-    except Exception:  # noqa: BLE001 - calamine's own error for a mixed-type column
-        sheet = reader.load_sheet(idx, header_row=0, dtypes="string")
-        return sheet.available_columns(), sheet.to_polars()
-
-
-def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+def _text_exprs(schema: pl.Schema) -> list[pl.Expr]:
     """Every column as text, numbers written as a person would type them (no trailing ``.0``)."""
     exprs = []
-    for name, dtype in frame.schema.items():
+    for name, dtype in schema.items():
         if dtype == pl.String:
             exprs.append(pl.col(name))
         elif dtype.is_numeric():
             exprs.append(pl.col(name).cast(pl.String).str.strip_suffix(".0").alias(name))
         else:
             exprs.append(pl.col(name).cast(pl.String).alias(name))
-    return frame.select(exprs)
+    return exprs
 
 
 _ROW_RE = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>(.*?)</row>', re.S)
@@ -419,7 +419,11 @@ def _first_row_number(path: Path, sheet: str, max_bytes: int = 4 * 1024 * 1024) 
     return 1
 
 
-def _flat_personal_data(df: pl.DataFrame, sheet: str, letters: dict[str, str], extra_labels: list[str]) -> list[Issue]:
+def _flat_personal_data(
+    df: pl.DataFrame, sheet: str, letters: dict[str, str], extra_labels: list[str], numeric: frozenset[str] = frozenset()
+) -> list[Issue]:
+    """Name columns, people's names and ИИН/БИН in every cell. ``numeric``: columns whose every cell arrived as a
+    number (their text is digits, a point, a sign or an exponent: no name can be in it, an identifier can)."""
     out = []
     for label in extra_labels:
         if pii.is_name_column_label(label):
@@ -429,18 +433,26 @@ def _flat_personal_data(df: pl.DataFrame, sheet: str, letters: dict[str, str], e
     for col in df.columns:
         if col == "_row" or col in flagged or df.schema[col] != pl.String:
             continue
-        # People's names: a cheap Rust-regex look first, then the full rule once per distinct text it lets through
-        # (a bulk file repeats its comments and labels: 200,000 rows hold a few hundred distinct texts).
-        maybe = df.filter(pl.col(col).str.contains(pii.NAME_PREFILTER)).select(col, "_row")
-        names = [v for v in maybe[col].unique().to_list() if pii.has_person_name(v)]
-        for row in maybe.filter(pl.col(col).is_in(names))["_row"].to_list() if names else []:
-            ref = f"{letters.get(col, '?')}{row}"
-            out.append(error("F_PERSON_NAME", f"{sheet}!{ref}", sheet, ref))
+        # Every rule below runs once per distinct text, then finds its rows: a bulk file repeats its codes,
+        # comments and labels (200,000 rows hold a few hundred distinct texts).
+        if col not in numeric:
+            # People's names: a cheap Rust-regex look first, then the full rule.
+            distinct = df[col].unique()
+            names = [v for v in distinct.filter(distinct.str.contains(pii.NAME_PREFILTER)).to_list() if pii.has_person_name(v)]
+            if names:
+                for row in df.filter(pl.col(col).is_in(names))["_row"].to_list():
+                    ref = f"{letters.get(col, '?')}{row}"
+                    out.append(error("F_PERSON_NAME", f"{sheet}!{ref}", sheet, ref))
         # A 12-digit run anywhere in the text; a cheap length test first (most cells are short numbers or codes).
-        hits = df.filter(pl.col(col).str.len_bytes() >= 12).filter(
-            pl.col(col).str.replace_all(r"[\s\u00a0-]", "").str.contains(r"\d{12}")
-        )
-        for value, row in hits.select(col, "_row").iter_rows():
+        long = df[col].filter(df[col].str.len_bytes() >= 12)
+        if long.is_empty():
+            continue
+        if col not in numeric:
+            long = long.unique()
+        runs = long.filter(long.str.replace_all(r"[\s\u00a0-]", "").str.contains(r"\d{12}"))
+        if runs.is_empty():
+            continue
+        for value, row in df.filter(pl.col(col).is_in(runs.to_list())).select(col, "_row").iter_rows():
             kinds = pii.identifiers_in(value)
             ref = f"{letters.get(col, '?')}{row}"
             if pii.IdentifierKind.IIN in kinds:
