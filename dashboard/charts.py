@@ -234,7 +234,8 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
     """Indicator x region traffic lights: indicators as rows with their names (wrapped, never clipped), regions as
     columns; every cell shows its status's shape, so the grid reads without colour; the legend lists every
     status (no target included) with its shape and word."""
-    codes = list(dict.fromkeys(grid["indicator_code"].to_list()))
+    order = {c: i for i, c in enumerate(indicator_names)}  # the catalogue's order (targets first)
+    codes = sorted(dict.fromkeys(grid["indicator_code"].to_list()), key=lambda c: order.get(c, len(order)))
     regions = list(dict.fromkeys(grid.sort("region_code")["region_code"].to_list()))
     index = {s: i for i, s in enumerate(STATUS_ORDER)}
     lookup = {(r, c): s for r, c, s in grid.select("region_code", "indicator_code", "status").iter_rows()}
@@ -248,7 +249,7 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
     scale = []
     for i, s in enumerate(STATUS_ORDER):
         scale += [[i / n, STATUS_COLORS[s]], [(i + 1) / n, STATUS_COLORS[s]]]
-    y_labels = [wrap(f"{indicator_names.get(c, c)} · {c}", 48) for c in codes]
+    y_labels = [wrap(f"{indicator_names.get(c, c)} · {c}", 56) for c in codes]
     fig = go.Figure(
         go.Heatmap(
             z=z, x=[region_labels.get(r, r) for r in regions], y=y_labels, text=text, texttemplate="%{text}",
@@ -260,8 +261,11 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
     fig.update_yaxes(autorange="reversed", tickfont={"size": 11}, automargin=True)
     present = set(lookup.values())
     _status_legend(fig, [s for s in STATUS_ORDER if s in present or s in ("no_data", "no_target")], lang)
-    rows_height = sum(max(1, y.count("<br>") + 1) for y in y_labels) * 17 + 12 * len(codes)
-    return _layout(fig, lang, t("status_grid", lang), height=max(480, rows_height + 260))
+    # rows are all as tall as the tallest label (plotly gives a heat map's rows one height)
+    lines = max((y.count("<br>") + 1 for y in y_labels), default=1)
+    fig = _layout(fig, lang, t("status_grid", lang), height=max(480, len(codes) * (14 * lines + 8) + 300))
+    fig.update_layout(legend={"orientation": "h", "y": -0.005, "yanchor": "top"}, margin={"b": 90})
+    return fig
 
 
 QUALITY_COLORS = {"on_time": "#1a9850", "late": "#fdae61", "partial": "#9e7cc1", "missing": "#d73027"}

@@ -254,13 +254,14 @@ def region_map(
         projection={"type": "orthographic"},
     )
     title = t("map_title", lang) + (f" · {subject}" if subject else "")
-    title = wrap(title, 90)
+    title = wrap(title, 70)
     if len(gj["features"]) < len(boundaries(path)["features"]):
         title += "<br><sup>" + wrap(t("map_pre_split", lang, year=year, n=len(gj["features"])), 120) + "</sup>"
     fig = _layout(fig, lang, title, height=580)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 90, "b": 110}, legend={"orientation": "h", "y": -0.01, "yanchor": "top"})
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 90, "b": 120}, legend={"orientation": "h", "y": -0.01, "yanchor": "top"})
     fig.add_annotation(
-        text=t("map_attribution", lang), xref="paper", yref="paper", x=0, y=-0.13, xanchor="left", yanchor="top",
+        text="<br>".join(wrap(part, 110) for part in t("map_attribution", lang).split("<br>")),
+        xref="paper", yref="paper", x=0, y=-0.13, xanchor="left", yanchor="top",
         showarrow=False, align="left", font={"size": 9, "color": "#444444"},
     )
     return fig

@@ -78,7 +78,7 @@ def test_status_grid_reads_indicator_names_and_lists_no_target(marts, lang):
     assert isinstance(heat, go.Heatmap)
     # rows are indicator names (wrapped at spaces, never clipped), with the code beside them
     assert any(y.replace("<br>", " ").startswith(names[CODE]) and y.endswith(CODE) for y in heat.y)
-    assert all(len(line) <= 48 for y in heat.y for line in y.split("<br>"))
+    assert all(len(line) <= 56 for y in heat.y for line in y.split("<br>"))
     assert fig.layout.yaxis.tickangle is None  # rows are read, not rotated
     assert set(heat.x) >= {_names(marts, lang)[r] for r in NUMS_2024}
     # every cell carries its status's shape, so the grid reads without colour
