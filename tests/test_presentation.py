@@ -28,12 +28,45 @@ PLANNER_PAGES = ["overview", "indicator", "region", "quality", "snapshots", "cat
 SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 RAW = re.compile(r"\b(None|nan|NaN|True|False|null)\b")
 SERIES_CODE = re.compile(r"\bG\d(?:\.[A-Za-z0-9_]+)+")  # a series' code (G1.K2.R1.pisa_math) is shown on purpose, beside its name
+CELL_REF = re.compile(r"\b\w+!\$?[A-Z]{1,3}\$?\d+")  # a cell as the officer's Excel names it (data!E14)
 URL_PARAM = re.compile(r"\b[a-z]+=\S+")  # a link's own text quoted back (?year=2030), as the person typed it
 DOT_DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
 # A few English words that never belong on a kk or ru page, plus every English word of the shared glossary.
-STOP_WORDS = {"the", "and", "of", "is", "are", "not", "with", "from", "for", "to", "missing", "reported", "rolled", "national",
-              "only", "track", "risk", "target", "gap", "status", "region", "year", "value", "total", "urban", "rural", "yes",
-              "numerator", "denominator", "cell", "row", "expected", "found"}
+STOP_WORDS = {
+    "the",
+    "and",
+    "of",
+    "is",
+    "are",
+    "not",
+    "with",
+    "from",
+    "for",
+    "to",
+    "missing",
+    "reported",
+    "rolled",
+    "national",
+    "only",
+    "track",
+    "risk",
+    "target",
+    "gap",
+    "status",
+    "region",
+    "year",
+    "value",
+    "total",
+    "urban",
+    "rural",
+    "yes",
+    "numerator",
+    "denominator",
+    "cell",
+    "row",
+    "expected",
+    "found",
+}
 GLOSSARY_ENGLISH = {w for v in WORDS.values() for w in re.findall(r"[a-z]{3,}", v["en"].lower())} - {"index"}
 ENGLISH = STOP_WORDS | GLOSSARY_ENGLISH
 
@@ -46,7 +79,7 @@ def at_home(home, monkeypatch):  # noqa: F811
 
 def leaks(text: str) -> list[str]:
     """What in ``text`` is not for a kk/ru reader: raw tokens, snake_case, English words, dot decimals."""
-    text = URL_PARAM.sub("", SERIES_CODE.sub("", text)).replace("Web of Science", "")  # a platform's own name
+    text = CELL_REF.sub("", URL_PARAM.sub("", SERIES_CODE.sub("", text))).replace("Web of Science", "")  # a platform's own name
     found = SNAKE.findall(text) + RAW.findall(text) + DOT_DECIMAL.findall(text)
     found += [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH]
     found += [s for s in STATUS_ORDER if re.search(rf"\b{s}\b", text)]
@@ -56,7 +89,9 @@ def leaks(text: str) -> list[str]:
 def page_texts(at) -> list[str]:
     """Every table header and cell, metric and text element the page shows (the footer's build id aside)."""
     texts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.info, *at.warning, *at.error, *at.success)]
-    texts += [c.value for c in at.caption if not c.value.startswith(t("build", "kk")) and not c.value.startswith(t("build", "ru"))]
+    texts += [
+        c.value for c in at.caption if not c.value.startswith(t("build", "kk")) and not c.value.startswith(t("build", "ru"))
+    ]
     for m in at.metric:
         texts += [m.label, m.value, m.delta or ""]
     for frame in at.dataframe:
@@ -80,9 +115,28 @@ def test_a_planners_page_speaks_only_the_language(at_home, page, lang):
 
 def test_leaks_catches_what_the_issue_saw():
     """The checker itself: each of the issue's findings is caught, the language's own writing is not."""
-    for raw in ("off_track", "rolled_up", "national_only", "None", "nan", "94.7", "указан numerator", "indicator_code", "missing"):
+    for raw in (
+        "off_track",
+        "rolled_up",
+        "national_only",
+        "None",
+        "nan",
+        "94.7",
+        "указан numerator",
+        "indicator_code",
+        "missing",
+    ):
         assert leaks(raw), raw
-    for fine in ("94,7\u00a0%", "15\u00a0000", "G1.K3.R3.school", "G1.K2.R1.pisa_math", "KZ-75", "Алматы қаласы", "отставание", "2023-09-01 12:00"):
+    for fine in (
+        "94,7\u00a0%",
+        "15\u00a0000",
+        "G1.K3.R3.school",
+        "G1.K2.R1.pisa_math",
+        "KZ-75",
+        "Алматы қаласы",
+        "отставание",
+        "2023-09-01 12:00",
+    ):
         assert not leaks(fine), fine
 
 
@@ -92,7 +146,13 @@ def test_quality_shows_the_baseline_year_as_not_expected(at_home):
     completeness = pl.read_parquet(Layout(at_home).build_dir(Layout(at_home).current_build_id()) / "completeness.parquet")
     regions = pl.read_parquet(Layout(at_home).build_dir(Layout(at_home).current_build_id()) / "regions.parquet")
     table = views.completeness_table(completeness, regions, "ru")
-    state = dict(zip(zip(table[t("col_region_code", "ru")], table[t("year", "ru")], strict=True), table[t("col_return_state", "ru")], strict=True))
+    state = dict(
+        zip(
+            zip(table[t("col_region_code", "ru")], table[t("year", "ru")], strict=True),
+            table[t("col_return_state", "ru")],
+            strict=True,
+        )
+    )
     assert state[("KZ-35", "2018")] == "базовый год (не ожидается)"
     assert state[("KZ-35", "2019")] == "нет"
     assert state[("KZ-75", "2023")] in ("вовремя", "с опозданием", "неполный")
@@ -101,8 +161,8 @@ def test_quality_shows_the_baseline_year_as_not_expected(at_home):
     assert t("quality_baseline_note", "ru", year=2018) in [c.value for c in at.caption]
 
 
-def _published(home, name: str) -> pl.DataFrame:
-    layout = Layout(home)
+def _published(root, name: str) -> pl.DataFrame:
+    layout = Layout(root)
     return pl.read_parquet(layout.build_dir(layout.current_build_id()) / f"{name}.parquet")
 
 
@@ -123,10 +183,17 @@ def test_the_gap_download_is_in_the_language_with_names_units_formats_and_the_sy
     assert headers[:4] == [t("col_indicator_code", lang), t("col_name", lang), t("col_region_code", lang), t("region", lang)]
     assert headers[-1] == t("synthetic_data", lang)
     rows = [dict(zip(headers, [c for c in r], strict=True)) for r in data.iter_rows(min_row=2)]
-    almaty = next(r for r in rows if r[t("col_region_code", lang)].value == "KZ-75" and r[t("settlement", lang)].value == t("settlement_total", lang)
-                  and r[t("year", lang)].value == 2023)
+    almaty = next(
+        r
+        for r in rows
+        if r[t("col_region_code", lang)].value == "KZ-75"
+        and r[t("settlement", lang)].value == t("settlement_total", lang)
+        and r[t("year", lang)].value == 2023
+    )
     series = indicators.filter(pl.col("code") == "G1.T1.age1_6").row(0, named=True)
-    expected = gaps.filter((pl.col("region_code") == "KZ-75") & (pl.col("year") == 2023) & (pl.col("settlement") == "total")).row(0, named=True)
+    expected = gaps.filter((pl.col("region_code") == "KZ-75") & (pl.col("year") == 2023) & (pl.col("settlement") == "total")).row(
+        0, named=True
+    )
     assert almaty[t("col_name", lang)].value == series[f"name_{lang}"]
     assert almaty[t("region", lang)].value == regions.filter(pl.col("region_code") == "KZ-75")[f"name_{lang}"][0]
     assert almaty[t("col_unit", lang)].value == t(f"unit_{series['unit']}", lang)

@@ -6,6 +6,10 @@ never carry personal data: a rule about an identifier says where it is, never wh
 
 from __future__ import annotations
 
+import re
+
+from contracts.glossary import WORDS
+
 LANGS = ("kk", "ru", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -228,8 +232,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "R_SETTLEMENT": {
         "en": "{cell}: '{found}' is not a settlement; expected total, urban or rural (Барлығы/Всего, Қала/Город, Ауыл/Село).",
-        "ru": "{cell}: «{found}» — неизвестный тип местности; ожидается Всего, Город или Село (total, urban, rural).",
-        "kk": "{cell}: «{found}» — белгісіз елді мекен түрі; Барлығы, Қала немесе Ауыл (total, urban, rural) күтіледі.",
+        "ru": "{cell}: «{found}» — неизвестный тип местности; ожидается Всего, Город или Село.",
+        "kk": "{cell}: «{found}» — белгісіз елді мекен түрі; Барлығы, Қала немесе Ауыл күтіледі.",
     },
     "R_SETTLEMENT_NOT_SPLIT": {
         "en": "{cell}: {found} is reported for the total only; expected no {settlement} row.",
@@ -277,9 +281,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{cell}: {found} — теріс сан; 0 немесе одан көп күтіледі.",
     },
     "R_HALF_RATE": {
-        "en": "{cell}: {found} is given without {missing}; expected both the numerator and the denominator.",
-        "ru": "{cell}: указан {found}, но не указан {missing}; ожидаются и числитель, и знаменатель.",
-        "kk": "{cell}: {found} көрсетілген, бірақ {missing} көрсетілмеген; алым да, бөлім де күтіледі.",
+        "en": "{cell}: the {missing} of {indicator} is empty, but the {found} is given ({given}); expected both the numerator and the denominator.",
+        "ru": "{cell}: не указан {missing} для {indicator}, хотя указан {found} ({given}); ожидаются и числитель, и знаменатель.",
+        "kk": "{cell}: {indicator} үшін {missing} көрсетілмеген, ал {found} көрсетілген ({given}); алым да, бөлім де күтіледі.",
     },
     "R_RATE_PARTS_MISSING": {
         "en": "{cell}: only the value is given for {indicator}; expected the numerator and the denominator (the rate is computed from them).",
@@ -356,7 +360,67 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# Words for the parts of a rate and for the settlements: a parameter holding one of these tokens is written in the
+# message's language ("указан numerator" was English inside Russian).
+PART_WORDS = {
+    "numerator": {"kk": "алым", "ru": "числитель", "en": "numerator"},
+    "denominator": {"kk": "бөлім", "ru": "знаменатель", "en": "denominator"},
+}
+PART_KEYS = ("found", "missing", "part")
+SETTLEMENT_KEYS = ("settlement",)
+# Parameters that hold a number: written with a decimal comma in Kazakh and Russian, as the officer's Excel shows it.
+NUMBER_KEYS = ("found", "low", "high", "denominator", "computed", "urban", "rural", "sum", "total", "previous", "percent", "given")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def indicator_param(row: dict) -> dict[str, str]:
+    """The indicator as the officer knows it, per language: ``«name» (code)``; the code alone where the catalogue
+    row has no name in that language. ``row`` holds ``indicator_code`` and ``name_kk``/``name_ru``/``name_en``."""
+    code = row["indicator_code"]
+    return {lang: (f"«{row.get(f'name_{lang}')}» ({code})" if row.get(f"name_{lang}") else code) for lang in LANGS}
+
+
+def unit_param(unit: str | None) -> dict[str, str]:
+    """A bound's unit per language: ``%``, ``балл``/``points``; nothing for counts, ranks and indices."""
+    words = {"percent": ("%", "%", "%"), "score": ("балл", "балл", "points")}.get(unit or "", ("", "", ""))
+    return dict(zip(("kk", "ru", "en"), words, strict=True))
+
+
+def rate_param(rate: str, numerator: object, denominator: object) -> dict[str, str]:
+    """A rate computed from its parts, per language, quoting the parts as their cells show them:
+    ``120,5 (числитель 130 / знаменатель 108)``."""
+    def comma(v: object) -> str:
+        return str(v).strip().replace(".", ",")
+
+    return {
+        lang: f"{comma(rate) if lang != 'en' else rate} ({PART_WORDS['numerator'][lang]} "
+        f"{comma(numerator) if lang != 'en' else numerator} / {PART_WORDS['denominator'][lang]} "
+        f"{comma(denominator) if lang != 'en' else denominator})"
+        for lang in LANGS
+    }
+
+
+def localized(key: str, value: object, lang: str) -> object:
+    """One message parameter in ``lang``: a per-language dict gives its entry; a part or settlement token its word;
+    a number its decimal comma in Kazakh and Russian."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return value.get(lang, "")
+    if key in PART_KEYS and value in PART_WORDS:
+        return PART_WORDS[value][lang]
+    if key in SETTLEMENT_KEYS and isinstance(value, str) and f"settlement_{value}" in WORDS:
+        return WORDS[f"settlement_{value}"][lang]
+    if lang in ("kk", "ru") and key in NUMBER_KEYS and not isinstance(value, bool):
+        text = str(value).strip()
+        if _NUMBER.match(text):
+            return text.replace(".", ",")
+    return value
+
+
 def render(code: str, lang: str, params: dict) -> str:
-    """The message for ``code`` in ``lang`` with ``params`` filled in."""
+    """The message for ``code`` in ``lang`` with ``params`` filled in, each in that language (``localized``)."""
     template = MESSAGES[code][lang]
-    return template.format(**{k: ("" if v is None else v) for k, v in params.items()})
+    if code[0] not in "RXW":  # file-level findings quote what the file holds (a template version "2019.1"), as is
+        return template.format(**{k: (v.get(lang, "") if isinstance(v, dict) else ("" if v is None else v)) for k, v in params.items()})
+    return template.format(**{k: localized(k, v, lang) for k, v in params.items()})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipelines.returns.issues import Issue, error, warning
+from pipelines.returns.messages import indicator_param, rate_param, unit_param
 from pipelines.returns.normalize import NumberStatus, normalize_settlement, with_parsed_numbers
 from pipelines.returns.read import RawReturn
 from pipelines.returns.spec import (
@@ -202,7 +203,7 @@ class _Rows:
 def _with_catalogue(s: _Rows) -> None:
     ind = s.ctx.catalogue.indicators.select(
         "code", "kind", "reporting", "settlement", "settlement_split", "reference_period", "hard_min", "hard_max",
-        "plausible_min", "plausible_max", "unit", "baseline_cycle", pl.col("rollup"),
+        "plausible_min", "plausible_max", "unit", "baseline_cycle", pl.col("rollup"), "name_kk", "name_ru", "name_en",
     ).rename({"code": "indicator_code", "settlement": "series_settlement"})
     s.df = s.df.join(ind, on="indicator_code", how="left")
 
@@ -277,10 +278,13 @@ def _unreadable(key: str) -> pl.Expr:
 
 def _rule_half_rate(s: _Rows) -> None:
     half = s.df.filter(_IS_RATE & (_HAS_NUM ^ _HAS_DEN))
+    # Located at the empty cell (the one to fill in), quoting the part that was typed as its cell shows it.
     num_only = half.filter(_HAS_NUM & ~_unreadable("denominator"))
-    s.emit("R_HALF_RATE", num_only, "numerator", found="numerator", missing="denominator")
+    s.emit("R_HALF_RATE", num_only, "denominator", found="numerator", missing="denominator", given=lambda r: r["numerator"],
+           indicator=indicator_param)
     den_only = half.filter(_HAS_DEN & ~_unreadable("numerator"))
-    s.emit("R_HALF_RATE", den_only, "denominator", found="denominator", missing="numerator")
+    s.emit("R_HALF_RATE", den_only, "numerator", found="denominator", missing="numerator", given=lambda r: r["denominator"],
+           indicator=indicator_param)
 
 
 def _rule_rate_parts_missing(s: _Rows) -> None:
@@ -288,7 +292,7 @@ def _rule_rate_parts_missing(s: _Rows) -> None:
     if s.national:
         return
     value_only = s.df.filter(_IS_RATE & (pl.col("rollup") == "ratio_of_sums") & _HAS_VAL & ~_HAS_NUM & ~_HAS_DEN)
-    s.emit("R_RATE_PARTS_MISSING", value_only, "value", indicator=lambda r: r["indicator_code"])
+    s.emit("R_RATE_PARTS_MISSING", value_only, "value", indicator=indicator_param)
 
 
 def _rule_denominator_zero(s: _Rows) -> None:
@@ -369,10 +373,10 @@ def _rule_fraction_for_percent(s: _Rows) -> None:
 def _bounds_params(low: str, high: str) -> dict:
     return {
         "found": lambda r: _fmt(r["actual"]),
-        "indicator": lambda r: r["indicator_code"],
+        "indicator": indicator_param,
         "low": lambda r: _fmt(r[low]),
         "high": lambda r: _fmt(r[high]),
-        "unit": lambda r: _unit(r["unit"]),
+        "unit": lambda r: unit_param(r["unit"]),
     }
 
 
@@ -384,7 +388,10 @@ def _rule_hard_bounds(s: _Rows) -> None:
     # A typed value is located at its value cell, a computed rate at its numerator cell; the message is the same.
     typed, computed = hard.filter(c("computed").is_null()), hard.filter(c("computed").is_not_null())
     for rows, column in ((typed, "value"), (computed, "numerator")):
-        s.emit("R_HARD_BOUNDS", rows, column, **_bounds_params("hard_min", "hard_max"))
+        params = _bounds_params("hard_min", "hard_max")
+        if column == "numerator":  # the cell holds a count: say the rate comes from the two parts
+            params["found"] = lambda r: rate_param(_fmt(r["actual"]), r["numerator"], r["denominator"])
+        s.emit("R_HARD_BOUNDS", rows, column, **params)
 
 
 def _rule_plausible(s: _Rows) -> None:
@@ -413,7 +420,7 @@ def _rule_duplicate(s: _Rows) -> None:
         "R_DUPLICATE",
         dup,
         "indicator_code",
-        indicator=lambda r: r["indicator_code"],
+        indicator=indicator_param,
         settlement=lambda r: r["settlement_token"],
         first_row=lambda r: r["first_row"],
     )
@@ -475,10 +482,6 @@ def _both_readings() -> dict:
         "computed": computed,
         "computed_dc": lambda r: computed(r).replace(".", ","),
     }
-
-
-def _unit(unit: str) -> str:
-    return {"percent": "%", "score": "points", "count": "", "rank": "", "index": ""}.get(unit, "")
 
 
 def _cycle_for(cat: Catalogue, year: int) -> str | None:
@@ -559,7 +562,7 @@ def check_history(raw: RawReturn, rows: pl.DataFrame, region: str, year: int, hi
                     found=_fmt(a),
                     previous=_fmt(p),
                     previous_year=year - 1,
-                    indicator=r["indicator_code"],
+                    indicator=indicator_param(r),
                 )
             )
     return out

@@ -1,0 +1,157 @@
+"""Messages an officer can act on (issue 9, item 6): the indicator's name and unit in the officer's language, the
+number as the cell shows it (a decimal comma in kk and ru), the exact cell that is wrong — the empty denominator,
+not the numerator beside it — and that cell marked in the annotated copy. No English word inside a kk or ru
+message ("указан numerator").
+
+Fixture: a complete 2023 return of Almaty city (KZ-75) made by the real template writer and filler, then edited.
+Row 4 is G1.T1.age1_6 (coverage of children aged 1-6, a share): numerator in D, denominator in E.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from contracts.home import Layout
+from pipelines.returns.annotate import ERROR_FILL, annotate_workbook
+from pipelines.returns.ingest import load_context
+from pipelines.returns.messages import render
+from pipelines.returns.verdict import validate_file
+from tests.returns_factory import catalogue, data_row, edit_cells, filled_return
+from tests.test_presentation import leaks
+
+CODE = "G1.T1.age1_6"
+
+
+def _issues(path: Path) -> list:
+    verdict = validate_file(path, load_context(Layout.current(), "KZ-75", 2023))
+    return verdict.file_issues + [i for g in verdict.groups for i in g.issues]
+
+
+def _name(lang: str, code: str = CODE) -> str:
+    ind = (
+        catalogue()["programme_indicators"]
+        if "programme_indicators" in catalogue()
+        else next(f for f in catalogue().values() if "name_kk" in f.columns)
+    )
+    return ind.filter(ind["code"] == code)[f"name_{lang}"][0]
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("messages")
+    return filled_return(tmp / "KZ-75.xlsx", "KZ-75", 2023)
+
+
+def test_a_missing_denominator_is_reported_at_the_empty_cell_in_kk_and_ru(filled, tmp_path):
+    row = data_row(filled, CODE)
+    numerator = openpyxl.load_workbook(filled)["data"].cell(row, 4).value
+    bad = edit_cells(filled, tmp_path / "no_denominator.xlsx", {(CODE, "total", 5): None})
+    issues = [i for i in _issues(bad) if i.code == "R_HALF_RATE"]
+    assert len(issues) == 1
+    issue = issues[0]
+    assert (issue.sheet, issue.cell, issue.location) == ("data", f"E{row}", f"data!E{row}")
+    ru, kk = issue.message("ru"), issue.message("kk")
+    assert ru == (
+        f"data!E{row}: не указан знаменатель для «{_name('ru')}» ({CODE}), хотя указан числитель ({numerator}); "
+        "ожидаются и числитель, и знаменатель."
+    )
+    assert f"«{_name('kk')}» ({CODE})" in kk and "бөлім көрсетілмеген" in kk and str(numerator) in kk
+    assert not leaks(ru) and not leaks(kk), (leaks(ru), leaks(kk))
+
+    out = annotate_workbook(bad, issues, tmp_path / "annotated.xlsx")
+    assert out == 1
+    ws = openpyxl.load_workbook(tmp_path / "annotated.xlsx")["data"]
+    marked = ws.cell(row, 5)
+    assert marked.value is None and marked.fill.fgColor.rgb == ERROR_FILL
+    assert marked.comment is not None and ru in marked.comment.text and kk in marked.comment.text
+    assert ws.cell(row, 4).comment is None and ws.cell(row, 4).fill.fgColor.rgb != ERROR_FILL
+
+
+def test_a_missing_numerator_is_reported_at_the_numerator(filled, tmp_path):
+    row = data_row(filled, CODE)
+    bad = edit_cells(filled, tmp_path / "no_numerator.xlsx", {(CODE, "total", 4): None})
+    issue = next(i for i in _issues(bad) if i.code == "R_HALF_RATE")
+    assert issue.cell == f"D{row}"
+    assert "не указан числитель" in issue.message("ru") and "алым көрсетілмеген" in issue.message("kk")
+
+
+def test_numbers_in_messages_have_a_decimal_comma_in_kk_and_ru_and_parts_are_words():
+    params = {
+        "found": "105.3",
+        "indicator": {"kk": "«Қамту» (X)", "ru": "«Охват» (X)", "en": "«Coverage» (X)"},
+        "low": "0",
+        "high": "100",
+        "unit": {"kk": "%", "ru": "%", "en": "%"},
+    }
+    assert (
+        render("R_HARD_BOUNDS", "ru", {"cell": "data!C4", **params})
+        == "data!C4: значение 105,3 невозможно для «Охват» (X); ожидается 0–100 %."
+    )
+    assert "105,3" in render("R_HARD_BOUNDS", "kk", {"cell": "data!C4", **params})
+    assert "105.3" in render("R_HARD_BOUNDS", "en", {"cell": "data!C4", **params})
+    summed = {"cell": "data!D4", "urban": "10", "rural": "20.5", "sum": "30.5", "total": "31", "part": "numerator"}
+    assert (
+        render("X_URBAN_RURAL_SUM", "ru", summed)
+        == "data!D4: город 10 + село 20,5 = 30,5, а числитель «всего» равен 31; ожидается, что они сойдутся."
+    )
+    duplicate = {"cell": "data!A9", "indicator": "X", "settlement": "urban", "first_row": 5}
+    assert "(Город)" in render("R_DUPLICATE", "ru", duplicate) and "(Қала)" in render("R_DUPLICATE", "kk", duplicate)
+
+
+def test_a_rate_out_of_bounds_quotes_its_parts_at_the_numerator_cell(filled, tmp_path):
+    """A share computed as 120 % from numerator 1200 and denominator 1000: the numerator cell holds a count, so the
+    message says the rate came from the two parts, as their cells show them, and names the indicator."""
+    row = data_row(filled, CODE)
+    bad = edit_cells(filled, tmp_path / "over.xlsx", {(CODE, "total", 4): 1200, (CODE, "total", 5): 1000})
+    issue = next(i for i in _issues(bad) if i.code in ("R_NUMERATOR_GT_DENOMINATOR", "R_HARD_BOUNDS"))
+    assert issue.cell == f"D{row}"
+    ru = issue.message("ru")
+    assert "1200" in ru and "1000" in ru and not leaks(ru), ru
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_no_row_message_has_an_english_word(lang):
+    """Every row and cross-row message, rendered with typical parameters, in kk and ru: no English word, no
+    snake_case token, no dot decimal (file-level messages quote the template's machine keys on purpose)."""
+    from pipelines.returns.messages import MESSAGES
+
+    typical = {
+        "cell": "data!E4",
+        "found": "12.5",
+        "missing": "denominator",
+        "given": "18684",
+        "indicator": "X",
+        "region": "KZ-75",
+        "reason": "",
+        "year": 2023,
+        "settlement": "urban",
+        "denominator": "1000.5",
+        "computed": "12.5",
+        "low": "0",
+        "high": "100",
+        "unit": "%",
+        "first_row": 5,
+        "urban": "1.5",
+        "rural": "2.5",
+        "sum": "4",
+        "total": "3.5",
+        "part": "numerator",
+        "percent": "85.3",
+        "previous": "10.5",
+        "previous_year": 2022,
+        "count": 3,
+        "examples": "X",
+        "row": 4,
+        "range": "C4:D4",
+        "found_dc": "0,853",
+        "computed_dc": "85,3",
+        "accepted_at": "2024-03-01 10:00",
+    }
+    for code in MESSAGES:
+        if code[0] not in "RXW" or code in ("W_SHEET_RENAMED",):
+            continue
+        text = render(code, lang, typical)
+        assert not leaks(text), (code, leaks(text), text)
