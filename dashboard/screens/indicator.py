@@ -32,11 +32,11 @@ if ctx is not None:
         ranked = views.ranked_regions(gaps, code, year)
         if ranked.height:
             target = ranked["target"].drop_nulls()
-            left, right = st.columns(2)
+            # one under the other, full width: in half a page the map and the bars' labels were too small to read
             chart_ui.show(charts.ranked_bars(ranked, region_labels, target[0] if target.len() else None, lang, unit, decimals),
-                          img, "ranked", code, year, lang, container=left)
+                          img, "ranked", code, year, lang)
             chart_ui.show(region_map.region_map(region_map.values_for(gaps, code, year), ctx.table("region_changes"), region_labels, year, lang, unit, decimals),
-                          img, "map", code, year, lang, container=right)
+                          img, "map", code, year, lang)
         ur = urban_rural.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ"))
         if ur.filter(pl.col("urban").is_not_null()).height:
             chart_ui.show(charts.dumbbell(ur, region_labels, lang, unit, decimals), img, "urban_rural", code, year, lang)
