@@ -20,13 +20,14 @@ combination of the other key columns. Published totals turn each into an equatio
 2. *Audit*, because "no equation with exactly one hidden cell" is not enough when equations overlap: in a region ×
    settlement table two separately protected 2×2 blocks joined by one hidden cell make that cell a bridge, and the
    sum of two row equations minus two column equations recovers it although every equation holds ≥ 2 hidden cells.
-   The audit therefore (a) row-reduces, exactly, in fractions, the published equations over the hidden cells and
-   flags every hidden cell the system determines alone (its unit vector lies in the row space), and (b) propagates
-   the bounds every hidden count has (≥ 0, whole, each equation, original or derived, and each ``Subset``: a
-   category never exceeds its distinct total) to a fixed point and flags
-   a cell whose interval collapses to one value or falls entirely inside 1..threshold-1 (it would prove "at least
-   one child, fewer than ten"). A flagged cell gets one more complementary cell (the smallest visible one of an
-   equation it sits in), and 1–2 repeat until the audit is clean. Only ever hiding more, it stops.
+   The audit therefore (a) row-reduces, exactly (fraction-free, in whole numbers), the published equations over
+   the hidden cells and flags every hidden cell the system determines alone (its unit vector lies in the row
+   space), and (b) propagates the bounds every hidden count has (≥ 0, whole, each equation, original or derived,
+   and each ``Subset``: a category never exceeds its distinct total) to a fixed point and flags a cell whose
+   interval collapses to one value or falls entirely inside 1..threshold-1 (it would prove "at least one child,
+   fewer than ten"). A flagged cell gets one more complementary cell (the smallest visible one of an equation or
+   bound it sits in), and 1–2 repeat until the audit is clean. Only ever hiding more, it stops. Bound propagation
+   is not a full linear programme: ``tests/test_suppression.py`` attacks with exact LP bounds where they are cheap.
 
    A constraint whose total is itself hidden is not special-cased: it is one more equation with a hidden cell, and
    linked constraints (a region's total that is also a part of the nation's) are exactly what the audit reads.
@@ -251,8 +252,10 @@ def _components(n: int, equations: list[list[tuple[int, int]]]) -> list[list[int
     return list(by_root.values())
 
 
-def _rref(rows: list[list[Fraction]], ncols: int) -> list[list[Fraction]]:
-    """Reduced row echelon form of an augmented matrix (last column the right-hand side), exact."""
+def _rref(rows: list[list[int]], ncols: int) -> list[list[int]]:
+    """Reduced row echelon form of an integer augmented matrix (last column the right-hand side), fraction-free:
+    each row is kept as a whole multiple (divided by its gcd) of the normalised row, so a row with one non-zero
+    coefficient is still "this cell equals that number"."""
     m = [r[:] for r in rows]
     pivot_row = 0
     for col in range(ncols):
@@ -260,32 +263,38 @@ def _rref(rows: list[list[Fraction]], ncols: int) -> list[list[Fraction]]:
         if sel is None:
             continue
         m[pivot_row], m[sel] = m[sel], m[pivot_row]
-        p = m[pivot_row][col]
-        if p != 1:
-            m[pivot_row] = [x / p for x in m[pivot_row]]
+        prow = m[pivot_row]
+        p = prow[col]
         for i in range(len(m)):
-            if i != pivot_row and m[i][col] != 0:
-                f = m[i][col]
-                m[i] = [a - f * b for a, b in zip(m[i], m[pivot_row], strict=True)]
+            f = m[i][col]
+            if i != pivot_row and f != 0:
+                row = [a * p - f * b for a, b in zip(m[i], prow, strict=True)]
+                g = math.gcd(*row)
+                m[i] = [a // g for a in row] if g > 1 else row
         pivot_row += 1
         if pivot_row == len(m):
             break
     return m[:pivot_row]
 
 
-def _bounds(rows: list[tuple[list[tuple[int, Fraction]], Fraction]], n: int, whole: bool, ineqs=(), sweeps: int = 60):
-    """Intervals of the hidden cells (index 0..n-1) implied by x ≥ 0 and the rows Σ a·x = r, propagated to a fixed
-    point (at most ``sweeps`` passes), with ``ineqs`` (a, b, value of a, value of b): x_a ≤ x_b, where an index is
-    None for a published cell and its value is then given. ``hi`` None is unbounded; ``lo`` is never below 0."""
-    lo: list[Fraction] = [Fraction(0)] * n
-    hi: list[Fraction | None] = [None] * n
+def _ceil_div(p: int, q: int) -> int:
+    return -((-p) // q)
+
+
+def _bounds(rows: list[tuple[list[tuple[int, int]], int]], n: int, ineqs=(), sweeps: int = 60):
+    """Intervals of the hidden cells (index 0..n-1, whole numbers) implied by x ≥ 0 and the integer rows
+    Σ a·x = r, propagated to a fixed point (at most ``sweeps`` passes), with ``ineqs`` (a, b, value of a, value of b):
+    x_a ≤ x_b, where an index is None for a published cell and its value is then given. ``hi`` None is unbounded;
+    ``lo`` is never below 0."""
+    lo: list[int] = [0] * n
+    hi: list[int | None] = [None] * n
     for _ in range(sweeps):
         changed = False
         for terms, rhs in rows:
             for k, ak in terms:
                 # s = Σ_{j≠k} a_j x_j lies in [smin, smax]; None is -inf / +inf.
-                smin: Fraction | None = Fraction(0)
-                smax: Fraction | None = Fraction(0)
+                smin: int | None = 0
+                smax: int | None = 0
                 for j, aj in terms:
                     if j == k:
                         continue
@@ -299,19 +308,15 @@ def _bounds(rows: list[tuple[list[tuple[int, Fraction]], Fraction]], n: int, who
                         break
                 # a_k x_k = rhs - s
                 if ak > 0:
-                    new_lo = None if smax is None else (rhs - smax) / ak
-                    new_hi = None if smin is None else (rhs - smin) / ak
+                    new_lo = None if smax is None else _ceil_div(rhs - smax, ak)
+                    new_hi = None if smin is None else (rhs - smin) // ak
                 else:
-                    new_lo = None if smin is None else (rhs - smin) / ak
-                    new_hi = None if smax is None else (rhs - smax) / ak
-                if new_lo is not None:
-                    new_lo = Fraction(math.ceil(new_lo)) if whole else new_lo
-                    if new_lo > lo[k]:
-                        lo[k], changed = new_lo, True
-                if new_hi is not None:
-                    new_hi = Fraction(math.floor(new_hi)) if whole else new_hi
-                    if hi[k] is None or new_hi < hi[k]:
-                        hi[k], changed = new_hi, True
+                    new_lo = None if smin is None else _ceil_div(smin - rhs, -ak)
+                    new_hi = None if smax is None else (smax - rhs) // -ak
+                if new_lo is not None and new_lo > lo[k]:
+                    lo[k], changed = new_lo, True
+                if new_hi is not None and (hi[k] is None or new_hi < hi[k]):
+                    hi[k], changed = new_hi, True
         for a, b, va, vb in ineqs:
             top = vb if b is None else hi[b]
             if a is not None and top is not None and (hi[a] is None or top < hi[a]):
@@ -342,7 +347,10 @@ class _Component:
             for cell, _ in eq:
                 self.eqs_of.setdefault(cell, []).append(e)
         self.cells = set(self.eqs_of) | set(self.partners)
-        self.whole = all(values[c].denominator == 1 for c in self.cells)
+        # Whole units: counts are whole already; a sum such as tenge with decimals is scaled to whole units (taking
+        # the scaled figures as whole numbers only tightens a reader's bounds: the audit errs on the side of hiding).
+        self.scale = math.lcm(*(values[c].denominator for c in self.cells)) if self.cells else 1
+        self.units = {c: int(values[c] * self.scale) for c in self.cells}
 
     def _pick(self, cells: Iterable[int], hidden: set[int]) -> int | None:
         visible = [c for c in cells if c not in hidden]
@@ -367,18 +375,18 @@ class _Component:
             return []
         pos = {c: i for i, c in enumerate(cells)}
         n = len(cells)
-        original: list[tuple[list[tuple[int, Fraction]], Fraction]] = []
-        matrix: list[list[Fraction]] = []
+        original: list[tuple[list[tuple[int, int]], int]] = []
+        matrix: list[list[int]] = []
         for eq in self.eqs:
-            row = [Fraction(0)] * (n + 1)
+            row = [0] * (n + 1)
             terms = []
-            rhs = Fraction(0)
+            rhs = 0
             for c, a in eq:
                 if c in pos:
                     row[pos[c]] += a
-                    terms.append((pos[c], Fraction(a)))
+                    terms.append((pos[c], a))
                 else:
-                    rhs -= a * self.values[c]
+                    rhs -= a * self.units[c]
             if terms:
                 row[n] = rhs
                 matrix.append(row)
@@ -392,10 +400,11 @@ class _Component:
                 found.add(cells[terms[0][0]])
             elif terms:
                 derived.append((terms, row[n]))
-        ineqs = [(pos.get(a), pos.get(b), self.values[a], self.values[b]) for a, b in self.ineqs if a in pos or b in pos]
-        lo, hi = _bounds(original + derived, n, self.whole, ineqs)
+        ineqs = [(pos.get(a), pos.get(b), self.units[a], self.units[b]) for a, b in self.ineqs if a in pos or b in pos]
+        lo, hi = _bounds(original + derived, n, ineqs)
+        one, small = self.scale, self.threshold * self.scale
         for i, c in enumerate(cells):
-            if hi[i] is not None and (lo[i] >= hi[i] or (lo[i] >= 1 and hi[i] < self.threshold)):
+            if hi[i] is not None and (lo[i] >= hi[i] or (lo[i] >= one and hi[i] < small)):
                 found.add(c)
         return sorted(found)
 
