@@ -201,7 +201,7 @@ def dumbbell(
     frame = urban_rural.filter(pl.col("urban").is_not_null() & pl.col("rural").is_not_null()).sort(
         pl.col("gap_urban_rural").abs(), descending=False
     )
-    labels = [wrap(names.get(c, c), 40) for c in frame[key]]
+    labels = [wrap(names.get(c, c), 60) for c in frame[key]]
     fig = go.Figure()
     for label, u, r in zip(labels, frame["urban"], frame["rural"], strict=True):
         fig.add_trace(go.Scatter(x=[r, u], y=[label, label], mode="lines", line={"color": "#9e9e9e", "width": 3}, showlegend=False, hoverinfo="skip"))
@@ -225,7 +225,8 @@ def dumbbell(
     fig.update_xaxes(title=t(f"unit_{unit}", lang), range=[rng[0], rng[1] + 0.05 * span])
     fig.update_yaxes(automargin=True)
     heading = title or t("urban_vs_rural", lang)
-    fig = _layout(fig, lang, f"{heading}<br><sup>{t('col_parity', lang)}</sup>", height=max(320, 30 * frame.height + 150))
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)  # every row as tall as the tallest label
+    fig = _layout(fig, lang, f"{heading}<br><sup>{t('col_parity', lang)}</sup>", height=max(320, frame.height * (15 * lines + 12) + 150))
     fig.update_layout(margin={"r": 190})
     return fig
 
