@@ -147,12 +147,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
+NOT_PUBLISHED_YET = (
+    "recorded, not published yet (--no-wait): the inbox sensor publishes it within a minute when Dagster's daemon runs, "
+    "otherwise the next `bilim build` or `bilim ingest` does"
+)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Accept each file into the archive and the ledger (or reject it), then rebuild and publish once."""
-    from pipelines.faults import say
-    from pipelines.freshness import build_lag
+    """Accept each file into the archive and the ledger (or reject it), then rebuild and publish once; with
+    ``--no-wait``, return once recorded and leave publishing to whoever builds next (the inbox sensor publishes a
+    build that lags the ledger, as do ``bilim build`` and the next ``bilim ingest``)."""
     from pipelines.returns.ingest import ACCEPTED, REJECTED, accept_file, load_context
-    from pipelines.runner import prepare_dagster_home, rebuild_for
 
     layout = Layout.current()
     missing = [p for p in args.files if not p.exists()]
@@ -176,6 +181,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from pipelines.governance import reconcile_audit
 
     reconcile_audit(layout)  # what an earlier, killed ingest left out of the audit log
+    if args.no_wait:
+        if ACCEPTED in statuses:
+            texts.append(NOT_PUBLISHED_YET)
+        _print_verdicts(results, texts, args.json)
+        return EXIT_REJECTED if REJECTED in statuses else EXIT_OK
+    from pipelines.faults import say
+    from pipelines.freshness import build_lag
+    from pipelines.runner import prepare_dagster_home, rebuild_for
+
     if ACCEPTED in statuses or build_lag(layout) is not None:
         prepare_dagster_home(layout)
         ok, build_id, message = rebuild_for(layout, [sid for r in results for sid in r["submission_ids"]])
@@ -568,6 +582,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="the file must be for this year")
     p.add_argument("--name", default=None, help="the file's name as the officer knows it")
     p.add_argument("--who-name", default=None, help="display name of who submits (for the audit log)")
+    p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="return once the files are recorded; the inbox sensor (or the next build or ingest) publishes them",
+    )
     p.add_argument(
         "--officer",
         action="store_true",
