@@ -304,6 +304,59 @@ def institution_table(rng: random.Random, n_regions: int = 4):
     return frame, eqs, ineq, truth, rollups("unit", tree)
 
 
+def registration_table(rng: random.Random, regions: list[str]):
+    """Intra-school registration as regions return it: registered at the start, during the year (distinct), removed,
+    at the end, and by the 10 grounds of §22 (overlapping: each ≤ during, never summed), urban/rural/total, with the
+    nation. Equations: the settlement split, the nation's columns and the register balance end + removed = start +
+    during; bounds: each ground ≤ during."""
+    grounds = [f"ground_{i:02d}" for i in range(1, 11)]
+    truth: dict[tuple, int] = {}
+    for unit in regions:
+        for s in ("urban", "rural"):
+            if s == "rural" and unit in CITIES:
+                continue
+            start, during = _count(rng), _count(rng)
+            removed = rng.randint(0, start + during)
+            vals = {"start": start, "during": during, "removed": removed, "end": start + during - removed}
+            vals |= {g: rng.randint(0, during) if rng.random() < 0.6 else 0 for g in grounds}
+            for ind, v in vals.items():
+                truth[(unit, s, ind)] = v
+    indicators = ["start", "during", "removed", "end", *grounds]
+    for ind in indicators:
+        for unit in regions:
+            truth[(unit, "total", ind)] = truth[(unit, "urban", ind)] + truth.get((unit, "rural", ind), 0)
+        for s in ("urban", "rural", "total"):
+            truth[("KZ", s, ind)] = sum(truth.get((u, s, ind), 0) for u in regions)
+    units = [*regions, "KZ"]
+    eqs = []
+    for unit in units:
+        for ind in indicators:
+            eq = [((unit, "total", ind), -1), ((unit, "urban", ind), 1)]
+            if (unit, "rural", ind) in truth:
+                eq.append(((unit, "rural", ind), 1))
+            eqs.append(eq)
+        for s in ("urban", "rural", "total"):
+            if (unit, s, "start") in truth:
+                eqs.append(
+                    [((unit, s, "end"), 1), ((unit, s, "removed"), 1), ((unit, s, "start"), -1), ((unit, s, "during"), -1)]
+                )
+    for s in ("urban", "rural", "total"):
+        for ind in indicators:
+            eqs.append([(("KZ", s, ind), -1)] + [((u, s, ind), 1) for u in regions if (u, s, ind) in truth])
+    ineq = [((u, s, g), (u, s, "during")) for (u, s, ind) in truth for g in grounds if ind == "during"]
+    frame = pl.DataFrame(
+        [{"unit": u, "settlement": s, "indicator": i, "n": v} for (u, s, i), v in truth.items()],
+        schema={"unit": pl.String, "settlement": pl.String, "indicator": pl.String, "n": pl.Int64},
+    )
+    groups = [
+        settlement_split(),
+        *rollups("unit", {"KZ": regions}),
+        Additivity("indicator", ("start", "during"), ("end", "removed")),
+    ]
+    subsets = [Subset("indicator", g, "during") for g in grounds]
+    return frame, eqs, ineq, truth, groups, subsets
+
+
 def _publish_and_attack(frame, keys, eqs, truth, groups, ineq=(), subsets=(), **kw):
     for eq in eqs:  # the fixture is consistent
         assert sum(c * truth[k] for k, c in eq) == 0
@@ -555,6 +608,14 @@ def test_legend_in_three_languages_and_refusals():
         suppress(pl.DataFrame({"k": ["a"], "n": [3]}), value_col="n", keys=["k"], groups=[settlement_split()])
 
 
+def test_display_column_in_the_language():
+    """A published table's text column: 12 345 (kk/ru, non-breaking space) or 12,345 (en); hidden cells "<10"."""
+    frame = pl.DataFrame({"settlement": ["total", "urban", "rural"], "n": [12352, 7, 12345]})
+    out = suppress(frame, value_col="n", keys=["settlement"], groups=[settlement_split()])
+    assert out.select(sup.display_expr("n", "kk"))["n"].to_list() == ["12\u00a0352", "<10", "<10"]
+    assert out.select(sup.display_expr("n", "en"))["n"].to_list() == ["12,352", "<10", "<10"]
+
+
 def test_input_is_untouched_and_nulls_stay_unreported():
     """The warehouse's frame keeps its true values; a null (not reported) is neither hidden nor an equation's cell."""
     frame = pl.DataFrame({"settlement": ["total", "urban", "rural"], "n": [25, 7, None]})
@@ -597,6 +658,18 @@ def test_parts_by_region_and_settlement_nothing_recovered(seed: int):
     _check_published(published, truth, ["unit", "settlement", "part"])
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_registration_by_ground_settlement_and_balance_nothing_recovered(seed: int):
+    """The registration set's own shape: 14 indicators linked by the register balance, 10 overlapping grounds bounded
+    by the distinct count, urban/rural/total, regions and the nation."""
+    rng = random.Random(3000 + seed)
+    frame, eqs, ineq, truth, groups, subsets = registration_table(rng, _regions(5) + ["KZ-75"])
+    keys = ["unit", "settlement", "indicator"]
+    published, leaks = _publish_and_attack(frame, keys, eqs, truth, groups, ineq, subsets)
+    assert leaks == {}
+    _check_published(published, truth, keys)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_institutions_regions_nation_nothing_recovered(seed: int):
     """Institutions summing to their region, regions to the nation (a region with one institution equals it)."""
@@ -608,7 +681,7 @@ def test_institutions_regions_nation_nothing_recovered(seed: int):
     _check_published(published, truth, ["unit", "indicator"])
 
 
-def test_the_attack_finds_what_plain_greedy_leaves():
+def test_the_attack_finds_what_plain_greedy_leaves(monkeypatch: pytest.MonkeyPatch):
     """The attack has teeth: on the same random tables, publishing only the primary cells is broken every time, and
     across the seeds the greedy rule alone (the audit switched off) is broken at least once."""
     greedy_only_broken = 0
@@ -619,12 +692,9 @@ def test_the_attack_finds_what_plain_greedy_leaves():
         keys = ["unit", "settlement", "part"]
         primary_only = suppress(frame, value_col="n", keys=keys, threshold=T)
         assert attack(primary_only, keys, "n", eqs) != {}
-        original = sup._Component.leaks
-        try:
-            sup._Component.leaks = lambda self, hidden: []
+        with monkeypatch.context() as m:
+            m.setattr(sup._Component, "leaks", lambda self, hidden: [])
             greedy = suppress(frame, value_col="n", keys=keys, groups=groups, threshold=T)
-        finally:
-            sup._Component.leaks = original
         _TRUTH.update(truth)
         try:
             greedy_only_broken += bool(attack(greedy, keys, "n", eqs))
