@@ -40,6 +40,11 @@ equations whose other hidden cells are known to be 1..9 is recovered exactly). T
 hold 25 and read "<10", so every table with a hidden cell carries ``legend(lang)``, which says the mark means "not
 published: fewer than 10, or hidden so that such a number cannot be worked out".
 
+**Suppress together what is published together.** Every table cut from the same figures (a region page, its
+download, the national roll-up, the ``bilim values`` output) must come from one ``suppress`` call over all the
+linked cells, or from identical calls: protection computed per table can be undone by another table that shows a
+cell this one hid. ``suppress`` is deterministic and ignores the input's row order, so identical calls agree.
+
 **Rates.** ``suppress_rates`` hides a rate whose numerator is hidden (rate × denominator gives it back) or whose
 denominator is hidden (numerator ÷ rate gives it back).
 
@@ -68,6 +73,7 @@ REASON = "suppression_reason"
 # because its numerator or denominator is hidden.
 REASONS = ["primary", "complementary", "rate"]
 DEFAULT_THRESHOLD = 10
+_ROW = "__suppression_row"
 SETTLEMENTS = ("total", "urban", "rural")
 
 LEGEND = {
@@ -480,6 +486,11 @@ def suppress(
         raise ValueError(f"the key columns ({', '.join(keys)}) do not identify one cell per row")
     if frame.select((pl.col(value_col) < 0).any()).item():
         raise ValueError(f"{value_col} has negative values: suppression is for counts")
+    # Work in key order, whatever order the rows came in: the choice between equal candidates then depends on the
+    # cells, not on the rows' order, so a page and a download of the same figures hide the same cells (two different
+    # patterns, read together, could undo each other).
+    original = frame
+    frame = frame.select(*keys, value_col, *([sensitive_col] if sensitive_col else [])).with_row_index(_ROW).sort(keys)
     n = frame.height
     raw = frame[value_col].to_list()
     values = [Fraction(0) if v is None else _fraction(v) for v in raw]
@@ -496,7 +507,8 @@ def suppress(
             comp.protect(hidden, reason)
     flags = pl.Series(SUPPRESSED, [i in hidden for i in range(n)], dtype=pl.Boolean)
     reasons = pl.Series(REASON, [reason.get(i) for i in range(n)], dtype=pl.String)
-    return frame.with_columns(flags, reasons).with_columns(
+    back = frame.select(_ROW).with_columns(flags, reasons).sort(_ROW)
+    return original.with_columns(back[SUPPRESSED], back[REASON]).with_columns(
         pl.when(pl.col(SUPPRESSED)).then(None).otherwise(pl.col(value_col)).alias(value_col)
     )
 
