@@ -35,10 +35,11 @@ combination of the other key columns. Published totals turn each into an equatio
 **One mark for every hidden cell.** Primary and complementary cells look the same ("<10", the issue's glyph, in every
 language), as statistics offices do (Statistics Canada's "x", ONS's "[c]", Eurostat's "c": one symbol, never a
 second one for secondary suppression). Telling them apart would tell the reader which hidden cells are 1..9 and
-that bound alone can pin a complementary cell down (``tests/test_suppression.py`` shows one: urban hidden in two
-equations whose other hidden cells are known to be 1..9 is recovered exactly). The price: a complementary cell may
+that bound alone can pin a complementary cell down (``tests/test_suppression.py`` shows one: a 2×2 cycle of hidden
+cells, region A urban 9 and rural 11, region B urban 30 and rural 1, leaves A urban anywhere in 8..20 to a reader who
+sees one mark, and exactly 9 to one told which two are the 1..9 ones). The price: a complementary cell may
 hold 25 and read "<10", so every table with a hidden cell carries ``legend(lang)``, which says the mark means "not
-published: fewer than 10, or hidden so that such a number cannot be worked out".
+published: fewer than 10 people, or hidden so that such a number cannot be worked out".
 
 **Suppress together what is published together.** Every table cut from the same figures (a region page, its
 download, the national roll-up, the ``bilim values`` output) must come from one ``suppress`` call over all the
@@ -74,12 +75,11 @@ REASON = "suppression_reason"
 REASONS = ["primary", "complementary", "rate"]
 DEFAULT_THRESHOLD = 10
 _ROW = "__suppression_row"
-SETTLEMENTS = ("total", "urban", "rural")
 
 LEGEND = {
-    "kk": "{mark} — жарияланбайды: {t}-нан аз, не осындай санды есептеп шығаруға болмайтындай жасырылған",
-    "ru": "{mark} — не публикуется: меньше {t} или скрыто, чтобы такое число нельзя было вычислить",
-    "en": "{mark} — not published: fewer than {t}, or hidden so that such a number cannot be worked out",
+    "kk": "{mark} — жарияланбайды: {t} адамнан аз, не осындай санды есептеп шығаруға болмайтындай жасырылған",
+    "ru": "{mark} — не публикуется: меньше {t} человек или скрыто, чтобы такое число нельзя было вычислить",
+    "en": "{mark} — not published: fewer than {t} people, or hidden so that such a number cannot be worked out",
 }
 
 
@@ -126,9 +126,11 @@ def rollups(column: str, children_of: dict[str, Sequence[str]]) -> list[Additivi
 
 def catalogue_constraints(indicators: pl.DataFrame, column: str = "indicator_code") -> list[Additivity]:
     """The equations a set's catalogue (``contracts.sets.SetIndicators``) implies between its indicators: the
-    ``part_of`` rows of one breakdown sum to their parent. The catalogue says "at most"; taking it as an equation is
-    the cautious reading (a reader who assumes equality learns no less). ``not_additive`` rows (overlapping
-    categories under a distinct total) are never summed, so they make no equation."""
+    ``part_of`` rows of one breakdown sum to their parent. The catalogue says "at most"; where the parts do add up,
+    a reader who takes it as an equation learns the most, so protecting against that reader is the cautious choice
+    (where they fall short the audit finds the equation inconsistent and hides more). ``not_additive`` rows
+    (overlapping categories under a distinct total) are never summed, so they make no equation: pass
+    ``catalogue_subsets`` for the bounds they do give."""
     parts = indicators.filter(pl.col("relation") == "part_of")
     out = []
     for (parent, _breakdown), rows in parts.group_by(["parent_code", "breakdown"], maintain_order=True):

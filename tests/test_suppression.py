@@ -598,7 +598,7 @@ def test_threshold_comes_from_configuration(tmp_path: Path):
 
 
 def test_legend_in_three_languages_and_refusals():
-    assert legend("en") == "<10 — not published: fewer than 10, or hidden so that such a number cannot be worked out"
+    assert legend("en") == "<10 — not published: fewer than 10 people, or hidden so that such a number cannot be worked out"
     assert legend("ru").startswith("<10 — не публикуется") and legend("kk").startswith("<10 — жарияланбайды")
     with pytest.raises(ValueError, match="do not identify one cell"):
         suppress(pl.DataFrame({"k": ["a", "a"], "n": [3, 7]}), value_col="n", keys=["k"])
