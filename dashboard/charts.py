@@ -16,6 +16,7 @@ from urllib.parse import quote
 import plotly.graph_objects as go
 import polars as pl
 
+from contracts.glossary import QUALITY_COLORS, QUALITY_ORDER
 from dashboard.i18n import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS, format_number, plotly_separators, t
 from dashboard.views import format_gap, format_value
 
@@ -269,14 +270,13 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
     return fig
 
 
-QUALITY_COLORS = {"on_time": "#1a9850", "late": "#fdae61", "partial": "#9e7cc1", "missing": "#d73027"}
-
-
 def completeness_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], lang: str) -> go.Figure:
-    states = list(QUALITY_COLORS)
+    """Region x year: each return on time, late, partial or missing, in the glossary's colour-blind-safe colours,
+    each cell with its word (so it reads without colour)."""
+    states = list(QUALITY_ORDER)
     years = sorted(set(grid["year"].to_list()))
     regions = sorted(set(grid["region_code"].to_list()))
-    lookup = {(r, y): s for r, y, s in grid.select("region_code", "year", "state").iter_rows()}
+    lookup = {(r, y): s for r, y, s in grid.select("region_code", "year", "state").iter_rows() if s in QUALITY_COLORS}
     z = [[states.index(lookup[(r, y)]) if (r, y) in lookup else None for y in years] for r in regions]
     text = [[t(f"q_{lookup[(r, y)]}", lang) if (r, y) in lookup else "" for y in years] for r in regions]
     n = len(states)
@@ -284,6 +284,7 @@ def completeness_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], lang
     for i, s in enumerate(states):
         scale += [[i / n, QUALITY_COLORS[s]], [(i + 1) / n, QUALITY_COLORS[s]]]
     fig = go.Figure(go.Heatmap(z=z, x=[str(y) for y in years], y=[region_labels.get(r, r) for r in regions], text=text, texttemplate="%{text}",
-                               zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2))
-    fig.update_yaxes(autorange="reversed")
+                               zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, lang, t("completeness", lang), height=max(420, 26 * len(regions) + 120))

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
+from contracts.glossary import QUALITY_COLORS, QUALITY_ORDER
 from contracts.locale import format_number
 from dashboard import charts, views
 from dashboard.i18n import LANGS, STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS, t
@@ -30,7 +31,7 @@ def marts():
         rows.append(V(CODE, region, 2021, num=num - 100, den=10000))
     rows += [V(CODE, "KZ-63", 2024, "urban", num=4900, den=5000), V(CODE, "KZ-63", 2024, "rural", num=4600, den=5000)]
     con = build(rows)
-    tables = ("indicator_gaps", "indicator_pace", "urban_rural", "regions")
+    tables = ("indicator_gaps", "indicator_pace", "urban_rural", "regions", "completeness")
     out = {name: pl.from_arrow(con.sql(f"select * from {name}").to_arrow_table()) for name in tables}
     out["indicators"] = _catalogue()["programme_indicators"]
     return out
@@ -139,3 +140,20 @@ def test_one_place_sets_the_image_download_and_the_offline_topojson():
     assert charts.plot_config("gif", "x")["toImageButtonOptions"]["format"] == "png"
     assert png["displaylogo"] is False and png["topojsonURL"].startswith("data:")
     assert charts.image_name("status grid", "Шолу/2024") == "bilim_status-grid_2024"
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_completeness_grid_in_the_colour_blind_safe_palette_with_words(marts, lang):
+    grid = views.completeness_grid(marts["completeness"])
+    fig = charts.completeness_heatmap(grid, _names(marts, lang), lang)
+    heat = fig.data[0]
+    assert [c for _, c in heat.colorscale[::2]] == [QUALITY_COLORS[s] for s in QUALITY_ORDER]
+    names = _names(marts, lang)
+    row = list(heat.y).index(names["KZ-63"])
+    # East Kazakhstan's 2021 and 2024 returns arrived (the fixture's returns come on 1 February of the next year)
+    kz63 = grid.filter(pl.col("region_code") == "KZ-63")
+    states = dict(zip(kz63["year"], kz63["state"], strict=True))
+    for year in (2021, 2024):
+        col = list(heat.x).index(str(year))
+        assert heat.text[row][col] == t(f"q_{states[year]}", lang)
+        assert heat.z[row][col] == QUALITY_ORDER.index(states[year])

@@ -4,7 +4,7 @@ The baseline year expects no return, so it is shown as such, never as "missing".
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, downloads, views
+from dashboard import chart_ui, charts, downloads, views
 from dashboard.i18n import t
 from dashboard.page import footer, start
 
@@ -14,7 +14,7 @@ if ctx is not None:
     completeness, regions = ctx.table("completeness"), ctx.table("regions")
     region_labels = views.region_names(regions, lang)
     grid = views.completeness_grid(completeness)
-    st.plotly_chart(charts.completeness_heatmap(grid, region_labels, lang), width="stretch")
+    chart_ui.show(charts.completeness_heatmap(grid, region_labels, lang), chart_ui.image_format(lang), "completeness", lang)
     st.caption(t("quality_baseline_note", lang, year=views.BASELINE_YEAR))
     synthetic = bool(completeness.height and completeness["is_synthetic"].any())
     table = views.completeness_table(completeness, regions, lang)
