@@ -218,12 +218,15 @@ def region_map(
             label_lon.append(lon)
             label_lat.append(lat)
             label_text.append(value if r.get("gap") is None else f"{value}<br>{gap}")
+    by_id = {f["id"]: f for f in gj["features"]}
     fig = go.Figure()
     for status in [s for s in STATUS_ORDER if s in by_status]:
         codes = by_status[status]
         fig.add_trace(
             go.Choropleth(
-                geojson=gj,
+                # each trace carries only its own units' shapes: the whole file once per status would send up to
+                # six copies (about 1 MB) to the browser
+                geojson={"type": "FeatureCollection", "features": [by_id[c] for c in codes]},
                 locations=codes,
                 z=[1] * len(codes),
                 colorscale=[[0, STATUS_COLORS[status]], [1, STATUS_COLORS[status]]],
