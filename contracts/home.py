@@ -75,12 +75,22 @@ class Layout:
         return Path(value).expanduser().resolve() if value else self.home / "dagster"
 
     @property
+    def dagster_yaml(self) -> Path:
+        """The Dagster instance's configuration (pipelines.runner.prepare_dagster_home writes it)."""
+        return self.dagster_home / "dagster.yaml"
+
+    @property
     def inbox(self) -> Path:
         return self.home / "raw" / "returns" / "inbox"
 
     @property
     def archive(self) -> Path:
         return self.home / "raw" / "returns" / "archive"
+
+    @staticmethod
+    def archive_name(sha256: str, suffix: str) -> str:
+        """Where an accepted file sits inside the archive, by content hash (the ledger records this relative path)."""
+        return f"{sha256[:2]}/{sha256}{suffix}"
 
     @property
     def snapshots(self) -> Path:
@@ -127,6 +137,14 @@ class Layout:
         """Reports and annotated copies of rejected workbooks; the verdicts of accepted ones, for reviewers."""
         return self.returns_dir / "reports"
 
+    def annotated_copy(self, sha256: str) -> Path:
+        """A rejected workbook with its offending cells highlighted and commented."""
+        return self.reports / f"{sha256}.annotated.xlsx"
+
+    def rejection_report(self, sha256: str) -> Path:
+        """The verdict of a rejected workbook (kept beside its annotated copy)."""
+        return self.reports / f"{sha256}.report.json"
+
     def verdict_report(self, sha256: str) -> Path:
         """The verdict (warnings, in kk/ru/en) of an accepted file, kept for its reviewer."""
         return self.reports / f"{sha256}.verdict.json"
@@ -169,15 +187,18 @@ class Layout:
     def build_dir(self, build_id: str) -> Path:
         return self.builds / build_id
 
+    def build_manifest(self, build_id: str) -> Path:
+        """The manifest of one build: the tables it holds and what it was built from."""
+        return self.build_dir(build_id) / "manifest.json"
+
     def published_table(self, build_id: str, name: str) -> Path:
         """The Parquet file of one published table in one build: the one place its path is spelled."""
         return self.build_dir(build_id) / f"{name}.parquet"
 
     def build_complete(self, build_id: str) -> bool:
         """The build folder's manifest reads and every table it lists is there."""
-        folder = self.build_dir(build_id)
         try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            manifest = json.loads(self.build_manifest(build_id).read_text(encoding="utf-8"))
             tables = manifest["tables"]
         except (OSError, ValueError, KeyError, TypeError):
             return False

@@ -7,11 +7,12 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
+from contracts.programme import SETTLEMENTS
+
 STATUSES = ["met", "on_track", "at_risk", "off_track", "no_data", "no_target", "national_only", "incomplete"]
 PACE_STATUSES = ["met", "on_track", "acceleration_needed", "limited", "deterioration", "insufficient_data"]
 VERDICTS = ["met", "missed", "no_data"]
 PARITY = ["parity", "rural_behind", "urban_behind", "n/a"]
-SETTLEMENTS = ["total", "urban", "rural"]
 REGION = r"^KZ(-\d{2})?$"
 
 
@@ -150,11 +151,10 @@ class Completeness(pa.DataFrameModel):
 
 
 class RefCycles(pa.DataFrameModel):
-    """One row per assessment cycle: the year it was held and the target year it answers."""
+    """One row per assessment cycle: the year it was held (the year column its target and actual sit in)."""
 
     cycle: str = pa.Field(unique=True, description="Assessment cycle")
     held_year: int = pa.Field(description="Year the cycle was held")
-    target_year: int = pa.Field(description="Target year the cycle answers (configuration)")
 
     class Config:
         strict = True

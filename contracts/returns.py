@@ -7,7 +7,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-SETTLEMENTS = ["total", "urban", "rural"]
+from contracts.programme import BASELINE_YEAR, LAST_YEAR, SETTLEMENTS
 
 
 class Submissions(pa.DataFrameModel):
@@ -18,7 +18,7 @@ class Submissions(pa.DataFrameModel):
     file_name: str = pa.Field(description="The file's name as uploaded")
     archive_path: str = pa.Field(description="Path inside the archive")
     region_code: str = pa.Field(str_matches=r"^KZ(-\d{2})?$", description="Region, or KZ for the national return")
-    year: int = pa.Field(ge=2018, le=2025, description="Year of the return")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year of the return")
     who: str = pa.Field(description="Who submitted it")
     received_at: pl.Datetime(time_zone="UTC") = pa.Field(description="When it was accepted (UTC)")
     values: int = pa.Field(ge=0, description="Values accepted")
@@ -50,7 +50,7 @@ class StgReturnsValues(pa.DataFrameModel):
     submission_id: str = pa.Field(description="The submission the value belongs to")
     sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="Archive hash of the file")
     region_code: str = pa.Field(str_matches=r"^KZ(-\d{2})?$", description="Region, or KZ")
-    year: int = pa.Field(ge=2018, le=2025, description="Year of the return")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year of the return")
     cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle, for assessment series")
     indicator_code: str = pa.Field(description="Series code")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import polars as pl
 
+from contracts.programme import TARGET_SET, TARGET_YEARS
 from dashboard.i18n import format_number, t
 
-YEARS = range(2020, 2026)
+YEARS = TARGET_YEARS
 
 
 def catalogue_rows(indicators: pl.DataFrame, targets: pl.DataFrame, lang: str) -> pl.DataFrame:
     """One row per series with localized labels and numbers written as ``lang`` writes them."""
     by_code: dict[str, dict[int, float]] = {}
-    for r in targets.filter(pl.col("target_set") == "decree_988_2019").iter_rows(named=True):
+    for r in targets.filter(pl.col("target_set") == TARGET_SET).iter_rows(named=True):
         by_code.setdefault(r["indicator_code"], {})[r["year"]] = r["value"]
     out = []
     for r in indicators.iter_rows(named=True):

@@ -24,8 +24,7 @@ def resolve_build() -> BuildResolution:
 def read_table(build_id: str, name: str) -> pl.DataFrame:
     """One published table of one build. Polars frames are immutable, so one shared object serves every hit
     (``st.cache_data`` would copy it on each)."""
-    path = Layout.current().build_dir(build_id) / f"{name}.parquet"
-    return pl.read_parquet(path)
+    return pl.read_parquet(Layout.current().published_table(build_id, name))
 
 
 def snapshots() -> list[dict]:

@@ -27,7 +27,7 @@ defs = dg.Definitions(
         marts.rollups_are_ratios_of_sums,
         marts.gap_sign_matches_status,
     ],
-    jobs=[publish.build_job, returns.ingest_job, snapshots.snapshot_job],
+    jobs=[publish.build_job, snapshots.snapshot_job],
     sensors=[returns.inbox_sensor],
     schedules=[snapshots.monthly_snapshot],
     resources={"warehouse": WarehouseResource(), "catalogue": CatalogueResource()},

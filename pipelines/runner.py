@@ -58,7 +58,7 @@ def prepare_dagster_home(layout: Layout) -> Path:
     file."""
     home = layout.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    cfg = home / "dagster.yaml"
+    cfg = layout.dagster_yaml
     url = os.environ.get(POSTGRES_URL_ENV, "").strip()
     postgres = bool(url)
     if postgres and not url.startswith(POSTGRES_SCHEME):

@@ -34,7 +34,7 @@ def test_graph_matches_the_committed_list():
 
 def test_runs_use_the_in_process_executor():
     """One writer: Dagster runs must not fan out into parallel processes writing the warehouse."""
-    for name in ("build_all", "ingest_returns", "kpi_snapshot_job"):
+    for name in ("build_all", "kpi_snapshot_job"):
         assert defs.resolve_job_def(name).executor_def.name == "in_process"
 
 

@@ -117,6 +117,7 @@ def test_rejected_attempt_is_logged_without_contents_and_gets_an_annotated_copy(
     assert f"data!C{row}" in cell.comment.text and "не является числом" in cell.comment.text
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_personal_data_is_kept_nowhere(good, tmp_path, bilim_home):
     """An ИИН in a comment: exit 1, the report names the cell, and the identifier's digits are nowhere under
     BILIM_HOME — inbox, archive, ledger, logs, reports — nor in the command's output."""
@@ -172,7 +173,7 @@ def test_inbox_sensor_requests_one_run_per_content_and_nothing_when_done(good):
         first = inbox_sensor(dg.build_sensor_context(instance=instance, resources=resources))
         again = inbox_sensor(dg.build_sensor_context(instance=instance, resources=resources))
         assert isinstance(first, dg.RunRequest) and again.run_key == first.run_key
-        job = defs.resolve_job_def("ingest_returns")
+        job = defs.resolve_job_def("build_all")
         run = job.execute_in_process(instance=instance, tags={"dagster/run_key": first.run_key})
         assert run.success
         after = inbox_sensor(dg.build_sensor_context(instance=instance, resources=resources))
@@ -187,6 +188,7 @@ def test_sensor_and_schedule_start_running_by_default():
     assert inbox_sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_cli_validate_is_a_dry_run_and_reports_json(good, bilim_home):
     result = run_bilim("validate", str(good), "--json")
     assert result.returncode == 0
@@ -195,6 +197,7 @@ def test_cli_validate_is_a_dry_run_and_reports_json(good, bilim_home):
     assert not (bilim_home / "raw").exists()
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_cli_exit_codes(good, tmp_path):
     bad = edit_cells(good, tmp_path / "bad.xlsx", {("G1.K6.R3", "total", 3): "x y"})
     assert run_bilim("validate", str(bad)).returncode == 1

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import polars as pl
 
-YEARS = list(range(2020, 2026))
+from contracts.programme import TARGET_SET, TARGET_YEARS
+
+YEARS = list(TARGET_YEARS)
 
 
 def catalogue_listing(indicators: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
-    """One row per series: code, unit, direction, kind, baseline 2018, targets 2020-2025 and the cycle(s)."""
+    """One row per series: code, unit, direction, kind, baseline 2018, the decree's targets (``TARGET_YEARS``) and
+    the cycle(s)."""
     wide = (
-        targets.filter(pl.col("target_set") == "decree_988_2019")
+        targets.filter(pl.col("target_set") == TARGET_SET)
         .with_columns(pl.format("t{}", pl.col("year")).alias("col"))
         .pivot(on="col", index="indicator_code", values="value", aggregate_function="first")
     )

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-from contracts.home import repo_raw
 from contracts.marts import MART_CONTRACTS
 from pipelines.marts.build import (
     INPUTS,
@@ -12,12 +11,12 @@ from pipelines.marts.build import (
     build_with_pending,
     check_gap_sign_matches_status,
     check_rollups_are_ratios_of_sums,
-    load_config,
     mart_sql,
+    monitoring_config,
     register_inputs,
     with_pending_name,
 )
-from pipelines.resources import WarehouseResource
+from pipelines.resources import CatalogueResource, WarehouseResource
 from pipelines.tables import validate_frame
 from pipelines.warehouse import fetch
 
@@ -39,8 +38,10 @@ def mart_contract(name: str) -> type:
 
 def _make_asset(name: str) -> dg.AssetsDefinition:
     @dg.asset(name=name, group_name=GROUP, deps=INPUTS[name], description=_first_line(name))
-    def _mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        config = load_config(repo_raw() / "config" / "monitoring.toml")
+    def _mart(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource
+    ) -> dg.MaterializeResult:
+        config = monitoring_config(catalogue.path())
         with warehouse.warehouse().connect() as con:
             con.execute("begin transaction")
             try:
@@ -62,10 +63,12 @@ MART_ASSETS = [_make_asset(name) for name in MARTS]
 
 
 @dg.asset(group_name=GROUP, deps=[*MARTS, "stg_returns__pending"])
-def marts_with_pending(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def marts_with_pending(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource
+) -> dg.MaterializeResult:
     """The marts of ``WITH_PENDING`` as if the returns awaiting review were accepted, as ``<mart>_with_pending``:
     for the "include returns awaiting review" switch and ``bilim gaps --include-pending``; never official."""
-    config = load_config(repo_raw() / "config" / "monitoring.toml")
+    config = monitoring_config(catalogue.path())
     with warehouse.warehouse().connect() as con:
         con.execute("begin transaction")
         try:

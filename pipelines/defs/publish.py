@@ -3,11 +3,10 @@
 
 import dagster as dg
 
-from contracts.home import repo_raw
 from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES
-from pipelines.marts.build import MARTS, WITH_PENDING, load_config, with_pending_name
+from pipelines.marts.build import MARTS, WITH_PENDING, monitoring_config, with_pending_name
 from pipelines.publish import publish
-from pipelines.resources import WarehouseResource
+from pipelines.resources import CatalogueResource, WarehouseResource
 from pipelines.warehouse import build_sources
 
 PUBLISHED_TABLES = [
@@ -17,14 +16,16 @@ PUBLISHED_TABLES = [
 
 
 @dg.asset(deps=[*PUBLISHED_TABLES[: -len(WITH_PENDING)], "marts_with_pending"], group_name="publish")
-def published_build(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def published_build(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource
+) -> dg.MaterializeResult:
     """Export the published tables as one immutable build and switch ``marts/CURRENT`` to it atomically."""
-    config = load_config(repo_raw() / "config" / "monitoring.toml")
+    config = monitoring_config(catalogue.path())
     wh = warehouse.warehouse()
     # The heads of the source logs this build read (see pipelines.freshness): how a lagging build is found.
     build_id = publish(wh, PUBLISHED_TABLES, {"config": config, "sources": build_sources(wh)})
     return dg.MaterializeResult(metadata={"build_id": build_id, "tables": len(PUBLISHED_TABLES)})
 
 
-# Everything but the snapshots (which the schedule takes): what `bilim build` and `bilim ingest` run.
+# Everything but the snapshots (which the schedule takes): what `bilim build`, `bilim ingest` and the inbox sensor run.
 build_job = dg.define_asset_job("build_all", selection=dg.AssetSelection.all() - dg.AssetSelection.groups("snapshots"))

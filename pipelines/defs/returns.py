@@ -8,8 +8,9 @@ import json
 import dagster as dg
 
 from contracts.returns import StgReturnsValues, Submissions
-from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
+from pipelines.defs.publish import build_job
 from pipelines.freshness import build_lag, pinned_sources, sources_heads
+from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
 from pipelines.returns.staging import staged_values, submissions_table
 from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
 from pipelines.resources import WarehouseResource
@@ -34,7 +35,7 @@ def inbox_returns(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     counts = {ACCEPTED: 0, UNCHANGED: 0, REJECTED: 0}
     if files:
         ctx = load_context(layout)
-        rejected_dir = layout.home / "raw" / "returns" / "rejected"
+        rejected_dir = layout.rejected_dir
         for path in files:
             result = accept_file(path, ctx, layout, who="inbox")
             counts[result.status] += 1
@@ -127,10 +128,8 @@ def shares_within_parts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=n == 0, metadata={"violations": n})
 
 
-ingest_job = dg.define_asset_job("ingest_returns", selection=dg.AssetSelection.all() - dg.AssetSelection.groups("snapshots"))
-
-
-@dg.sensor(job=ingest_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+# The sensor runs the same job as `bilim build` and `bilim ingest` (one job per selection).
+@dg.sensor(job=build_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """New files in the inbox start one run; the run key is the hash of their contents, so a second tick over the
     same files does nothing. With an empty inbox, a published build that lags the ledger starts one run per state

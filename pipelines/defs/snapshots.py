@@ -1,7 +1,6 @@
-"""KPI snapshots: an asset that snapshots the published build, the monthly schedule, and the changes mart."""
+"""KPI snapshots: an asset that snapshots the published build, and the monthly schedule."""
 
 import dagster as dg
-import polars as pl
 
 from contracts import audit
 from contracts.snapshots import diff_gaps, list_snapshots, read_output
@@ -14,9 +13,9 @@ GROUP = "snapshots"
 
 @dg.asset(group_name=GROUP, deps=["published_build"])
 def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """An immutable, dated, reproducible record of every KPI of the published build, and what changed since the
-    previous snapshot (table ``snapshot_changes``: one row per indicator, region, year, cycle and settlement whose
-    status or actual changed)."""
+    """An immutable, dated, reproducible record of every KPI of the published build. Its metadata counts what
+    changed since the previous snapshot (indicator, region, year, cycle and settlement whose status or actual
+    changed); the Snapshots page diffs any two snapshots itself (``contracts.snapshots.diff_gaps``)."""
     wh = warehouse.warehouse()
     meta = take_snapshot(wh.layout)
     # Who took it: the schedule, or the operator whose `bilim snapshot` launched the run (recorded in its tags).
@@ -37,8 +36,6 @@ def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     if len(snapshots) >= 2:
         before, after = snapshots[-2]["snapshot_id"], snapshots[-1]["snapshot_id"]
         changes = diff_gaps(read_output(wh.layout, before, "indicator_gaps"), read_output(wh.layout, after, "indicator_gaps"))
-        changes = changes.with_columns(pl.lit(before).alias("snapshot_before"), pl.lit(after).alias("snapshot_after"))
-        wh.replace_tables({"snapshot_changes": changes})
     return dg.MaterializeResult(
         metadata={
             "snapshot_id": meta["snapshot_id"],

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contracts import programme
 from contracts.home import repo_raw
 from pipelines.returns.spec import CYCLE_HELD_IN
 
@@ -47,6 +48,14 @@ INPUTS = {
 }
 
 
+CONFIG_FILE = "config/monitoring.toml"  # under the hand-curated inputs (CatalogueResource.path(), repo_raw())
+
+
+def monitoring_config(raw_dir: Path) -> dict:
+    """The configuration of the hand-curated inputs at ``raw_dir`` (assets pass ``CatalogueResource.path()``)."""
+    return load_config(raw_dir / CONFIG_FILE)
+
+
 def load_config(path: Path, as_of_year: int | None = None) -> dict:
     """The flat configuration the SQL reads as table ``_config``."""
     cfg = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -78,9 +87,32 @@ def district_reference(raw_dir: Path | None = None) -> pl.DataFrame:
     return frame.with_columns(pl.col("valid_from", "valid_to").str.to_date("%Y-%m-%d"))
 
 
+def register_programme(con: duckdb.DuckDBPyConnection) -> None:
+    """The programme's facts (contracts.programme) as the SQL reads them: ``_programme`` (one row: the target set,
+    the baseline, first target and last year), ``_programme_years`` (one row per year), ``_settlements`` (in order)
+    and the macro ``census_date(year)``. No mart spells one of them."""
+    facts = pl.DataFrame(
+        {
+            "target_set": [programme.TARGET_SET],
+            "baseline_year": [programme.BASELINE_YEAR],
+            "first_target_year": [programme.FIRST_TARGET_YEAR],
+            "last_year": [programme.LAST_YEAR],
+        }
+    )
+    years = pl.DataFrame({"year": list(programme.YEARS)})
+    settlements = pl.DataFrame({"settlement": list(programme.SETTLEMENTS), "position": range(len(programme.SETTLEMENTS))})
+    for name, frame in (("_programme", facts), ("_programme_years", years), ("_settlements", settlements)):
+        con.register(f"{name}_frame", frame.to_arrow())
+        con.execute(f"create or replace temp table {name} as select * from {name}_frame")
+        con.unregister(f"{name}_frame")
+    month, day = int(programme.CENSUS_MONTH), int(programme.CENSUS_DAY)
+    con.execute(f"create or replace temp macro census_date(y) as make_date(cast(y as bigint), {month}, {day})")
+
+
 def register_inputs(con: duckdb.DuckDBPyConnection, config: dict) -> None:
-    """The configuration, the cycle calendar and the district reference list as temporary tables of this
-    connection."""
+    """The configuration, the programme's facts, the cycle calendar and the district reference list as temporary
+    tables of this connection."""
+    register_programme(con)
     con.register("_config_frame", pl.DataFrame([config]).to_arrow())
     con.execute("create or replace temp table _config as select * from _config_frame")
     con.unregister("_config_frame")
@@ -88,7 +120,6 @@ def register_inputs(con: duckdb.DuckDBPyConnection, config: dict) -> None:
         {
             "cycle": list(CYCLE_HELD_IN),
             "held_year": list(CYCLE_HELD_IN.values()),
-            "target_year": [max(int(c.rsplit("-", 1)[1]), 2020) for c in CYCLE_HELD_IN],
         }
     )
     con.register("_cycles_frame", cycles.to_arrow())

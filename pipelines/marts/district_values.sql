@@ -30,8 +30,8 @@ placed as (
     join districts as d
         on d.district_prefix = left(s.unit_kato, 4)
        and d.region_code = s.region_code
-       and (d.valid_from is null or d.valid_from <= make_date(s.year, 9, 1))
-       and (d.valid_to is null or make_date(s.year, 9, 1) < d.valid_to)
+       and (d.valid_from is null or d.valid_from <= census_date(s.year))
+       and (d.valid_to is null or census_date(s.year) < d.valid_to)
 ),
 
 sums as (

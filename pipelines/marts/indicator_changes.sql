@@ -30,12 +30,12 @@ flagged as (
             select 1 from changes as c
             where c.region_code = o.region_code
               and o.previous_year is not null
-              and make_date(o.previous_year, 9, 1) < c.changed_on and c.changed_on <= make_date(o.year, 9, 1)
+              and census_date(o.previous_year) < c.changed_on and c.changed_on <= census_date(o.year)
         ) as crosses_change,
         r.valid_from,
         case
             when r.valid_from is null then null
-            when r.valid_from <= make_date(year(r.valid_from), 9, 1) then year(r.valid_from)
+            when r.valid_from <= census_date(year(r.valid_from)) then year(r.valid_from)
             else year(r.valid_from) + 1
         end as first_school_year
     from ordered as o

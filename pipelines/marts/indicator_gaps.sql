@@ -22,11 +22,11 @@ target_rows as (
         t.value as target
     from programme_targets as t
     left join ref_cycles as c on c.cycle = t.cycle
-    where t.target_set = 'decree_988_2019'
+    where t.target_set = (select target_set from _programme)
 ),
 
 settlements as (
-    select unnest(['total', 'urban', 'rural']) as settlement
+    select settlement from _settlements
 ),
 
 national_keys as (
@@ -97,7 +97,7 @@ own_baselines as (
     select a.indicator_code, a.region_code, a.settlement, a.value as own_baseline
     from actuals as a
     join series as s on s.indicator_code = a.indicator_code
-    where (s.baseline_cycle is null and a.year = 2018 and a.cycle is null)
+    where (s.baseline_cycle is null and a.year = (select baseline_year from _programme) and a.cycle is null)
        or (s.baseline_cycle is not null and a.cycle = s.baseline_cycle)
 ),
 

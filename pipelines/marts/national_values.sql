@@ -14,7 +14,7 @@ with series as (
 ),
 
 settlements as (
-    select unnest(['total', 'urban', 'rural']) as settlement
+    select settlement from _settlements
 ),
 
 expected as (

@@ -22,7 +22,7 @@ joined as (
     select
         m.parent, a.indicator_code, s.kind, a.settlement, a.year, a.region_code,
         a.value, a.numerator, a.denominator,
-        make_date(a.year, 9, 1) >= m.changed_on as after_split
+        census_date(a.year) >= m.changed_on as after_split
     from members as m
     join actuals as a on a.region_code = m.region_code
     join series as s on s.indicator_code = a.indicator_code

@@ -1,9 +1,10 @@
 """Accept a return into the archive and the ledger, or reject it — whole, never half.
 
-``accept_file`` is the one path for the CLI (``bilim ingest``), the inbox sensor and the upload page: validate
-(read-only), then, under the ledger's own lock (not the warehouse writer lock), cache the parsed rows, archive by
-content hash and append the ledger (the commit point). The warehouse and the published marts are derived: a build
-rebuilds them from the ledger.
+``accept_file`` is the one path for the CLI (``bilim ingest``), the inbox sensor and the upload page. A file moves
+forward once through each module: read and verdict (``verdict.validate_file``, read-only; the verdict's parsed rows),
+then record (``ledger.record_submission``: under the ledger's own lock, not the warehouse writer lock, cache the
+parsed rows, archive by content hash and append the ledger, the commit point). Publishing is the build's: the
+warehouse and the published marts are derived from the ledger.
 An identical re-upload is a no-op. A rejected file is logged without its contents; a rejected workbook gets an
 annotated copy, except when it holds personal data, which is kept nowhere.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,40 +20,21 @@ from pathlib import Path
 import polars as pl
 
 from contracts.home import Layout
-from pipelines.failpoints import AFTER_ARCHIVE, failpoint
 from pipelines.returns.annotate import annotate_workbook
-from pipelines.returns.issues import error, warning
+from pipelines.returns.issues import error
 from pipelines.returns.ledger import (
+    ACCEPTED,
+    UNCHANGED,
     LedgerEntry,
-    append_entries,
-    archive_file,
-    current_entries,
-    ledger_lock,
+    add_dropped_rows_warnings,
     read_ledger,
     record_rejection,
-    reports_dir,
+    record_submission,
 )
 from pipelines.returns.rules import Context
-from pipelines.returns.verdict import Verdict, validate_file
+from pipelines.returns.verdict import Verdict, parsed_rows, validate_file
 
-ACCEPTED, UNCHANGED, REJECTED = "accepted", "unchanged", "rejected"
-
-PARSED_SCHEMA = {
-    "sha256": pl.String,
-    "region_code": pl.String,
-    "year": pl.Int64,
-    "cycle": pl.String,
-    "indicator_code": pl.String,
-    "settlement": pl.String,
-    "unit_kato": pl.String,
-    "value": pl.Float64,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
-    "value_typed": pl.Float64,
-    "comment": pl.String,
-    "sheet": pl.String,
-    "cell": pl.String,
-}
+REJECTED = "rejected"
 
 
 @dataclass
@@ -81,63 +62,6 @@ def default_who() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def parsed_rows(verdict: Verdict) -> pl.DataFrame:
-    """The accepted values with where each was typed (sheet and cell), one frame for the whole file."""
-    frames = []
-    for g in verdict.groups:
-        raw = verdict.raw
-        rows = g.rows
-        if rows.is_empty():
-            continue
-        cell_key = pl.when(pl.col("computed").is_not_null()).then(pl.lit("numerator")).otherwise(pl.lit("value"))
-        rows = rows.with_columns(cell_key.alias("_cell_key"))
-        cells = [raw.location(k, r) for k, r in zip(rows["_cell_key"], rows["_row"], strict=True)]
-        frames.append(
-            rows.select(
-                pl.lit(verdict.sha256).alias("sha256"),
-                pl.lit(g.region_code).alias("region_code"),
-                pl.lit(g.year, dtype=pl.Int64).alias("year"),
-                pl.col("cycle"),
-                pl.col("indicator_code"),
-                pl.col("settlement_token").alias("settlement"),
-                pl.col("unit_kato"),
-                pl.col("actual").alias("value"),
-                pl.col("numerator_v").alias("numerator"),
-                pl.col("denominator_v").alias("denominator"),
-                pl.col("value_v").alias("value_typed"),
-                pl.col("comment"),
-                pl.lit(raw.data_sheet).alias("sheet"),
-                pl.Series("cell", cells, dtype=pl.String),
-            )
-        )
-    return pl.concat(frames) if frames else pl.DataFrame(schema=PARSED_SCHEMA)
-
-
-def previous_keys(layout: Layout, entry: LedgerEntry | None) -> set[tuple[str, str, str | None]]:
-    """(indicator, settlement, unit) of the values in the submission being replaced."""
-    if entry is None:
-        return set()
-    path = layout.parsed_file(entry.sha256)
-    if not path.exists():
-        return set()
-    prev = pl.read_parquet(path).filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
-    return set(prev.select("indicator_code", "settlement", "unit_kato").iter_rows())
-
-
-def add_dropped_rows_warnings(layout: Layout, verdict: Verdict, ledger: list[LedgerEntry]) -> None:
-    """Warn about values the return it replaces had and this one does not."""
-    current = current_entries(ledger)
-    for g in verdict.groups:
-        before = previous_keys(layout, current.get((g.region_code, g.year)))
-        if not before:
-            continue
-        now = set(g.rows.select("indicator_code", "settlement_token", "unit_kato").iter_rows())
-        dropped = sorted(before - now, key=str)
-        if dropped:
-            examples = ", ".join(f"{c} ({s})" for c, s, _ in dropped[:3])
-            g.issues.append(warning("W_DROPPED_ROWS", count=len(dropped), examples=examples))
 
 
 def validate_only(path: Path, ctx: Context, layout: Layout, display_name: str | None = None) -> Verdict:
@@ -185,47 +109,10 @@ def accept_file(
             rules=",".join(verdict.rule_codes()),
         )
         return result
-    # Only the ledger's own lock, not the warehouse writer lock: accepts go on while a build runs, and the build
-    # after them publishes them all at once (the build reads the ledger up to the head it records).
-    with ledger_lock(layout):
-        ledger = read_ledger(layout)
-        current = current_entries(ledger)
-        if all((e := current.get((g.region_code, g.year))) is not None and e.sha256 == verdict.sha256 for g in verdict.groups):
-            first = current[(verdict.groups[0].region_code, verdict.groups[0].year)]
-            verdict.file_issues.append(warning("W_IDENTICAL", accepted_at=first.received_at))
-            return IngestResult(UNCHANGED, verdict, [current[(g.region_code, g.year)] for g in verdict.groups])
-        add_dropped_rows_warnings(layout, verdict, ledger)
-        rows = parsed_rows(verdict)
-        parsed = layout.parsed_file(verdict.sha256)
-        if not parsed.exists():
-            parsed.parent.mkdir(parents=True, exist_ok=True)
-            tmp = parsed.with_name(f".{parsed.name}.{os.getpid()}.tmp")
-            rows.write_parquet(tmp)
-            os.replace(tmp, parsed)
-        suffix = ".csv" if verdict.file_type == "csv" else ".xlsx"
-        rel = archive_file(layout, path, verdict.sha256, suffix)
-        failpoint(AFTER_ARCHIVE)
-        received = received_at or now_utc()
-        entries = []
-        for n, g in enumerate(verdict.groups):
-            entries.append(
-                LedgerEntry(
-                    submission_id=f"{received}-{verdict.sha256[:12]}-{n}",
-                    sha256=verdict.sha256,
-                    file_name=verdict.file_name,
-                    archive_path=rel,
-                    region_code=g.region_code,
-                    year=g.year,
-                    who=who,
-                    received_at=received,
-                    values=g.rows.height,
-                    expected=g.expected,
-                    warnings=sum(1 for i in g.issues if i.severity != "error"),
-                    kind=verdict.kind or "",
-                    supersedes=(current[(g.region_code, g.year)].submission_id if (g.region_code, g.year) in current else None),
-                )
-            )
-        append_entries(layout, entries)
+    # Record: one call into the ledger, under its own lock (not the warehouse writer lock).
+    status, entries = record_submission(layout, path, verdict, parsed_rows(verdict), who, received_at or now_utc())
+    if status == UNCHANGED:
+        return IngestResult(UNCHANGED, verdict, entries)
     # The verdict (its warnings in three languages; an accepted file holds no personal data) for the reviewer.
     report = layout.verdict_report(verdict.sha256)
     report.parent.mkdir(parents=True, exist_ok=True)
@@ -264,9 +151,9 @@ def _reject(path: Path, verdict: Verdict, layout: Layout) -> IngestResult:
     annotated = None
     keep = not verdict.personal_data
     if keep and verdict.file_type == "xlsx" and verdict.raw is not None:
-        annotated = reports_dir(layout) / f"{verdict.sha256}.annotated.xlsx"
+        annotated = layout.annotated_copy(verdict.sha256)
         annotate_workbook(path, verdict.issues, annotated)
-        (reports_dir(layout) / f"{verdict.sha256}.report.json").write_text(
+        layout.rejection_report(verdict.sha256).write_text(
             json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
     record_rejection(

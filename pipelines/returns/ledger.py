@@ -21,10 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from contracts import chain
 from contracts.home import Layout
-from pipelines.failpoints import ARCHIVE_WRITE, LEDGER_APPEND, failpoint
+from pipelines.failpoints import AFTER_ARCHIVE, ARCHIVE_WRITE, LEDGER_APPEND, failpoint
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pipelines.returns.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -108,15 +114,13 @@ def _read_damage(d: chain.Damage) -> LedgerDamage:
 
 
 def rejected_path(layout: Layout) -> Path:
+    """``Layout.rejections`` (kept for callers that name it through the ledger)."""
     return layout.rejections
 
 
 def parsed_dir(layout: Layout) -> Path:
+    """``Layout.parsed_dir`` (kept for callers that name it through the ledger)."""
     return layout.parsed_dir
-
-
-def reports_dir(layout: Layout) -> Path:
-    return layout.reports
 
 
 @contextmanager
@@ -193,7 +197,7 @@ def record_rejection(
 
 def archive_file(layout: Layout, source: Path, sha256: str, suffix: str) -> str:
     """Copy into the archive by content hash (idempotent); returns the path relative to the archive."""
-    rel = f"{sha256[:2]}/{sha256}{suffix}"
+    rel = layout.archive_name(sha256, suffix)
     target = layout.archive / rel
     if target.exists():
         return rel
@@ -206,3 +210,84 @@ def archive_file(layout: Layout, source: Path, sha256: str, suffix: str) -> str:
     os.chmod(tmp, 0o444)
     os.replace(tmp, target)
     return rel
+
+
+ACCEPTED, UNCHANGED = "accepted", "unchanged"
+
+
+def record_submission(
+    layout: Layout, path: Path, verdict: Verdict, rows: pl.DataFrame, who: str, received_at: str
+) -> tuple[str, list[LedgerEntry]]:
+    """Record an accepted file, all under the ledger's own lock (not the warehouse writer lock: accepts go on while
+    a build runs, and the build after them publishes them all at once): compare with the current submissions (an
+    identical re-upload is ``UNCHANGED``; values the replaced return had and this one has not are warned about),
+    cache the parsed ``rows``, archive the file by content hash and append one entry per (region, year) — the
+    commit point. Returns the status and the file's entries."""
+    with ledger_lock(layout):
+        ledger = read_ledger(layout)
+        current = current_entries(ledger)
+        if all((e := current.get((g.region_code, g.year))) is not None and e.sha256 == verdict.sha256 for g in verdict.groups):
+            from pipelines.returns.issues import warning
+
+            first = current[(verdict.groups[0].region_code, verdict.groups[0].year)]
+            verdict.file_issues.append(warning("W_IDENTICAL", accepted_at=first.received_at))
+            return UNCHANGED, [current[(g.region_code, g.year)] for g in verdict.groups]
+        add_dropped_rows_warnings(layout, verdict, ledger)
+        parsed = layout.parsed_file(verdict.sha256)
+        if not parsed.exists():
+            parsed.parent.mkdir(parents=True, exist_ok=True)
+            tmp = parsed.with_name(f".{parsed.name}.{os.getpid()}.tmp")
+            rows.write_parquet(tmp)
+            os.replace(tmp, parsed)
+        suffix = ".csv" if verdict.file_type == "csv" else ".xlsx"
+        rel = archive_file(layout, path, verdict.sha256, suffix)
+        failpoint(AFTER_ARCHIVE)
+        entries = [
+            LedgerEntry(
+                submission_id=f"{received_at}-{verdict.sha256[:12]}-{n}",
+                sha256=verdict.sha256,
+                file_name=verdict.file_name,
+                archive_path=rel,
+                region_code=g.region_code,
+                year=g.year,
+                who=who,
+                received_at=received_at,
+                values=g.rows.height,
+                expected=g.expected,
+                warnings=sum(1 for i in g.issues if i.severity != "error"),
+                kind=verdict.kind or "",
+                supersedes=(current[(g.region_code, g.year)].submission_id if (g.region_code, g.year) in current else None),
+            )
+            for n, g in enumerate(verdict.groups)
+        ]
+        append_entries(layout, entries)
+    return ACCEPTED, entries
+
+
+def previous_keys(layout: Layout, entry: LedgerEntry | None) -> set[tuple[str, str, str | None]]:
+    """(indicator, settlement, unit) of the values in the submission being replaced."""
+    if entry is None:
+        return set()
+    path = layout.parsed_file(entry.sha256)
+    if not path.exists():
+        return set()
+    import polars as pl
+
+    prev = pl.read_parquet(path).filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
+    return set(prev.select("indicator_code", "settlement", "unit_kato").iter_rows())
+
+
+def add_dropped_rows_warnings(layout: Layout, verdict: Verdict, ledger: list[LedgerEntry]) -> None:
+    """Warn about values the return it replaces had and this one does not."""
+    from pipelines.returns.issues import warning
+
+    current = current_entries(ledger)
+    for g in verdict.groups:
+        before = previous_keys(layout, current.get((g.region_code, g.year)))
+        if not before:
+            continue
+        now = set(g.rows.select("indicator_code", "settlement_token", "unit_kato").iter_rows())
+        dropped = sorted(before - now, key=str)
+        if dropped:
+            examples = ", ".join(f"{c} ({s})" for c, s, _ in dropped[:3])
+            g.issues.append(warning("W_DROPPED_ROWS", count=len(dropped), examples=examples))

@@ -21,6 +21,7 @@ from pipelines.returns.spec import (
     NATIONAL,
     NOTHING_TO_REPORT_NO,
     NOTHING_TO_REPORT_YES,
+    SETTLEMENTS,
     SHEET_META,
     TEMPLATE_VERSIONS,
     expected_rows,
@@ -495,7 +496,7 @@ def check_across(raw: RawReturn, rows: pl.DataFrame) -> list[Issue]:
     issues: list[Issue] = []
     agg = rows.filter(pl.col("unit_kato").is_null())
     wide = {}
-    for st in ("total", "urban", "rural"):
+    for st in SETTLEMENTS:
         wide[st] = agg.filter(pl.col("settlement_token") == st).select(
             "indicator_code",
             pl.col("numerator_v").alias(f"num_{st}"),

@@ -18,6 +18,9 @@ from datetime import date
 
 import polars as pl
 
+from contracts.programme import BASELINE_YEAR, SETTLEMENTS, census_date
+from contracts.programme import LAST_YEAR as PROGRAMME_LAST_YEAR
+
 SHEET_META = "meta"
 SHEET_DATA = "data"
 SHEET_INSTRUCTIONS = "instructions"
@@ -41,10 +44,27 @@ META_KEYS = ["region_code", "year", "template_version", "prepared_by", "phone", 
 # otherwise (a blank template must not replace a full return by accident). Words accepted for each answer:
 NOTHING_TO_REPORT_YES = {"yes", "y", "да", "иә", "ия", "true", "1"}
 NOTHING_TO_REPORT_NO = {"no", "n", "нет", "жоқ", "жок", "false", "0"}
-SETTLEMENTS = ["total", "urban", "rural"]
 NATIONAL = "KZ"
-FIRST_YEAR, LAST_YEAR = 2018, 2025
+FIRST_YEAR, LAST_YEAR = BASELINE_YEAR, PROGRAMME_LAST_YEAR  # the years a return may be for (contracts.programme)
 CITY_TYPES = {"city"}
+
+# The accepted values of a file as cached per file hash (``Layout.parsed_file``) and staged: where each was typed.
+PARSED_SCHEMA = {
+    "sha256": pl.String,
+    "region_code": pl.String,
+    "year": pl.Int64,
+    "cycle": pl.String,
+    "indicator_code": pl.String,
+    "settlement": pl.String,
+    "unit_kato": pl.String,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "value_typed": pl.Float64,
+    "comment": pl.String,
+    "sheet": pl.String,
+    "cell": pl.String,
+}
 
 # Each template version maps to its indicator list (the catalogue's series as they stood) and the years it serves.
 TEMPLATE_VERSIONS: dict[str, range] = {"2025.1": range(FIRST_YEAR, LAST_YEAR + 1)}
@@ -60,8 +80,8 @@ class ExpectedRow:
 
 def reference_date(year: int) -> date:
     """A return describes the school year starting in ``year``: which regions existed is decided on its census
-    date, 1 September (so 2022 has the 20 units created on 8 June 2022)."""
-    return date(year, 9, 1)
+    date (``contracts.programme.census_date``, 1 September: so 2022 has the 20 units created on 8 June 2022)."""
+    return census_date(year)
 
 
 def region_exists(regions: pl.DataFrame, code: str, year: int) -> tuple[bool, str]:
@@ -98,7 +118,7 @@ def expected_rows(
             cycle = assessment_cycle_held_in(s, targets, year)
             if cycle is None:
                 continue
-        settlements = ["total"] if (s["settlement_split"] == "no" or city or region_code == NATIONAL) else SETTLEMENTS
+        settlements = ["total"] if (s["settlement_split"] == "no" or city or region_code == NATIONAL) else list(SETTLEMENTS)
         out += [ExpectedRow(s["code"], st, cycle) for st in settlements]
     return out
 

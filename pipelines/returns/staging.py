@@ -9,10 +9,10 @@ import polars as pl
 
 from contracts.home import Layout
 from pipelines import review
-from pipelines.returns.ingest import PARSED_SCHEMA, parsed_rows
 from pipelines.returns.ledger import LedgerEntry, read_ledger
 from pipelines.returns.rules import Context
-from pipelines.returns.verdict import validate_file
+from pipelines.returns.spec import PARSED_SCHEMA
+from pipelines.returns.verdict import parsed_rows, validate_file
 
 SUBMISSION_SCHEMA = {
     "submission_id": pl.String, "sha256": pl.String, "file_name": pl.String, "archive_path": pl.String,

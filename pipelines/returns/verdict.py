@@ -9,10 +9,13 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.returns.guards import MAX_FILE_BYTES, MAX_FLAT_FILE_BYTES, sniff
 from pipelines.returns.issues import ERROR, PERSONAL_DATA_CODES, Issue, error
 from pipelines.returns.read import RawReturn, ReadFailure, read_csv, read_flat_xlsx, read_xlsx
 from pipelines.returns.rules import Checked, Context, validate_groups
+from pipelines.returns.spec import PARSED_SCHEMA
 
 
 @dataclass
@@ -79,6 +82,38 @@ class Verdict:
         for i in self.warnings:
             lines.append(f"  warning {i.code}: {i.message(lang)}")
         return "\n".join(lines)
+
+
+def parsed_rows(verdict: Verdict) -> pl.DataFrame:
+    """The accepted values with where each was typed (sheet and cell), one frame for the whole file."""
+    frames = []
+    for g in verdict.groups:
+        raw = verdict.raw
+        rows = g.rows
+        if rows.is_empty():
+            continue
+        cell_key = pl.when(pl.col("computed").is_not_null()).then(pl.lit("numerator")).otherwise(pl.lit("value"))
+        rows = rows.with_columns(cell_key.alias("_cell_key"))
+        cells = raw.locations(rows["_cell_key"], rows["_row"])
+        frames.append(
+            rows.select(
+                pl.lit(verdict.sha256).alias("sha256"),
+                pl.lit(g.region_code).alias("region_code"),
+                pl.lit(g.year, dtype=pl.Int64).alias("year"),
+                pl.col("cycle"),
+                pl.col("indicator_code"),
+                pl.col("settlement_token").alias("settlement"),
+                pl.col("unit_kato"),
+                pl.col("actual").alias("value"),
+                pl.col("numerator_v").alias("numerator"),
+                pl.col("denominator_v").alias("denominator"),
+                pl.col("value_v").alias("value_typed"),
+                pl.col("comment"),
+                pl.lit(raw.data_sheet).alias("sheet"),
+                pl.lit(cells).alias("cell"),
+            )
+        )
+    return pl.concat(frames) if frames else pl.DataFrame(schema=PARSED_SCHEMA)
 
 
 def file_hash(path: Path) -> str:
