@@ -246,7 +246,7 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
         row = [lookup.get((r, c)) or "no_data" for r in regions]
         z.append([index[s] for s in row])
         text.append([STATUS_SYMBOLS.get(s, "") for s in row])
-        hover.append([f"{region_labels.get(r, r)}<br>{indicator_names.get(c, c)} ({c})<br>{status_label(s, lang)}" for r, s in zip(regions, row, strict=True)])
+        hover.append([status_label(s, lang) for s in row])  # the region and the indicator come from the axes
     n = len(STATUS_ORDER)
     scale = []
     for i, s in enumerate(STATUS_ORDER):
@@ -256,7 +256,7 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
         go.Heatmap(
             z=z, x=[region_labels.get(r, r) for r in regions], y=y_labels, text=text, texttemplate="%{text}",
             textfont={"size": 13}, customdata=hover, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False,
-            xgap=2, ygap=2, hovertemplate="%{customdata}<extra></extra>",
+            xgap=2, ygap=2, hovertemplate="<b>%{x}</b><br>%{y}<br>%{customdata}<extra></extra>",
         )
     )
     fig.update_xaxes(tickangle=-40, tickfont={"size": 11}, side="top", automargin=True)
