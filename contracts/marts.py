@@ -7,7 +7,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from contracts.programme import SETTLEMENTS
+from contracts.programme import BASELINE_YEAR, LAST_YEAR, SETTLEMENTS
 
 STATUSES = ["met", "on_track", "at_risk", "off_track", "no_data", "no_target", "national_only", "incomplete"]
 PACE_STATUSES = ["met", "on_track", "acceleration_needed", "limited", "deterioration", "insufficient_data"]
@@ -21,7 +21,7 @@ class Actuals(pa.DataFrameModel):
 
     indicator_code: str = pa.Field(description="Series code")
     region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ for the national return")
-    year: int = pa.Field(ge=2018, le=2025, description="Year (for assessments: the year the cycle was held)")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year (for assessments: the year the cycle was held)")
     cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
     value: Optional[float] = pa.Field(nullable=True, description="The rate from its parts, or the value reported")
@@ -45,7 +45,7 @@ class NationalValues(pa.DataFrameModel):
     """One row per indicator, year, cycle and settlement: the national value and how it was obtained."""
 
     indicator_code: str = pa.Field(description="Series code")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
     value: Optional[float] = pa.Field(nullable=True, description="National value")
@@ -69,7 +69,7 @@ class IndicatorGaps(pa.DataFrameModel):
 
     indicator_code: str = pa.Field(description="Series code")
     region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
-    year: int = pa.Field(ge=2018, le=2025, description="Year (assessments: the year the cycle was held)")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year (assessments: the year the cycle was held)")
     cycle: Optional[str] = pa.Field(nullable=True, description="Assessment cycle")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
     actual: Optional[float] = pa.Field(nullable=True, description="Actual value")
@@ -117,7 +117,7 @@ class UrbanRural(pa.DataFrameModel):
 
     indicator_code: str = pa.Field(description="Series code")
     region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     total: Optional[float] = pa.Field(nullable=True, description="Total rate")
     urban: Optional[float] = pa.Field(nullable=True, description="Urban rate")
     rural: Optional[float] = pa.Field(nullable=True, description="Rural rate")
@@ -133,7 +133,7 @@ class Completeness(pa.DataFrameModel):
     """One row per region (or KZ) and year: what was expected, what arrived, when, on time, revisions."""
 
     region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     arrived: bool = pa.Field(description="A return was accepted")
     first_received_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="First accepted")
     last_received_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="Latest accepted")
@@ -164,7 +164,7 @@ class RefRegionYears(pa.DataFrameModel):
     """One row per region and year in which the region existed on the census date."""
 
     region_code: str = pa.Field(str_matches=REGION, description="Region")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     is_city: bool = pa.Field(description="A city of republican significance (no urban/rural split)")
 
     class Config:
@@ -178,7 +178,7 @@ class IndicatorChanges(pa.DataFrameModel):
     indicator_code: str = pa.Field(description="Series code")
     region_code: str = pa.Field(str_matches=REGION, description="Region, or KZ")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     value: Optional[float] = pa.Field(nullable=True, description="Value this year")
     previous_year: Optional[int] = pa.Field(nullable=True, description="Previous year with a value")
     previous_value: Optional[float] = pa.Field(nullable=True, description="Value in that year")
@@ -199,7 +199,7 @@ class PreSplitTerritories(pa.DataFrameModel):
     parent_region: str = pa.Field(str_matches=REGION, description="The region that was split")
     indicator_code: str = pa.Field(description="Series code")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     value: Optional[float] = pa.Field(nullable=True, description="Rate from summed parts, or summed count")
     numerator: Optional[float] = pa.Field(nullable=True, description="Summed numerator")
     denominator: Optional[float] = pa.Field(nullable=True, description="Summed denominator")
@@ -255,7 +255,7 @@ class DistrictValues(pa.DataFrameModel):
     indicator_code: str = pa.Field(description="Series code")
     region_code: str = pa.Field(str_matches=r"^KZ-\d{2}$", description="Region of the return")
     district_kato: str = pa.Field(str_matches=r"^\d{9}$", description="District's KATO code (ref_districts.kato9)")
-    year: int = pa.Field(ge=2018, le=2025, description="Year")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
     value: Optional[float] = pa.Field(nullable=True, description="100 * summed numerator / summed denominator; the sum for counts")
     numerator: Optional[float] = pa.Field(nullable=True, ge=0, description="Summed numerator (rates)")
