@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint lock-check clean
+.PHONY: install demo test test-fast lint lock-check clean
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ lock-check: install
 
 test: lock-check
 	$(PY) -m pytest
+
+# Everything but the tests marked slow (those that start a subprocess: the bilim CLI, streamlit, chromium,
+# PostgreSQL, a Dagster code server).
+test-fast: install
+	$(PY) -m pytest -m "not slow" -q
 
 # ruff (rules in pyproject's [tool.ruff]) and import-linter (the layer contracts in [tool.importlinter]).
 # No caches: a lint run leaves the work tree as it found it.

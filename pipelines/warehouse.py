@@ -56,8 +56,8 @@ _LOCKS: dict[str, FileLock] = {}
 
 
 def writer_lock(layout: Layout) -> FileLock:
-    """The one writer lock of a ``BILIM_HOME``, one object per process so it is re-entrant: an ingest holds it
-    across archive, ledger and the rebuild while each asset inside takes it again."""
+    """The one writer lock of a ``BILIM_HOME``, one object per process so it is re-entrant: a CLI run
+    (``runner.run_all``) holds it for the whole run while each asset inside takes it again."""
     key = str(layout.writer_lock)
     if key not in _LOCKS:
         layout.writer_lock.parent.mkdir(parents=True, exist_ok=True)

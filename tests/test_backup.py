@@ -53,6 +53,7 @@ def _manifest(path: Path) -> dict:
         return json.loads(tar.extractfile("MANIFEST.json").read())
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_verify_passes_on_a_good_backup_and_names_the_file_with_one_changed_byte(bilim_home, tmp_path):
     layout = _home_with_one_return(bilim_home, tmp_path)
     out = tmp_path / "b.tar.gz"
@@ -75,6 +76,7 @@ def test_verify_passes_on_a_good_backup_and_names_the_file_with_one_changed_byte
     assert f"problem: {archived}: its content does not match" in bad.stderr
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_verify_finds_a_broken_chain_and_a_missing_archived_file(bilim_home, tmp_path):
     _home_with_one_return(bilim_home, tmp_path)
     out = tmp_path / "b.tar.gz"
@@ -119,6 +121,7 @@ def test_verify_finds_a_broken_chain_and_a_missing_archived_file(bilim_home, tmp
     assert "raw/returns/ledger.jsonl: hash chain broken at line 1" in result.stderr
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_restore_refuses_a_home_that_is_not_empty(bilim_home, tmp_path):
     _home_with_one_return(bilim_home, tmp_path)
     out = tmp_path / "b.tar.gz"

@@ -157,6 +157,7 @@ def test_pending_values_only_when_switched_on_and_marked(at_home):
     assert t("pending_banner", "en") in _texts(at)
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_the_reviewer_sees_what_a_return_changes_and_accepts_it(at_home):
     at = _app(at_home, USERS["reviewer"], "ru", "review")
     assert t("review_intro", "ru", n=2) in _texts(at)

@@ -77,12 +77,14 @@ def published_values(layout: Layout, region: str, year: int = 2023) -> int:
 # --- the ledger is a hash chain; a damaged entry is named, never skipped -----------------------------------------
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_every_ledger_entry_is_chained(home):
     read = chain.read(home.ledger)
     assert read.intact and len(read.entries) == 1
     assert read.entries[0]["prev"] == chain.GENESIS and read.entries[0]["region_code"] == "KZ-75"
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_a_cut_last_line_is_named_and_build_refuses(home, capsys):
     raw = home.ledger.read_bytes()
     sha = json.loads(raw)["sha256"]
@@ -102,6 +104,7 @@ def test_a_cut_last_line_is_named_and_build_refuses(home, capsys):
     assert "KZ-75 2023" in line and "delete line 1" in line and f"bilim ingest {home.archive}" in line
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_an_edited_ledger_entry_is_found_by_doctor(home, capsys):
     entry = json.loads(home.ledger.read_text(encoding="utf-8"))
     entry["values"] = 1
@@ -111,6 +114,7 @@ def test_an_edited_ledger_entry_is_found_by_doctor(home, capsys):
     assert "ledger line 1 (KZ-75 2023" in out and "changed after it was written" in out and "restore" in out
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_a_damaged_audit_log_is_found_by_doctor(home, capsys):
     chain.append(home.audit_log, [{"who": "a", "action": "sign_in"}, {"who": "b", "action": "sign_in"}])
     lines = home.audit_log.read_text(encoding="utf-8").splitlines()
@@ -119,6 +123,7 @@ def test_a_damaged_audit_log_is_found_by_doctor(home, capsys):
     assert code == 1 and "audit log" in out and "line 1: chain broken" in out
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_doctor_finds_a_missing_archived_file(home, capsys):
     (entry,) = read_ledger(home)
     path = home.archive / entry.archive_path
@@ -128,6 +133,7 @@ def test_doctor_finds_a_missing_archived_file(home, capsys):
     assert code == 1 and f"the archived file of KZ-75 2023 ({entry.archive_path}) is missing" in out
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_doctor_is_quiet_on_a_healthy_home(home, capsys):
     code, out, _ = bilim("doctor", capsys=capsys)
     assert code == 0, out
@@ -137,6 +143,7 @@ def test_doctor_is_quiet_on_a_healthy_home(home, capsys):
 # --- CURRENT and the published build -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts a subprocess
 @pytest.mark.parametrize("damage", [UNREADABLE_POINTER, NO_SUCH_BUILD, MISSING_FILES])
 def test_damaged_current_falls_back_to_the_newest_complete_build(damage, home, capsys):
     builds = sorted(p.name for p in home.builds.iterdir() if not p.name.startswith("."))
@@ -160,6 +167,7 @@ def test_damaged_current_falls_back_to_the_newest_complete_build(damage, home, c
     assert code == 1 and f"marts/CURRENT is damaged ({damage}" in out
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_no_complete_build_says_what_to_run(home, capsys):
     for build in home.builds.iterdir():
         (build / "submissions.parquet").unlink()
@@ -168,6 +176,7 @@ def test_no_complete_build_says_what_to_run(home, capsys):
     assert "no complete build is published" in err and "run `bilim build`" in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_the_dashboard_warns_and_shows_the_fallback_build(home):
     from streamlit.testing.v1 import AppTest
 
@@ -186,6 +195,7 @@ def test_the_dashboard_warns_and_shows_the_fallback_build(home):
     assert any("marts/CURRENT" in w and "повреждён" in w and fallback in w for w in warnings), warnings
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_a_damaged_warehouse_is_set_aside_and_rebuilt(home, capsys):
     home.warehouse.write_bytes(os.urandom(1 << 16))
     code, out, _ = bilim("doctor", capsys=capsys)
@@ -202,6 +212,7 @@ def test_a_damaged_warehouse_is_set_aside_and_rebuilt(home, capsys):
 # --- the published build never lags the ledger in silence --------------------------------------------------------
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_manifest_records_the_heads_it_was_built_from(home):
     manifest = json.loads((home.build_dir(home.current_build_id()) / "manifest.json").read_text(encoding="utf-8"))
     ledger_head = chain.read(home.ledger).entries[-1]["hash"]
@@ -209,6 +220,7 @@ def test_manifest_records_the_heads_it_was_built_from(home):
     assert build_lag(home) is None
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_a_recorded_but_unpublished_return_is_published_by_the_unchanged_ingest(home, files, capsys):
     """What a kill -9 between the ledger append and the publish leaves: the same ingest again publishes it."""
     from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
@@ -225,6 +237,7 @@ def test_a_recorded_but_unpublished_return_is_published_by_the_unchanged_ingest(
     assert published_values(home, "KZ-19") > 0 and build_lag(home) is None
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_the_inbox_sensor_requests_a_catch_up_run_when_the_build_lags(home, files):
     import dagster as dg
 
@@ -242,6 +255,7 @@ def test_the_inbox_sensor_requests_a_catch_up_run_when_the_build_lags(home, file
     assert isinstance(request, dg.RunRequest) and request.run_key == f"catch-up-{sources_heads(home)['ledger']}-{chain.GENESIS}"
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_a_build_reads_the_ledger_as_of_its_start(home, files):
     """Accepts go on during a build (they take the ledger's lock, not the writer lock): what was appended after the
     build read the heads is not in it, and the manifest says which state it holds."""

@@ -4,10 +4,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from contracts.home import REPO_ROOT, Layout
 from contracts.home import bilim_home as resolve_home
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_default_home_is_the_repositorys_data_whatever_the_cwd(tmp_path, monkeypatch):
     monkeypatch.delenv("BILIM_HOME")
     out = subprocess.run(

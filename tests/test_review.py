@@ -73,6 +73,7 @@ def test_a_return_counts_only_once_a_reviewer_accepts_it(tmp_path):
     assert _national(layout, "indicator_gaps") == pytest.approx(85.0)
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_gaps_include_pending_marks_each_row(tmp_path):
     layout = Layout.current()
     ctx = load_context(layout)
@@ -243,6 +244,7 @@ def test_group_claims_map_onto_grants():
     assert who.grants == frozenset({access.Grant("reviewer")})
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_the_audit_log_is_a_hash_chain_an_edit_breaks(tmp_path):
     """After a scenario the chain verifies; one byte changed in the middle breaks it at exactly that entry."""
     layout = Layout.current()
@@ -276,6 +278,7 @@ def test_the_audit_log_never_holds_a_cells_contents(tmp_path):
     assert "7a7a7a" not in text and "9000" not in text
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_cli_access_review_and_audit(tmp_path):
     layout = Layout.current()
     assert run_bilim("access", "grant", "u-35", "--role", "officer", "--region", "KZ-99").returncode == 2
@@ -301,6 +304,7 @@ def test_cli_access_review_and_audit(tmp_path):
     assert json.loads(run_bilim("audit", "--format", "json", "--action", "accept").stdout)[0]["region_code"] == "KZ-75"
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_serve_refuses_to_start_open_without_an_identity_provider(tmp_path):
     """No sign-in configuration, or one with an empty key: `bilim serve` says what to do and does not start."""
     import socket
@@ -333,6 +337,7 @@ def test_serve_refuses_to_start_open_without_an_identity_provider(tmp_path):
     assert secret not in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_auth_init_writes_the_providers_settings(tmp_path):
     result = run_bilim(
         "auth",
@@ -356,6 +361,7 @@ def test_auth_init_writes_the_providers_settings(tmp_path):
     assert "s3cr3t" not in result.stdout and cfg["auth"]["cookie_secret"] not in result.stdout
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_actions_a_killed_process_left_out_of_the_audit_log_are_recovered(tmp_path):
     """A process killed after the ledger (or the review log) and before the audit log: `bilim doctor` names the
     gap, the next `bilim build` records the action marked recovered, and the three logs agree again."""

@@ -236,6 +236,7 @@ def test_new_regions_exist_from_2022(make):
 # (6) the CLI ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_cli_template(tmp_path):
     out = tmp_path / "t.xlsx"
     ok = run_bilim("template", "--region", "KZ-75", "--year", "2023", "--out", str(out))
@@ -262,6 +263,7 @@ def soffice() -> str:
     pytest.skip("soffice is not installed")
 
 
+@pytest.mark.slow  # starts a subprocess
 def test_libreoffice_round_trip(make, tmp_path, catalogue):
     binary = soffice()
     path, n = make("KZ-19", 2023)
