@@ -14,6 +14,8 @@ from enum import Enum
 
 import polars as pl
 
+from contracts.programme import SETTLEMENTS
+
 
 class NumberStatus(str, Enum):
     OK = "ok"
@@ -199,7 +201,7 @@ def normalize_settlement(cell: object) -> str | None:
     text = " ".join(str(cell).split()).lower()
     if not text:
         return None
-    if text in ("total", "urban", "rural"):
+    if text in SETTLEMENTS:
         return text
     if _CYRILLIC.search(text):
         text = text.translate(_LATIN_LOOKALIKES)
