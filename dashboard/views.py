@@ -11,6 +11,7 @@ import polars as pl
 from contracts.spreadsheet import escape_frame, text_cell
 
 from contracts.catalogue import FIRST_YEAR as BASELINE_YEAR
+from contracts.glossary import STATUS_SYMBOLS, status_word
 from dashboard.i18n import TEXTS, format_number, t
 
 GAP_DECIMALS = 1
@@ -50,38 +51,116 @@ def format_gap(gap: float | None, unit: str, decimals: int, lang: str) -> str:
     return text
 
 
-def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, year: int, lang: str) -> pl.DataFrame:
-    """The programme's scorecard for ``year``: one row per series with the national value, target, gap, status,
-    and pace or end-of-programme verdict. Assessment series show the cycle held in (or nearest before) the year."""
-    national = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") <= year))
-    latest = national.filter(pl.col("year") == year)
-    pace_kz = pace.filter(pl.col("region_code") == "KZ").select("indicator_code", "pace_status", "verdict", "verdict_gap")
+def final_year_status(status: str | None, pace_row: dict, year: int) -> tuple[str, str | None]:
+    """The status a scorecard shows for ``year``, and the verdict word that replaces it, if any.
+
+    The rule, said on the page (``status_rule``): in a series' last target year the status *is* the
+    end-of-programme verdict — met, or missed by the gap — so the two columns never contradict ("at risk" beside
+    "missed" did). Before that year the status compares the year's value with the year's target and the last column
+    gives the pace toward the last target. A missed verdict takes the off-track colour and shape, a met one met's."""
+    verdict = pace_row.get("verdict")
+    if verdict in ("met", "missed") and pace_row.get("target_year") == year:
+        return ("met" if verdict == "met" else "off_track"), verdict
+    return (status or "no_target"), None
+
+
+def coverage_text(national_row: dict | None, reported: set[str], alive: dict[str, str], lang: str) -> str:
+    """Beside a national figure: where it came from and how much of the country it covers — ``19 of 20 regions;
+    missing: Abai region`` for a roll-up, ``national return`` for a reported figure, empty where there is none.
+    ``reported`` are the regions with a value, ``alive`` the regions that existed that year (code -> name)."""
+    if not national_row:
+        return ""
+    if national_row.get("source") == "reported":
+        return t("coverage_national_return", lang)
+    n, m = national_row.get("n_reported"), national_row.get("n_expected")
+    if not m:
+        return ""
+    text = t("coverage_of", lang, n=format_number(n or 0, lang, 0), m=format_number(m, lang, 0))
+    missing = [alive[c] for c in sorted(alive) if c not in reported and c != "KZ"]
+    if missing and len(missing) == m - (n or 0):
+        shown = ", ".join(missing[:3]) + (f" {t('coverage_and_more', lang, n=len(missing) - 3)}" if len(missing) > 3 else "")
+        text += "; " + t("coverage_missing", lang, names=shown)
+    return text
+
+
+def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, year: int, lang: str,
+              national: pl.DataFrame | None = None, regions: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The programme's scorecard for ``year``: one row per series with the national value, target, gap, status
+    (word and shape; in the last target year the verdict, see ``final_year_status``), pace or end-of-programme
+    verdict, and — given ``national`` values and ``regions`` — the coverage beside every national figure.
+    Assessment series show the cycle held in (or nearest before) the year."""
+    latest = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == year))
+    pace_kz = {r["indicator_code"]: r for r in pace.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total")).iter_rows(named=True)}
+    latest_by = {r["indicator_code"]: r for r in latest.iter_rows(named=True)}
+    nat_by: dict[str, dict] = {}
+    reported_by: dict[str, set[str]] = {}
+    alive: dict[str, str] = {}
+    if national is not None and regions is not None:
+        nat_by = {r["indicator_code"]: r for r in national.filter((pl.col("year") == year) & (pl.col("settlement") == "total")).iter_rows(named=True)}
+        regional = gaps.filter((pl.col("year") == year) & (pl.col("settlement") == "total") & (pl.col("region_code") != "KZ") & pl.col("actual").is_not_null())
+        for code, region in regional.select("indicator_code", "region_code").iter_rows():
+            reported_by.setdefault(code, set()).add(region)
+        alive = region_names(alive_regions(regions, year), lang)
+        alive.pop("KZ", None)
     rows = []
     for s in order_series(indicators).iter_rows(named=True):
-        r = latest.filter(pl.col("indicator_code") == s["code"])
-        rec = r.row(0, named=True) if r.height else {}
-        p = pace_kz.filter(pl.col("indicator_code") == s["code"])
-        prec = p.row(0, named=True) if p.height else {}
-        status = rec.get("status") or "no_target"
+        rec = latest_by.get(s["code"], {})
+        prec = pace_kz.get(s["code"], {})
+        status, final = final_year_status(rec.get("status"), prec, year)
         verdict = prec.get("verdict")
         pace_text = t(f"verdict_{verdict}", lang) if verdict else (t(f"pace_{prec['pace_status']}", lang) if prec else "–")
         if verdict == "missed" and prec.get("verdict_gap") is not None:
             pace_text += f" ({format_gap(prec['verdict_gap'], s['unit'], s['decimals'], lang)})"
-        rows.append(
-            {
-                "code": s["code"],
-                "level": s["level"],
-                "status_token": status,
-                t("col_code", lang): s["code"],
-                t("col_name", lang): s[f"name_{lang}"],
-                t("col_actual", lang): format_value(rec.get("actual"), s["unit"], s["decimals"], lang),
-                t("col_target", lang): format_value(rec.get("target"), s["unit"], s["decimals"], lang),
-                t("col_gap", lang): format_gap(rec.get("gap"), s["unit"], s["decimals"], lang),
-                t("col_status", lang): t(f"status_{status}", lang),
-                t("col_verdict", lang): pace_text,
-            }
-        )
+        status_text = f"{STATUS_SYMBOLS[status]} {t(f'verdict_{final}', lang)}" if final else status_word(status, lang, symbol=True)
+        row = {
+            "code": s["code"],
+            "level": s["level"],
+            "status_token": status,
+            t("col_code", lang): s["code"],
+            t("col_name", lang): s[f"name_{lang}"],
+            t("col_actual", lang): format_value(rec.get("actual"), s["unit"], s["decimals"], lang),
+            t("col_target", lang): format_value(rec.get("target"), s["unit"], s["decimals"], lang),
+            t("col_gap", lang): format_gap(rec.get("gap"), s["unit"], s["decimals"], lang),
+            t("col_status", lang): status_text,
+            t("col_verdict", lang): pace_text,
+        }
+        if national is not None and regions is not None:
+            shown = rec.get("actual") is not None
+            row[t("col_coverage", lang)] = coverage_text(nat_by.get(s["code"]) if shown else None, reported_by.get(s["code"], set()), alive, lang)
+        rows.append(row)
     return pl.DataFrame(rows)
+
+
+def headline_cards(missed: dict | None, indicators: pl.DataFrame, region_labels: dict[str, str], lang: str, coverage: str = "") -> list[dict]:
+    """The overview's three cards (most-missed target, region furthest behind, cities or villages) as
+    ``st.metric`` arguments. Arrows mean better or worse, never up or down: a shortfall is a negative delta
+    ("−3,2 п.т. мақсаттан артта"), which Streamlit draws as a downward arrow in its "worse" colour, whatever the
+    series' direction; the urban/rural card carries no arrow. The national figure's coverage is the first card's
+    caption, beside the series' name."""
+    if not missed:
+        return []
+    series = indicators.filter(pl.col("code") == missed["indicator_code"]).row(0, named=True)
+    unit, decimals = series["unit"], 1 if series["decimals"] is None else int(series["decimals"])
+
+    def worse(gap: float | None) -> str | None:
+        if gap is None:
+            return None
+        text = format_gap(abs(gap), unit, decimals, lang)
+        return f"-{text} {t('behind_target', lang)}" if gap > 0 else f"+{text} {t('ahead_of_target', lang)}"
+
+    name = series[f"name_{lang}"]
+    cards = [{"label": t("missed_most", lang), "value": missed["indicator_code"], "delta": worse(missed["gap"]), "delta_color": "normal",
+              "caption": f"{name}" + (f" · {coverage}" if coverage else "")}]
+    if missed["region_code"]:
+        cards.append({"label": t("furthest_behind", lang), "value": region_labels.get(missed["region_code"], missed["region_code"]),
+                      "delta": worse(missed["region_gap"]), "delta_color": "normal", "caption": f"{name} ({missed['indicator_code']})"})
+    if missed["larger_in"]:
+        cards.append({
+            "label": t("urban_vs_rural", lang), "value": t(f"settlement_{missed['larger_in']}", lang), "delta": None, "delta_color": "off",
+            "caption": t("gap_in_settlements", lang, larger=t(f"settlement_{missed['larger_in']}", lang),
+                         urban=format_gap(missed["urban_gap"], unit, decimals, lang), rural=format_gap(missed["rural_gap"], unit, decimals, lang)),
+        })
+    return cards
 
 
 def relative_shortfall(frame: pl.DataFrame) -> pl.Expr:
@@ -171,8 +250,8 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
 
 
 def completeness_grid(completeness: pl.DataFrame) -> pl.DataFrame:
-    """Region x year: on_time, late, partial, missing. The baseline year (2018: the programme's facts are its
-    baseline) expects no return, so a region without one that year has no cell there (not "missing"); a 2018 return
+    """Region x year: on_time, late, partial, missing, baseline. The baseline year (2018: the programme's facts are
+    its baseline) expects no return, so a region without one that year is "baseline" (not "missing"); a 2018 return
     that did arrive is shown as it arrived."""
     return completeness.filter(pl.col("region_code") != "KZ").with_columns(
         pl.when(~pl.col("arrived") & (pl.col("year") == BASELINE_YEAR)).then(pl.lit("baseline"))
@@ -181,9 +260,7 @@ def completeness_grid(completeness: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("on_time")).then(pl.lit("on_time"))
         .otherwise(pl.lit("late"))
         .alias("state")
-    ).filter(pl.col("state") != "baseline").select(
-        "region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected"
-    )
+    ).select("region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected")
 
 
 def completeness_table(completeness: pl.DataFrame, regions: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -244,7 +321,7 @@ def provenance_table(actuals: pl.DataFrame, indicators: pl.DataFrame, lang: str)
         rows.append(dict(zip([t(k, lang) for k in keys], [
             r["indicator_code"], names.get(r["indicator_code"], r["indicator_code"]), t(f"settlement_{r['settlement']}", lang),
             format_value(r["value"], unit, decimals, lang), format_number(r["numerator"], lang, 0), format_number(r["denominator"], lang, 0),
-            f"{r['sheet']}!{r['cell']}", (r["sha256"] or "")[:12], local_time(r["received_at"]),
+            r["cell"] if "!" in (r["cell"] or "") else f"{r['sheet']}!{r['cell']}", (r["sha256"] or "")[:12], local_time(r["received_at"]),
         ], strict=True)))
     return pl.DataFrame(rows, schema={t(k, lang): pl.String for k in keys})
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from contracts.home import REPO_ROOT, Layout, repo_raw
 from dashboard import views
 from dashboard.catalogue_view import catalogue_rows
-from dashboard.i18n import LANGS, TEXTS, format_number, t
+from dashboard.i18n import LANGS, STATUS_SYMBOLS, TEXTS, format_number, t
 from pipelines.catalogue.load import load_catalogue
 from pipelines.returns.ingest import accept_file, load_context
 from pipelines.runner import prepare_dagster_home, run_all
@@ -135,7 +135,7 @@ def test_overview_scorecard(published, lang):
     table = at.dataframe[0].value
     row = table[table[t("col_code", lang)] == CODE].iloc[0]
     assert row[t("col_actual", lang)] == ("85,5\u00a0%" if lang != "en" else "85.5%")
-    assert row[t("col_status", lang)] == t("status_incomplete", lang)
+    assert row[t("col_status", lang)] == f"{STATUS_SYMBOLS['incomplete']} {t('status_incomplete', lang)}"  # word and shape
     assert any(w.value == t("synthetic_banner", lang) for w in at.warning) is False  # submitted by 'officer'
 
 
@@ -162,8 +162,9 @@ def test_indicator_page(published, lang):
 def test_region_page_traces_a_number_to_its_cell(published, lang):
     at = _app(published, lang, "region", region_code="KZ-19", region_year=2023)
     provenance = at.dataframe[2].value
-    row = provenance[(provenance["indicator_code"] == CODE) & (provenance["settlement"] == "total")].iloc[0]
-    assert row["cell"] == f"data!D{published['kz19_row']}" and row["numerator"] == 8100
+    row = provenance[(provenance[t("col_code", lang)] == CODE) & (provenance[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
+    assert row[t("col_cell", lang)] == f"data!D{published['kz19_row']}"
+    assert row[t("col_numerator", lang)] == ("8\u00a0100" if lang != "en" else "8,100")
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
@@ -171,7 +172,8 @@ def test_quality_page_counts_the_revision(published, lang):
     """KZ-19 2023 came twice: one revision."""
     at = _app(published, lang, "quality")
     revisions = at.dataframe[0].value
-    assert revisions[(revisions["region_code"] == "KZ-19") & (revisions["year"] == 2023)]["revisions"].tolist() == [1]
+    mine = revisions[(revisions[t("col_region_code", lang)] == "KZ-19") & (revisions[t("year", lang)] == "2023")]
+    assert mine[t("revisions", lang)].tolist() == ["1"]
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
@@ -271,7 +273,7 @@ def test_upload_page_shows_the_region_history(published, lang):
     at = _app(published, lang, "upload", user=OFFICER_19, upload_year=2023)
     assert not [s for s in at.selectbox if s.key == "upload_region"]
     history = at.dataframe[0].value
-    assert history[t("col_current", lang)].tolist() == [True, False]
+    assert history[t("col_current", lang)].tolist() == [t("yes", lang), t("no", lang)]
     assert history[t("col_review_state", lang)].tolist() == [t("review_state_accepted", lang), t("review_state_superseded", lang)]
 
 

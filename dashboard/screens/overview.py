@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import chart_ui, charts, views
 from dashboard import map as region_map
-from dashboard.i18n import STATUS_COLORS, format_number, t
+from dashboard.i18n import STATUS_TINTS, t
 from dashboard.page import footer, start, url_select
 
 ctx = start("page_overview")
@@ -20,26 +20,20 @@ if ctx is not None:
     names = views.series_names(indicators, lang)
     region_labels = views.region_names(regions, lang)
     missed = views.most_missed(gaps, indicators, year)
-    if missed:
-        c1, c2, c3 = st.columns(3)
-        unit = indicators.filter(pl.col("code") == missed["indicator_code"])["unit"][0]
-        c1.metric(t("missed_most", lang), missed["indicator_code"], views.format_gap(missed["gap"], unit, 1, lang), delta_color="off")
-        c1.caption(names[missed["indicator_code"]])
-        if missed["region_code"]:
-            c2.metric(t("furthest_behind", lang), region_labels.get(missed["region_code"], missed["region_code"]),
-                      views.format_gap(missed["region_gap"], unit, 1, lang), delta_color="off")
-        if missed["larger_in"]:
-            c3.metric(t("urban_vs_rural", lang), t(f"settlement_{missed['larger_in']}", lang),
-                      f"{t('col_urban', lang)} {format_number(missed['urban_gap'], lang)} · {t('col_rural', lang)} {format_number(missed['rural_gap'], lang)}",
-                      delta_color="off")
-    card = views.scorecard(gaps, pace, indicators, year, lang)
+    card = views.scorecard(gaps, pace, indicators, year, lang, ctx.table("national_values"), regions)
+    coverage = card.filter(pl.col("code") == missed["indicator_code"])[t("col_coverage", lang)][0] if missed else ""
+    cards = views.headline_cards(missed, indicators, region_labels, lang, coverage)
+    for col, c in zip(st.columns(3), cards, strict=False):
+        col.metric(c["label"], c["value"], c["delta"], delta_color=c["delta_color"])
+        col.caption(c["caption"])
+    st.caption(t("status_rule", lang))
     status_col = t("col_status", lang)
     for level, key in (("target", "target_indicators"), ("result", "result_indicators")):
         part = card.filter(pl.col("level") == level)
         st.subheader(t(key, lang))
         tokens = part["status_token"].to_list()
         shown = part.drop("code", "level", "status_token").to_pandas()
-        styled = shown.style.apply(lambda col, tokens=tokens: [f"background-color: {STATUS_COLORS[s]}" for s in tokens], subset=[status_col])
+        styled = shown.style.apply(lambda col, tokens=tokens: [f"background-color: {STATUS_TINTS[s]}" for s in tokens], subset=[status_col])
         st.dataframe(styled, hide_index=True, width="stretch")
     img = chart_ui.image_format(lang)
     mapped = region_map.default_series(gaps, indicators, year, missed["indicator_code"] if missed else None)
