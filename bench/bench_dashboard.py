@@ -58,7 +58,21 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from bench_marts import input_db_path, input_key  # noqa: E402
-from common import BILIM, CACHE, PY, REPO, RESULTS, provenance, rss_mb, run_measured, summary, write_results  # noqa: E402
+from common import (  # noqa: E402
+    BILIM,
+    CACHE,
+    PY,
+    REPO,
+    RESULTS,
+    child_env,
+    provenance,
+    revised_build,
+    rss_mb,
+    run_measured,
+    summary,
+    warehouse_from_inputs,
+    write_results,
+)
 from common import run_child as _run_script  # noqa: E402
 
 HOME_VERSION = 1
@@ -94,32 +108,18 @@ def home_path(size: str, rows: int) -> Path:
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.pop("DAGSTER_HOME", None)
-    env["BILIM_HOME"] = str(home)
-    return env
+    return child_env(home)
 
 
 def step_build_publish(home: Path, rows: int) -> dict:
     """The 10M home: the input file as warehouse, build_all with the warehouse's own connection, publish."""
-    from contracts.home import Layout, repo_raw
+    from contracts.home import Layout
     from pipelines.defs.publish import PUBLISHED_TABLES
-    from pipelines.marts.build import build_all, load_config
+    from pipelines.marts.build import build_all
     from pipelines.publish import publish
-    from pipelines.warehouse import Warehouse
 
     layout = Layout(home)
-    layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(input_db_path(rows), layout.warehouse)
-    config = load_config(repo_raw() / "config" / "monitoring.toml")
-    wh = Warehouse(layout)
-    # The catalogue tables the marts do not read but the build publishes (target sets, funding, glossary), written
-    # as the catalogue asset writes them.
-    from pipelines.catalogue.load import load_catalogue
-
-    with wh.connect(read_only=True) as con:
-        have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    wh.replace_tables({k: v for k, v in load_catalogue(repo_raw()).items() if k not in have})
+    wh, config = warehouse_from_inputs(layout, input_db_path(rows))
     t0 = time.perf_counter()
     with wh.connect() as con:
         counts = build_all(con, config)
@@ -133,8 +133,6 @@ def step_build_publish(home: Path, rows: int) -> dict:
 
 def step_snapshots(home: Path) -> dict:
     """Two snapshots: the published build, and a copy of it with KZ-19's 2025 actuals moved by +0.5."""
-    import polars as pl
-
     from contracts.home import Layout
     from pipelines.snapshots import take_snapshot
 
@@ -143,21 +141,7 @@ def step_snapshots(home: Path) -> dict:
     t0 = time.perf_counter()
     s1 = take_snapshot(layout, b1)
     t1 = time.perf_counter()
-    b2 = f"{b1}-bench-revised"
-    src, dst = layout.build_dir(b1), layout.build_dir(b2)
-    if dst.exists():
-        shutil.rmtree(dst)
-    dst.mkdir()
-    for f in src.iterdir():
-        if f.name not in ("indicator_gaps.parquet", "manifest.json"):
-            os.link(f, dst / f.name)
-    gaps = pl.read_parquet(src / "indicator_gaps.parquet")
-    moved = (pl.col("region_code") == "KZ-19") & (pl.col("year") == 2025) & pl.col("actual").is_not_null()
-    gaps.with_columns(pl.when(moved).then(pl.col("actual") + 0.5).otherwise(pl.col("actual")).alias("actual")).write_parquet(dst / "indicator_gaps.parquet")
-    manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
-    manifest["build_id"] = b2
-    (dst / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    time.sleep(1.1)  # snapshot ids start with the second they were taken
+    b2 = revised_build(layout, b1)
     t2 = time.perf_counter()
     s2 = take_snapshot(layout, b2)
     t3 = time.perf_counter()

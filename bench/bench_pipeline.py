@@ -21,7 +21,14 @@ Steps, ours against bare (every DuckDB connection with the pipeline's one settin
 - **staging contract**: writing the staged table plus ``validate_table(con, …, StgReturnsValues)`` (what the
   ``stg_returns__values`` asset does inside its transaction) against the write alone, ``create table … as select``;
 - **publish**: ``publish(Warehouse(layout), PUBLISHED_TABLES)`` against ``COPY <table> to '<table>.parquet'`` of the
-  same tables.
+  same tables;
+- **briefing data**: ``briefing.gather(layout, A, "ru")`` (every table of the pack, before PDF and Excel are drawn)
+  against DuckDB reading the seven snapshot CSVs it reads into tables;
+- **ingest**: ``load_context`` (the region-level history read from the 10M staged rows' Parquet) and ``accept_file``
+  of bench_validate's 200,000-row flat workbook (verdict, archive, parsed rows, ledger) in a scratch home that reads
+  the 10M home's published build, against a bare fastexcel read of the workbook plus DuckDB reading the same history
+  rows from the Parquet file. The rebuild that follows an ingest is the staging, marts (bench_marts.py) and publish
+  steps.
 
 Each run is a fresh child of a bare parent, cases alternating; the time is from after imports to the end of the step
 (whole-process wall time is recorded too); peak RSS is the child's ``ru_maxrss`` from ``os.wait4``. This is a
@@ -42,7 +49,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, REPO, RESULTS, provenance, rss_mb, run_child, run_prepare, summary, write_results  # noqa: E402
+from common import CACHE, REPO, RESULTS, child_env, provenance, revised_build, rss_mb, run_child, run_prepare, summary  # noqa: E402
+from common import warehouse_from_inputs, write_results  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 
@@ -72,7 +80,14 @@ STEPS = {
     "diff": ("snapshot --diff: diff_gaps(read_output(A), read_output(B))", "DuckDB read_csv x2 + full join"),
     "contract": ("staging contract: write + validate_table(StgReturnsValues)", "DuckDB create table as select (the write alone)"),
     "publish": ("publish(PUBLISHED_TABLES)", "DuckDB COPY <table> TO parquet, per table"),
+    "brief": ("briefing data: gather(layout, A, 'ru')", "DuckDB read_csv of the seven snapshot CSVs it reads"),
+    "ingest": (
+        "ingest: load_context + accept_file(flat 200,000-row workbook)",
+        "fastexcel read of the workbook + DuckDB read of the region-level history from the staged Parquet",
+    ),
 }
+FLAT_ROWS = 200_000  # the ingested file: bench_validate's flat workbook
+BRIEF_INPUTS, BRIEF_OUTPUTS = ("programme_indicators", "regions", "submissions"), ("indicator_gaps", "national_values", "urban_rural", "completeness")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -80,39 +95,33 @@ STEPS = {
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def home_path(rows: int) -> Path:
-    from bench_marts import input_key
-
-    return CACHE / f"pipeline_home_{rows}_{input_key(rows)}_v{HOME_VERSION}"
+def home_path(input_db: Path) -> Path:
+    """The published home made from ``input_db`` (bench_marts' file, named by its rows and its inputs' key)."""
+    return CACHE / f"pipeline_home_{input_db.stem.removeprefix('marts_inputs_')}_v{HOME_VERSION}"
 
 
 def prepare(rows: int) -> dict:
-    import polars as pl
-
-    from bench_marts import build_inputs, input_db_path
-    from contracts.home import Layout, repo_raw
-    from pipelines.catalogue.load import load_catalogue
+    from bench_marts import build_inputs
+    from contracts.home import Layout
     from pipelines.defs.publish import PUBLISHED_TABLES
-    from pipelines.marts.build import build_all, build_with_pending, load_config
+    from pipelines.marts.build import build_all, build_with_pending
     from pipelines.publish import publish
     from pipelines.snapshots import take_snapshot
-    from pipelines.warehouse import Warehouse
 
     inputs = build_inputs(rows)
-    home = home_path(rows)
+    # The file build_inputs made or found: its key (of data/raw) is read once, even if data/raw changes meanwhile.
+    input_db = REPO / inputs["file"]
+    home = home_path(input_db)
     meta_path = home / "bench_home.json"
+    from bench_validate import flat_file
+
+    flat = {"flat": str(flat_file(FLAT_ROWS))}  # cached by bench_validate under its own key
     if meta_path.exists():
-        return json.loads(meta_path.read_text(encoding="utf-8"))
+        return json.loads(meta_path.read_text(encoding="utf-8")) | flat
     shutil.rmtree(home, ignore_errors=True)
     print(f"making the published home {home.relative_to(REPO)} (once) ...", file=sys.stderr, flush=True)
     layout = Layout(home)
-    layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(input_db_path(rows), layout.warehouse)
-    config = load_config(repo_raw() / "config" / "monitoring.toml")
-    wh = Warehouse(layout)
-    with wh.connect(read_only=True) as con:
-        have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    wh.replace_tables({k: v for k, v in load_catalogue(repo_raw()).items() if k not in have})
+    wh, config = warehouse_from_inputs(layout, input_db)
     with wh.connect() as con:
         # No return awaits review: the pending table is empty, and the *_with_pending marts equal the marts.
         con.execute("create or replace table stg_returns__pending as select * from stg_returns__values limit 0")
@@ -120,27 +129,15 @@ def prepare(rows: int) -> dict:
         build_with_pending(con, config)
     b1 = publish(wh, PUBLISHED_TABLES, {"config": config})
     a = take_snapshot(layout, b1)
-    b2 = f"{b1}-bench-revised"
-    src, dst = layout.build_dir(b1), layout.build_dir(b2)
-    dst.mkdir()
-    for f in src.iterdir():
-        if f.name not in ("indicator_gaps.parquet", "manifest.json"):
-            os.link(f, dst / f.name)
-    gaps = pl.read_parquet(src / "indicator_gaps.parquet")
-    moved = (pl.col("region_code") == "KZ-19") & (pl.col("year") == 2025) & pl.col("actual").is_not_null()
-    gaps.with_columns(pl.when(moved).then(pl.col("actual") + 0.5).otherwise(pl.col("actual")).alias("actual")).write_parquet(dst / "indicator_gaps.parquet")
-    manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
-    manifest["build_id"] = b2
-    (dst / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    time.sleep(1.1)  # snapshot ids start with the second they were taken
+    b2 = revised_build(layout, b1)
     b = take_snapshot(layout, b2)
-    sizes = {f.name: f.stat().st_size for f in src.glob("*.parquet")}
+    sizes = {f.name: f.stat().st_size for f in layout.build_dir(b1).glob("*.parquet")}
     snap_bytes = sum(f.stat().st_size for f in (layout.snapshots / a["snapshot_id"]).rglob("*") if f.is_file())
     meta = {"home": str(home), "rows": inputs["rows"], "build": b1, "build_revised": b2, "snapshot_a": a["snapshot_id"],
             "snapshot_b": b["snapshot_id"], "parquet_bytes": sum(sizes.values()), "snapshot_bytes": snap_bytes,
             "stg_parquet_bytes": sizes.get("stg_returns__values.parquet")}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return meta
+    return meta | flat
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -249,6 +246,49 @@ def child(case: str, meta: dict) -> dict:
             shutil.rmtree(layout.build_dir(build_id), ignore_errors=True)
             # CURRENT back to the home's build, for the other cases
             (layout.marts / "CURRENT").write_text(meta["build"] + "\n", encoding="utf-8")
+        elif case == "brief_ours":
+            from pipelines.briefing import gather
+
+            brief = gather(layout, meta["snapshot_a"], "ru")
+            t1 = time.perf_counter()
+            out["tables"] = len(brief.tables)
+        elif case == "brief_bare":
+            folder = layout.snapshots / meta["snapshot_a"]
+            with duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
+                for kind, tables in (("inputs", BRIEF_INPUTS), ("outputs", BRIEF_OUTPUTS)):
+                    for table in tables:
+                        con.execute(f"create table \"{table}\" as select * from read_csv('{folder / kind / f'{table}.csv'}', header = true)")
+            t1 = time.perf_counter()
+        elif case == "ingest_ours":
+            from contracts.home import repo_raw
+            from pipelines.catalogue.cache import validated_tables
+            from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
+
+            # A scratch home that reads the 10M home's published build; the catalogue cache made before the clock
+            # (as any home has it after its first command). What it writes (archive, ledger, logs) stays there.
+            ilayout = Layout(scratch / "home")
+            ilayout.home.mkdir()
+            (ilayout.home / "marts").symlink_to(layout.marts, target_is_directory=True)
+            validated_tables(repo_raw(), ilayout)
+            t0 = time.perf_counter()
+            ctx = load_context(ilayout)
+            result = accept_file(Path(meta["flat"]), ctx, ilayout, who="bench")
+            t1 = time.perf_counter()
+            if result.status != ACCEPTED:
+                raise SystemExit(f"the flat workbook was not accepted: {result.to_dict()}")
+            out["history_rows"] = ctx.history.height if ctx.history is not None else 0
+        elif case == "ingest_bare":
+            import fastexcel
+            import polars  # noqa: F401 - to_polars needs it
+
+            t0 = time.perf_counter()
+            rows = fastexcel.read_excel(meta["flat"]).load_sheet(0).to_polars().height
+            stg = layout.published_table(meta["build"], "stg_returns__values")
+            with duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
+                history = con.execute(f"select region_code, indicator_code, year, settlement, value from read_parquet('{stg}') "
+                                      "where unit_kato is null").to_arrow_table()
+            t1 = time.perf_counter()
+            out["history_rows"], out["file_rows"] = history.num_rows, rows
         elif case == "publish_bare":
             with duckdb.connect(str(layout.warehouse), read_only=True, config=duckdb_config()) as con:
                 for name in PUBLISHED_TABLES:
@@ -288,8 +328,7 @@ def main() -> int:
         print(json.dumps(child(args.child, json.loads(args.meta))))
         return 0
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.pop("DAGSTER_HOME", None)
+    env = child_env()
     meta = run_prepare(Path(__file__).resolve(), args.rows, env)
     env["BILIM_HOME"] = meta["home"]
     steps = args.steps.split(",")
@@ -314,7 +353,7 @@ def main() -> int:
                  "peak_rss_runs_mib": [round(r[2], 1) for r in rs], "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in rs), 1),
                  "duckdb": rs[-1][0]["duckdb"],
                  "what": f"whole process best/median {_fmt(min(r[1] for r in rs))} / {_fmt(statistics.median(r[1] for r in rs))} s"
-                         + "".join(f"; {k} {v}" for k, v in rs[-1][0].items() if k in ("bytes", "changed_rows", "problems"))}
+                         + "".join(f"; {k} {v}" for k, v in rs[-1][0].items() if k in ("bytes", "changed_rows", "problems", "history_rows"))}
             summ[side] = c
             cases.append(c)
         o, b = summ["ours"], summ["bare"]
@@ -329,7 +368,8 @@ def main() -> int:
         print(f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}")
     result = {
         "bench": "pipeline",
-        "title": f"The steps around the marts at {meta['rows'] / 1e6:g} million staged rows: snapshot, verify, diff, staging contract, publish",
+        "title": f"The steps around the marts at {meta['rows'] / 1e6:g} million staged rows: ingest, staging contract, publish, snapshot, "
+                 "verify, diff, briefing data",
         "command": ".venv/bin/python bench/bench_pipeline.py && .venv/bin/python bench/report.py",
         **provenance(PACKAGES),
         "repeat": args.repeat,

@@ -1,5 +1,6 @@
-"""What the benchmark scripts share: paths, the fresh-subprocess runner that reads a child's peak RSS with
-``os.wait4``, best/median summaries, and the provenance and writing of a results file.
+"""What the benchmark scripts share: paths, the environment and the fresh-subprocess runner that reads a child's
+peak RSS with ``os.wait4``, the 10M-row published home's making (warehouse from bench_marts' inputs, a revised copy
+of a build), best/median summaries, and the provenance and writing of a results file.
 
 The scripts run as ``python bench/bench_x.py`` from the repository root, so this directory is on ``sys.path`` and
 they ``import common`` (each also puts the directory there itself, for when it is imported from elsewhere).
@@ -29,6 +30,16 @@ BILIM = str(Path(PY).parent / "bilim")
 # ---------------------------------------------------------------------------------------------------------------
 # Children
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def child_env(home: Path | str | None = None) -> dict[str, str]:
+    """The environment of a measured child: not pytest's, no inherited ``DAGSTER_HOME`` (it follows ``BILIM_HOME``),
+    ``BILIM_HOME`` set when given."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.pop("DAGSTER_HOME", None)
+    if home is not None:
+        env["BILIM_HOME"] = str(home)
+    return env
 
 
 def rss_mb() -> float:
@@ -65,6 +76,59 @@ def run_prepare(script: Path, rows: int, env: dict[str, str]) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"preparing the inputs failed ({proc.returncode})")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The 10M-row published home
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def warehouse_from_inputs(layout, input_db: Path):
+    """``layout``'s warehouse made from bench_marts' input DuckDB file, plus the catalogue tables the marts do not
+    read but the build publishes (target sets, funding, glossary), written as the catalogue asset writes them.
+    Returns (Warehouse, monitoring config)."""
+    import shutil
+
+    from contracts.home import repo_raw
+    from pipelines.catalogue.load import load_catalogue
+    from pipelines.marts.build import load_config
+    from pipelines.warehouse import Warehouse
+
+    layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(input_db, layout.warehouse)
+    config = load_config(repo_raw() / "config" / "monitoring.toml")
+    wh = Warehouse(layout)
+    with wh.connect(read_only=True) as con:
+        have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    wh.replace_tables({k: v for k, v in load_catalogue(repo_raw()).items() if k not in have})
+    return wh, config
+
+
+def revised_build(layout, build: str) -> str:
+    """A copy of published ``build`` (hard links) whose indicator_gaps has KZ-19's 2025 actuals moved by +0.5: the
+    second snapshot a diff compares with. Waits a second, as snapshot ids start with the second they were taken."""
+    import shutil
+
+    import polars as pl
+
+    revised = f"{build}-bench-revised"
+    src, dst = layout.build_dir(build), layout.build_dir(revised)
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name not in ("indicator_gaps.parquet", "manifest.json"):
+            os.link(f, dst / f.name)
+    gaps = pl.read_parquet(src / "indicator_gaps.parquet")
+    moved = (pl.col("region_code") == "KZ-19") & (pl.col("year") == 2025) & pl.col("actual").is_not_null()
+    gaps.with_columns(pl.when(moved).then(pl.col("actual") + 0.5).otherwise(pl.col("actual")).alias("actual")).write_parquet(
+        dst / "indicator_gaps.parquet"
+    )
+    manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
+    manifest["build_id"] = revised
+    (dst / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    time.sleep(1.1)
+    return revised
 
 
 # ---------------------------------------------------------------------------------------------------------------
