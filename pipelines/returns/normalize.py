@@ -85,9 +85,7 @@ def with_parsed_numbers(frame: pl.DataFrame, key: str, fmt_col: str, num_col: st
         .then(pl.lit(NumberStatus.OK.value))
         .otherwise(pl.lit(NumberStatus.INVALID.value))
     )
-    typed_decimals = (
-        pl.when(c(norm).str.contains(".", literal=True)).then(c(norm).str.split(".").list.last().str.len_chars()).otherwise(0)
-    )
+    typed_decimals = _decimals(c(norm))
     fmt_decimals = c(fmt_col).str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
     out = out.with_columns(status.alias(f"{prefix}_status"))
     out = out.with_columns(
@@ -100,14 +98,18 @@ def with_parsed_numbers(frame: pl.DataFrame, key: str, fmt_col: str, num_col: st
     return out.drop(s, body, norm, raw)
 
 
+def _decimals(number_text: pl.Expr) -> pl.Expr:
+    """Digits after the point of a number's text (which holds one point at most): 0 without a point."""
+    point = number_text.str.find(".", literal=True)
+    return (number_text.str.len_chars() - point.cast(pl.UInt32) - 1).fill_null(0)
+
+
 def _with_known_numbers(frame: pl.DataFrame, key: str, known: str, fmt_col: str, num_col: str, prefix: str) -> pl.DataFrame:
     """The fast path of ``with_parsed_numbers``: every non-empty cell of the column arrived as a number."""
     c = pl.col
     pct_fmt = c(fmt_col).str.contains("%", literal=True).fill_null(False)
     text = c(key)
-    typed_decimals = (
-        pl.when(text.str.contains(".", literal=True)).then(text.str.split(".").list.last().str.len_chars()).otherwise(0)
-    )
+    typed_decimals = _decimals(text)
     fmt_decimals = c(fmt_col).str.extract(r"0\.(0+)%", 1).str.len_chars().fill_null(0)
     return frame.with_columns(
         pl.when(pct_fmt).then((c(known) * 100).round(10)).otherwise(c(known)).alias(f"{prefix}_v"),
