@@ -378,7 +378,25 @@ def local_time(value) -> str:
     return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M")
 
 
-def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str) -> pl.DataFrame:
+def series_meta(indicators: pl.DataFrame) -> dict[str, tuple[str, int]]:
+    """Each series' unit and decimals (1 where the catalogue gives none)."""
+    return {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+
+
+def _shown(column: str, lang: str, meta: dict[str, tuple[str, int]] | None, gap: bool = False) -> pl.Expr:
+    """A number column as display text: with the series' decimals and unit when ``meta`` is given, else 2 decimals."""
+    if meta is None:
+        return pl.col(column).map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False)
+
+    def show(r: dict) -> str:
+        unit, decimals = meta.get(r["indicator_code"], ("", 1))
+        return (format_gap if gap else format_value)(r[column], unit, decimals, lang)
+
+    return pl.struct("indicator_code", column).map_elements(show, return_dtype=pl.String)
+
+
+def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str,
+                  meta: dict[str, tuple[str, int]] | None = None) -> pl.DataFrame:
     """What a return awaiting review changes against the region's accepted return for that year: one row per value
     that differs, appears or disappears (region-level rows)."""
     keys = ["indicator_code", "settlement"]
@@ -395,12 +413,13 @@ def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, ye
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
         pl.col("settlement").map_elements(lambda s: t(f"settlement_{s}", lang), return_dtype=pl.String).alias(t("col_settlement", lang)),
         # Display text in the language's numbers ("–" where there is none): a number column would show "None".
-        pl.col("before").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_review_before", lang)),
-        pl.col("after").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_review_after", lang)),
+        _shown("before", lang, meta).alias(t("col_review_before", lang)),
+        _shown("after", lang, meta).alias(t("col_review_after", lang)),
     )
 
 
-def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str) -> pl.DataFrame:
+def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str,
+                meta: dict[str, tuple[str, int]] | None = None) -> pl.DataFrame:
     """How accepting the return would change the region's gaps and statuses for the year (totals only)."""
     keys = ["indicator_code", "settlement"]
 
@@ -415,11 +434,38 @@ def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: in
     return changed.sort(keys).select(
         pl.col("indicator_code").alias(t("col_code", lang)),
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
-        pl.col("gap_before").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_gap_before", lang)),
-        pl.col("gap_after").map_elements(lambda v: format_number(v, lang, 2), return_dtype=pl.String, skip_nulls=False).alias(t("col_gap_after", lang)),
+        _shown("gap_before", lang, meta, gap=True).alias(t("col_gap_before", lang)),
+        _shown("gap_after", lang, meta, gap=True).alias(t("col_gap_after", lang)),
         status("status_before").alias(t("col_review_status_before", lang)),
         status("status_after").alias(t("col_review_status_after", lang)),
     )
+
+
+AUDIT_DETAIL_KEYS = {"accepted": "audit_detail_accepted", "rules": "audit_detail_rules", "roles": "audit_detail_roles", "role": "audit_detail_roles",
+                     "reason": "col_reason", "file": "col_file", "snapshot_id": "col_snapshot", "build_id": "build", "user": "audit_user",
+                     "wanted": "audit_detail_wanted", "expected": "audit_detail_expected", "values": "col_values", "warnings": "warnings",
+                     "review": "audit_detail_review"}
+
+
+def audit_detail(detail: dict, lang: str) -> str:
+    """An audit entry's details in words: known keys by their label, yes/no for booleans, roles as their words
+    (rule codes, ids and hashes stay as they are: they are what a person searches for)."""
+
+    def value(key: str, v: object) -> str:
+        if isinstance(v, bool) or v in ("True", "False"):
+            return t("yes" if v in (True, "True") else "no", lang)
+        if key in ("roles", "role") and v == "none":
+            return "–"
+        if key in ("roles", "role"):
+            return ", ".join(t(f"role_{r.split(':')[0]}", lang) + (f" · {r.split(':', 1)[1]}" if ":" in r else "")
+                             if f"role_{r.split(':')[0]}" in TEXTS else r for r in str(v).split(",") if r) or "–"
+        if key == "wanted" and f"page_{v}" in TEXTS:
+            return t(f"page_{v}", lang)
+        if key == "wanted" and v == "dashboard":
+            return t("app_title", lang)
+        return str(v)
+
+    return "; ".join(f"{t(AUDIT_DETAIL_KEYS[k], lang) if k in AUDIT_DETAIL_KEYS else k}: {value(k, v)}" for k, v in sorted(detail.items()))
 
 
 def audit_table(entries: list[dict], lang: str, regions: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -431,6 +477,7 @@ def audit_table(entries: list[dict], lang: str, regions: pl.DataFrame | None = N
     rows = [flat(e) for e in reversed(entries)]
     cols = ["at", "actor_id", "actor_name", "action", "region_code", "year", "submission_id", "sha256", "detail", "hash"]
     frame = pl.DataFrame(rows, schema={c: pl.String for c in cols}, orient="row") if rows else pl.DataFrame(schema={c: pl.String for c in cols})
+    frame = frame.with_columns(pl.Series("detail", [audit_detail(e.get("detail") or {}, lang) for e in reversed(entries)], dtype=pl.String))
     return frame.select(
         pl.col("at").map_elements(local_time, return_dtype=pl.String).alias(t("col_when", lang)),
         pl.col("actor_name").alias(t("col_who", lang)),
@@ -440,7 +487,9 @@ def audit_table(entries: list[dict], lang: str, regions: pl.DataFrame | None = N
         pl.col("region_code").alias(t("col_region_code", lang)),
         pl.col("region_code").replace_strict(names, default=pl.col("region_code")).alias(t("region", lang)),
         pl.col("year").alias(t("year", lang)),
-        pl.col("submission_id").alias(t("col_submission", lang)),
+        # A submission id is its UTC arrival time, the file's hash and an index: the time is in the "when" column (in
+        # Kazakhstan time), so the id is shown by its hash and index.
+        pl.col("submission_id").str.replace(r"^.*\+00:00-", "").alias(t("col_submission", lang)),
         pl.col("sha256").str.slice(0, 12).alias(t("col_file_hash", lang)),
         pl.col("detail").alias(t("col_detail", lang)),
     )

@@ -88,7 +88,10 @@ def leaks(text: str) -> list[str]:
 
 def page_texts(at) -> list[str]:
     """Every table header and cell, metric and text element the page shows (the footer's build id aside)."""
-    texts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.info, *at.warning, *at.error, *at.success)]
+    # The sidebar's signed-in person (their own name and login) and the upload box's CSS are not the app's words.
+    person = {m.value for m in at.sidebar.markdown}
+    markdown = [m.value for m in at.markdown if m.value not in person and not m.value.startswith("<style>")]
+    texts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.info, *at.warning, *at.error, *at.success)] + markdown
     texts += [
         c.value for c in at.caption if not c.value.startswith(t("build", "kk")) and not c.value.startswith(t("build", "ru"))
     ]
@@ -221,3 +224,35 @@ def test_the_indicator_page_offers_the_one_download(at_home):
     at = _app(at_home, USERS["planner"], "kk", "indicator")
     labels = [b.label for b in at.get("download_button")]
     assert t("download_csv", "kk") in labels and t("download_xlsx", "kk") in labels
+
+
+OTHER_ROLES_PAGES = [("reviewer", "review"), ("admin", "audit"), ("officer", "upload"), ("officer", "region")]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize(("role", "page"), OTHER_ROLES_PAGES)
+def test_review_audit_and_upload_pages_speak_only_the_language(at_home, role, page, lang):
+    at = _app(at_home, USERS[role], lang, page)
+    texts = page_texts(at)
+    assert texts, page
+    bad = {x: leaks(x) for x in texts if leaks(x)}
+    assert not bad, (page, lang, dict(list(bad.items())[:8]))
+
+
+def test_review_changes_use_the_series_decimals_and_unit():
+    """KZ-75 2023 G1.T1.age1_6 (a percentage with 1 decimal): accepted 80.0, pending 90.0 and urban 91.25 read
+    80,0 % -> 90,0 % and – -> 91,2 % in Russian."""
+    key = {"region_code": "KZ-75", "year": 2023, "unit_kato": None, "indicator_code": "G1.T1.age1_6"}
+    official = pl.DataFrame([{**key, "settlement": "total", "value": 80.0}])
+    pending = pl.DataFrame([{**key, "settlement": "total", "value": 90.0}, {**key, "settlement": "urban", "value": 91.25}])
+    shown = views.value_changes(official, pending, "KZ-75", 2023, {}, "ru", {"G1.T1.age1_6": ("percent", 1)})
+    assert shown[t("col_review_before", "ru")].to_list() == ["80,0\u00a0%", "–"]
+    assert shown[t("col_review_after", "ru")].to_list() == ["90,0\u00a0%", "91,2\u00a0%"]
+
+
+def test_audit_details_are_words():
+    from dashboard.views import audit_detail
+
+    assert audit_detail({"accepted": True, "rules": "R_HALF_RATE", "roles": "planner,officer:KZ-35"}, "ru") == (
+        "Принят: да; Роли: планировщик, специалист региона · KZ-35; Правила: R_HALF_RATE"
+    )

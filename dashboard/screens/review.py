@@ -15,7 +15,8 @@ if ctx is not None:
     lang, who = ctx.lang, ctx.who
     regions = ctx.table("regions")
     labels = views.region_names(regions, lang)
-    names = views.series_names(ctx.table("programme_indicators"), lang)
+    indicators = ctx.table("programme_indicators")
+    names, meta = views.series_names(indicators, lang), views.series_meta(indicators)
     done = st.session_state.pop("review_done", None)
     if done:
         (st.success if done["ok"] else st.error)(done["text"])
@@ -37,11 +38,11 @@ if ctx is not None:
             st.write(t("review_submitted_by", lang, who=sub["who"], when=views.local_time(sub["received_at"]), file=sub["file_name"]))
             for warning in views.verdict_warnings(Layout.current().verdict_report(sub["sha256"]), lang):
                 st.warning(warning)
-            changes = views.value_changes(official_values, pending_values, region, year, names, lang)
+            changes = views.value_changes(official_values, pending_values, region, year, names, lang, meta)
             st.markdown(f"**{t('review_value_changes', lang, n=changes.height)}**")
             st.dataframe(changes, hide_index=True, width="stretch")
             st.markdown(f"**{t('review_gap_changes', lang)}**")
-            st.dataframe(views.gap_changes(gaps_before, gaps_after, region, year, names, lang), hide_index=True, width="stretch")
+            st.dataframe(views.gap_changes(gaps_before, gaps_after, region, year, names, lang, meta), hide_index=True, width="stretch")
             c1, c2 = st.columns(2)
             key = f"{region}-{year}"
             if c1.button(t("review_accept", lang), type="primary", key=f"accept-{key}"):
