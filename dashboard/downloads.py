@@ -221,3 +221,47 @@ def _gap_download(build: str, code: str, lang: str) -> Download:
     national = read_table(build, "national_values").filter(pl.col("indicator_code") == code)
     table = gaps_table(gaps, read_table(build, "programme_indicators"), read_table(build, "regions"), national, lang, build)
     return download(table, lang)
+
+
+def changes_table(changes: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, lang: str,
+                  source: str = "snapshot_diff") -> Table:
+    """What moved between two snapshots (``contracts.snapshots.diff_gaps``) as a download: names beside codes,
+    the settlement and statuses as words, before, after and the change as numbers with the series' decimals."""
+    from dashboard.views import region_names, series_meta, series_names
+
+    names, places, meta = series_names(indicators, lang), region_names(regions, lang), series_meta(indicators)
+    keys = ("col_indicator_code", "col_name", "col_region_code", "region", "settlement", "year", "col_unit",
+            "col_before", "col_after", "col_change", "col_status_before", "col_status_after")
+    rows = []
+    for r in changes.iter_rows(named=True):
+        unit, decimals = meta.get(r["indicator_code"], ("", 1))
+        rows.append([
+            r["indicator_code"], names.get(r["indicator_code"], r["indicator_code"]), r["region_code"],
+            places.get(r["region_code"], r["region_code"]), t(f"settlement_{r['settlement']}", lang), r["year"],
+            t(f"unit_{unit}", lang) if unit else "", Num(r["actual_before"], decimals), Num(r["actual_after"], decimals),
+            Num(r["change"], decimals), Status(r["status_before"]), Status(r["status_after"]),
+        ])
+    return Table([t(k, lang) for k in keys], rows, source)
+
+
+def catalogue_table(indicators: pl.DataFrame, targets: pl.DataFrame, lang: str) -> Table:
+    """The programme catalogue as a download: every series with its level, unit, direction and who reports it in
+    words, its 2018 baseline and yearly targets as numbers with the series' decimals."""
+    from contracts.programme import TARGET_SET
+    from contracts.programme import TARGET_YEARS as years
+
+    by_code: dict[str, dict[int, float]] = {}
+    for r in targets.filter(pl.col("target_set") == TARGET_SET).iter_rows(named=True):
+        by_code.setdefault(r["indicator_code"], {})[r["year"]] = r["value"]
+    keys = ("col_code", "col_name", "col_level", "col_unit", "col_direction", "col_reporting", "col_baseline")
+    headers = [t(k, lang) for k in keys]
+    headers += [str(y) for y in years]
+    rows = []
+    for r in indicators.iter_rows(named=True):
+        dec = 1 if r["decimals"] is None else int(r["decimals"])
+        rows.append([
+            r["code"], r[f"name_{lang}"], t(f"level_{r['level']}", lang), t(f"unit_{r['unit']}", lang),
+            t(f"direction_{r['direction']}", lang), t(f"reporting_{r['reporting']}", lang), Num(r["baseline_2018"], dec),
+            *[Num(by_code.get(r["code"], {}).get(y), dec) for y in years],
+        ])
+    return Table(headers, rows, "programme_indicators")

@@ -141,6 +141,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit_detail_expected": {"kk": "Күтілгені", "ru": "Ожидалось", "en": "Expected"},
     "audit_detail_review": {"kk": "Тексеру жазбасы", "ru": "Запись проверки", "en": "Review record"},
     "audit_detail_wanted": {"kk": "Сұралғаны", "ru": "Запрошено", "en": "Wanted"},
+    "table_programme_indicators": {"kk": "Бағдарлама индикаторларының каталогы", "ru": "Каталог индикаторов программы", "en": "The programme's indicator catalogue"},
+    "table_snapshot_diff": {"kk": "Екі KPI суреті арасындағы өзгерістер", "ru": "Изменения между двумя снимками KPI", "en": "Changes between two KPI snapshots"},
     "col_indicator_code": {"kk": "Индикатор коды", "ru": "Код индикатора", "en": "Indicator code"},
     "col_region_code": {"kk": "Өңір коды", "ru": "Код региона", "en": "Region code"},
     "returns_history": {"kk": "Тапсырылған есептер", "ru": "Сданные отчёты", "en": "Returns submitted"},

@@ -10,7 +10,7 @@ import polars as pl
 
 from contracts.spreadsheet import escape_frame, text_cell
 
-from contracts.catalogue import FIRST_YEAR as BASELINE_YEAR
+from contracts.programme import BASELINE_YEAR
 from contracts.glossary import STATUS_SYMBOLS, status_word
 from dashboard.i18n import TEXTS, format_number, t
 

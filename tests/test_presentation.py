@@ -256,3 +256,47 @@ def test_audit_details_are_words():
     assert audit_detail({"accepted": True, "rules": "R_HALF_RATE", "roles": "planner,officer:KZ-35"}, "ru") == (
         "Принят: да; Роли: планировщик, специалист региона · KZ-35; Правила: R_HALF_RATE"
     )
+
+
+@pytest.mark.parametrize(("page", "keys"), [("indicator", ["gaps"]), ("region", ["region_gaps"]), ("quality", ["completeness"]),
+                                             ("catalogue", ["catalogue"])])
+def test_every_table_page_offers_the_one_download(at_home, page, keys):
+    at = _app(at_home, USERS["planner"], "kk", page)
+    found = {b.key for b in at.get("download_button")} if at.get("download_button") else set()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count(t("download_xlsx", "kk")) >= 1 and labels.count(t("download_csv", "kk")) >= 1, (page, labels, found)
+
+
+def test_the_catalogue_download_keeps_numbers_as_numbers():
+    """G1.T1.age1_6's 2018 baseline and 2025 target as numbers with the series' decimals, the unit and level as words."""
+    from tests.returns_factory import catalogue
+
+    tables = catalogue()
+    indicators = next(f for f in tables.values() if "name_kk" in f.columns and "baseline_2018" in f.columns)
+    targets = next(f for f in tables.values() if "target_set" in f.columns and "value" in f.columns)
+    made = downloads.download(downloads.catalogue_table(indicators, targets, "ru"), "ru")
+    ws = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "G1.T1.age1_6")
+    series = indicators.filter(pl.col("code") == "G1.T1.age1_6").row(0, named=True)
+    baseline = row[headers.index(t("col_baseline", "ru"))]
+    assert baseline.value == pytest.approx(series["baseline_2018"]) and baseline.number_format == "#,##0." + "0" * series["decimals"]
+    assert row[headers.index(t("col_unit", "ru"))].value == "%" and row[headers.index(t("col_level", "ru"))].value == "Целевой индикатор"
+    target_2025 = targets.filter((pl.col("indicator_code") == "G1.T1.age1_6") & (pl.col("year") == 2025))["value"].to_list()
+    assert row[headers.index("2025")].value == pytest.approx(target_2025[0])
+
+
+def test_the_snapshot_changes_download_has_numbers_and_status_words():
+    indicators = pl.DataFrame({"code": ["G1.T1.age1_6"], "unit": ["percent"], "decimals": [1], "name_kk": ["Қамту"],
+                               "name_ru": ["Охват"], "name_en": ["Coverage"]})
+    regions = pl.DataFrame({"region_code": ["KZ-75"], "name_kk": ["Алматы қаласы"], "name_ru": ["город Алматы"], "name_en": ["Almaty City"]})
+    changes = pl.DataFrame({"indicator_code": ["G1.T1.age1_6"], "region_code": ["KZ-75"], "settlement": ["total"], "year": [2023],
+                            "actual_before": [80.0], "actual_after": [90.04], "change": [10.04], "status_before": ["off_track"],
+                            "status_after": ["met"]})
+    made = downloads.download(downloads.changes_table(changes, indicators, regions, "kk"), "kk")
+    ws = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[0]
+    values = [c.value for c in ws[2]]
+    assert values[:6] == ["G1.T1.age1_6", "Қамту", "KZ-75", "Алматы қаласы", "Барлығы", 2023]
+    assert values[7:] == [80.0, 90.04, 10.04, "артта қалу", "орындалды"]
+    assert ws.cell(2, 9).number_format == "#,##0.0"
+    assert made.csv.decode("utf-8-sig").splitlines()[1].split(";")[7:10] == ["80,0", "90,0", "10,0"]

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_ui, charts, districts, views
+from dashboard import chart_ui, charts, districts, downloads, views
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
 
@@ -20,6 +20,8 @@ if ctx is not None:
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
     reported = mine.filter(pl.col("actual").is_not_null() | pl.col("target").is_not_null())
     st.dataframe(views.gap_table(reported, indicators, regions, None, lang), hide_index=True, width="stretch")
+    downloads.offer(st, downloads.download(downloads.gaps_table(reported, indicators, regions, None, lang, ctx.build), lang), lang,
+                    f"bilim_{region}_{year}", "region_gaps")
     split = ctx.table("urban_rural").filter((pl.col("region_code") == region) & (pl.col("year") == year)).join(
         indicators.filter(pl.col("unit") == "percent").select(pl.col("code").alias("indicator_code")), on="indicator_code"
     )

@@ -8,7 +8,7 @@ import streamlit as st
 from contracts import access
 from contracts.home import Layout
 from contracts.snapshots import brief_dir, read_brief_record
-from dashboard import upload, views
+from dashboard import downloads, upload, views
 from dashboard.data import snapshot_diff, snapshots
 from dashboard.i18n import LANGS, t
 from dashboard.page import footer, start
@@ -74,5 +74,9 @@ if ctx is not None:
             if changes.is_empty():
                 st.info(t("no_changes", lang))
             else:
-                st.dataframe(views.snapshot_changes(changes, ctx.table("programme_indicators"), ctx.table("regions"), lang), hide_index=True, width="stretch")
+                indicators, regions = ctx.table("programme_indicators"), ctx.table("regions")
+                st.dataframe(views.snapshot_changes(changes, indicators, regions, lang), hide_index=True, width="stretch")
+                diff = downloads.changes_table(changes, indicators, regions, lang)
+                diff.build = f"{before} → {after}"
+                downloads.offer(st, downloads.download(diff, lang), lang, f"bilim_changes_{before}_{after}", "snapshot_diff")
     footer(ctx)
