@@ -258,8 +258,10 @@ def test_audit_details_are_words():
     )
 
 
-@pytest.mark.parametrize(("page", "keys"), [("indicator", ["gaps"]), ("region", ["region_gaps"]), ("quality", ["completeness"]),
-                                             ("catalogue", ["catalogue"])])
+@pytest.mark.parametrize(
+    ("page", "keys"),
+    [("indicator", ["gaps"]), ("region", ["region_gaps"]), ("quality", ["completeness"]), ("catalogue", ["catalogue"])],
+)
 def test_every_table_page_offers_the_one_download(at_home, page, keys):
     at = _app(at_home, USERS["planner"], "kk", page)
     found = {b.key for b in at.get("download_button")} if at.get("download_button") else set()
@@ -280,19 +282,44 @@ def test_the_catalogue_download_keeps_numbers_as_numbers():
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "G1.T1.age1_6")
     series = indicators.filter(pl.col("code") == "G1.T1.age1_6").row(0, named=True)
     baseline = row[headers.index(t("col_baseline", "ru"))]
-    assert baseline.value == pytest.approx(series["baseline_2018"]) and baseline.number_format == "#,##0." + "0" * series["decimals"]
-    assert row[headers.index(t("col_unit", "ru"))].value == "%" and row[headers.index(t("col_level", "ru"))].value == "Целевой индикатор"
+    assert (
+        baseline.value == pytest.approx(series["baseline_2018"]) and baseline.number_format == "#,##0." + "0" * series["decimals"]
+    )
+    assert (
+        row[headers.index(t("col_unit", "ru"))].value == "%"
+        and row[headers.index(t("col_level", "ru"))].value == "Целевой индикатор"
+    )
     target_2025 = targets.filter((pl.col("indicator_code") == "G1.T1.age1_6") & (pl.col("year") == 2025))["value"].to_list()
     assert row[headers.index("2025")].value == pytest.approx(target_2025[0])
 
 
 def test_the_snapshot_changes_download_has_numbers_and_status_words():
-    indicators = pl.DataFrame({"code": ["G1.T1.age1_6"], "unit": ["percent"], "decimals": [1], "name_kk": ["Қамту"],
-                               "name_ru": ["Охват"], "name_en": ["Coverage"]})
-    regions = pl.DataFrame({"region_code": ["KZ-75"], "name_kk": ["Алматы қаласы"], "name_ru": ["город Алматы"], "name_en": ["Almaty City"]})
-    changes = pl.DataFrame({"indicator_code": ["G1.T1.age1_6"], "region_code": ["KZ-75"], "settlement": ["total"], "year": [2023],
-                            "actual_before": [80.0], "actual_after": [90.04], "change": [10.04], "status_before": ["off_track"],
-                            "status_after": ["met"]})
+    indicators = pl.DataFrame(
+        {
+            "code": ["G1.T1.age1_6"],
+            "unit": ["percent"],
+            "decimals": [1],
+            "name_kk": ["Қамту"],
+            "name_ru": ["Охват"],
+            "name_en": ["Coverage"],
+        }
+    )
+    regions = pl.DataFrame(
+        {"region_code": ["KZ-75"], "name_kk": ["Алматы қаласы"], "name_ru": ["город Алматы"], "name_en": ["Almaty City"]}
+    )
+    changes = pl.DataFrame(
+        {
+            "indicator_code": ["G1.T1.age1_6"],
+            "region_code": ["KZ-75"],
+            "settlement": ["total"],
+            "year": [2023],
+            "actual_before": [80.0],
+            "actual_after": [90.04],
+            "change": [10.04],
+            "status_before": ["off_track"],
+            "status_after": ["met"],
+        }
+    )
     made = downloads.download(downloads.changes_table(changes, indicators, regions, "kk"), "kk")
     ws = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[0]
     values = [c.value for c in ws[2]]
