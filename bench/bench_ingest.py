@@ -106,14 +106,14 @@ def published_regions(home: Path) -> set[str]:
     return set(json.loads(out.stdout))
 
 
-def ingest_many(files: list[str], env: dict[str, str]) -> tuple[float, float, list[int], list[str]]:
+def ingest_many(files: list[str], env: dict[str, str], extra: tuple[str, ...] = ()) -> tuple[float, float, list[int], list[str]]:
     """Start one `bilim ingest` per file at once; (seconds until the last exits, largest peak RSS, exit codes,
     stderr tails of failures)."""
     t0 = time.perf_counter()
     procs = {}
     for f in files:
         err = tempfile.TemporaryFile()
-        p = subprocess.Popen([BILIM, "ingest", f, "--who", "bench"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
+        p = subprocess.Popen([BILIM, "ingest", f, "--who", "bench", *extra], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
         procs[p.pid] = (p, err)
     codes, rss, errors = [], 0.0, []
     while len(codes) < len(procs):
@@ -168,6 +168,22 @@ def main() -> int:
             one_rss.append(rss)
             print(f"1 alone, run {i + 1}: {wall:.2f} s, {len(builds_in(work / 'run') - before)} build(s), peak RSS {rss:.0f} MiB")
 
+        # The record part alone: `--no-wait` returns once the return is in the ledger, before any build.
+        rec_times, rec_rss = [], []
+        for i in range(args.repeat):
+            env = fresh_home(inputs["home"], work / "run")
+            before = builds_in(work / "run")
+            wall, rss, codes, errors = ingest_many([files[i % len(files)]], env, ("--no-wait",))
+            if codes != [0]:
+                raise SystemExit(f"ingest --no-wait failed: {errors}")
+            assert builds_in(work / "run") == before, "--no-wait built"
+            region = Path(files[i % len(files)]).stem.split("_")[1]
+            ledger = (work / "run" / "raw" / "returns" / "ledger.jsonl").read_text(encoding="utf-8")
+            assert f'"region_code": "{region}"' in ledger or f'"region_code":"{region}"' in ledger, f"{region} not recorded"
+            rec_times.append(wall)
+            rec_rss.append(rss)
+            print(f"1 alone --no-wait, run {i + 1}: {wall:.2f} s, peak RSS {rss:.0f} MiB")
+
         many_times, many_rss, many_builds = [], [], []
         for i in range(args.repeat_many):
             env = fresh_home(inputs["home"], work / "run")
@@ -187,6 +203,9 @@ def main() -> int:
     cases = [
         {"label": "1 return alone: `bilim ingest F` until published", **one, "peak_rss_mib": max(one_rss), "rss_setup_mib": None,
          "what": "whole process: start-up, validation, ledger, rebuild, publish; 1 build per run"},
+        {"label": "1 return alone: `bilim ingest --no-wait F` until recorded", **summary(rec_times), "peak_rss_mib": max(rec_rss),
+         "rss_setup_mib": None, "what": "whole process: start-up, validation, archive, ledger; no build (published later by the "
+         "inbox sensor's catch-up run or the next build)"},
         {"label": f"{len(files)} returns at once: until all published", **many, "peak_rss_mib": max(many_rss), "rss_setup_mib": None,
          "what": f"builds made per run: {', '.join(map(str, many_builds))}; peak RSS: the largest of the {len(files)} processes"},
     ]
