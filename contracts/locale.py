@@ -33,3 +33,18 @@ def excel_number_format(decimals: int) -> str:
     shows it with the reader's separators (``15 000,5`` in a Russian Excel), and the cell keeps the full value."""
     decimals = max(int(decimals), 0)
     return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+LOCAL_TZ = "Asia/Almaty"  # Kazakhstan time: UTC+5 since 1 March 2024 (tzdata knows the change)
+
+
+def local_time(value) -> str:
+    """A UTC time (an aware datetime or ISO text) as Kazakhstan time to the minute, ``2024-03-01 15:00``; empty
+    for none. Every side that shows a time to a person uses this one (times are stored in UTC)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M")

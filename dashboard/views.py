@@ -10,6 +10,7 @@ import polars as pl
 
 from contracts.spreadsheet import escape_frame, text_cell
 
+from contracts.locale import LOCAL_TZ, local_time  # noqa: F401  (pages call views.local_time)
 from contracts.programme import BASELINE_YEAR
 from contracts.glossary import STATUS_SYMBOLS, status_word
 from dashboard.i18n import TEXTS, format_number, t
@@ -326,7 +327,6 @@ def provenance_table(actuals: pl.DataFrame, indicators: pl.DataFrame, lang: str)
     return pl.DataFrame(rows, schema={t(k, lang): pl.String for k in keys})
 
 
-LOCAL_TZ = "Asia/Almaty"
 
 
 def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -366,16 +366,6 @@ def alive_regions(regions: pl.DataFrame, year: int) -> pl.DataFrame:
     return regions.filter(
         (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day)) & (pl.col("valid_to").is_null() | (day < pl.col("valid_to")))
     )
-
-
-def local_time(value) -> str:
-    """A UTC time (datetime or ISO text) as Kazakhstan time, to the minute."""
-    from datetime import datetime
-
-    if value is None:
-        return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m-%d %H:%M")
 
 
 def series_meta(indicators: pl.DataFrame) -> dict[str, tuple[str, int]]:
@@ -556,9 +546,17 @@ def gap_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFram
     meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
     cover = {}
     if national is not None:
+        # Beside every national figure: how many regions it covers and which are missing (``coverage_text``).
+        regional = gaps.filter((pl.col("region_code") != "KZ") & pl.col("actual").is_not_null())
+        reported: dict[tuple, set[str]] = {}
+        for code, year, settlement, region in regional.select("indicator_code", "year", "settlement", "region_code").iter_rows():
+            reported.setdefault((code, year, settlement), set()).add(region)
+        alive_by_year: dict[int, dict[str, str]] = {}
         for r in national.iter_rows(named=True):
             if r["source"] == "rolled_up" and r["n_expected"]:
-                cover[(r["indicator_code"], r["year"], r["settlement"])] = f"{r['n_reported']} / {r['n_expected']}"
+                alive = alive_by_year.setdefault(r["year"], region_names(alive_regions(regions, r["year"]), lang))
+                key = (r["indicator_code"], r["year"], r["settlement"])
+                cover[key] = coverage_text(r, reported.get(key, set()), alive, lang)
     rows = []
     for r in gaps.sort("indicator_code", "year", "region_code", "settlement").iter_rows(named=True):
         unit, decimals = meta.get(r["indicator_code"], ("", 1))

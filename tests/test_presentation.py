@@ -327,3 +327,12 @@ def test_the_snapshot_changes_download_has_numbers_and_status_words():
     assert values[7:] == [80.0, 90.04, 10.04, "артта қалу", "орындалды"]
     assert ws.cell(2, 9).number_format == "#,##0.0"
     assert made.csv.decode("utf-8-sig").splitlines()[1].split(";")[7:10] == ["80,0", "90,0", "10,0"]
+
+
+def test_times_are_kazakhstan_time():
+    """Stored in UTC, shown in Asia/Almaty: UTC+6 until 1 March 2024, UTC+5 since."""
+    from contracts.locale import local_time
+
+    assert local_time("2024-02-01T10:00:00+00:00") == "2024-02-01 16:00"
+    assert local_time("2024-03-01T10:00:00+00:00") == "2024-03-01 15:00"
+    assert local_time(None) == ""
