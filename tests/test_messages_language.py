@@ -155,3 +155,10 @@ def test_no_row_message_has_an_english_word(lang):
             continue
         text = render(code, lang, typical)
         assert not leaks(text), (code, leaks(text), text)
+
+
+def test_a_percent_formatted_value_keeps_its_percent_sign_with_a_comma():
+    params = {"cell": "data!C11", "found": "85.3 %", "computed": "85.31"}
+    assert render("R_VALUE_MISMATCH", "ru", params).startswith(
+        "data!C11: значение 85,3 % не совпадает с числитель/знаменатель = 85,31"
+    )

@@ -10,6 +10,7 @@ awaiting review; a planner's grant), published by the real Dagster job.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -95,6 +96,9 @@ def page_texts(at) -> list[str]:
     texts += [
         c.value for c in at.caption if not c.value.startswith(t("build", "kk")) and not c.value.startswith(t("build", "ru"))
     ]
+    for h in at.html:  # an HTML table (the overview's scorecard): its visible text, cell by cell
+        body = re.sub(r"<style>.*?</style>", "", h.value, flags=re.S)
+        texts += [html.unescape(x).strip() for x in re.split(r"<[^>]+>", body) if x.strip()]
     for m in at.metric:
         texts += [m.label, m.value, m.delta or ""]
     for frame in at.dataframe:

@@ -370,7 +370,7 @@ PART_KEYS = ("found", "missing", "part")
 SETTLEMENT_KEYS = ("settlement",)
 # Parameters that hold a number: written with a decimal comma in Kazakh and Russian, as the officer's Excel shows it.
 NUMBER_KEYS = ("found", "low", "high", "denominator", "computed", "urban", "rural", "sum", "total", "previous", "percent", "given")
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:\s?%)?$")  # 85.3, or a percent-formatted cell's 85.3 %
 
 
 def indicator_param(row: dict) -> dict[str, str]:
