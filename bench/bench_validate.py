@@ -459,6 +459,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat-process", type=int, default=5, help="turns of the whole processes the goals compare")
     ap.add_argument("--no-profile", action="store_true", help="skip the cProfile run of validate_file")
     ap.add_argument("--out", type=Path, default=RESULTS / "validate.json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -533,22 +534,8 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
 
     # The first command in a home validates the catalogue and keeps it (pipelines.catalogue.cache); once, unmeasured.
     run_measured([BILIM, "validate", str(flat)], env)
-    # The three whole processes the goals compare run in turn, so that each ratio is taken at the same load.
-    cli_runs, pandas_runs, fastexcel_runs = [], [], []
-    for _ in range(R):
-        wall, rss, rc, out, err = run_measured([BILIM, "validate", str(flat)], env)
-        if rc != 0:
-            raise SystemExit(f"bilim validate exited {rc}:\n{out[-2000:]}\n{err[-2000:]}")
-        cli_runs.append(({"exit_code": rc, "stdout_head": out.splitlines()[:2]}, wall, rss))
-        fastexcel_runs.append(run_child("fastexcel", [flat], env))
-        pandas_runs.append(run_child("pandas", [flat], env))
-    record("cli_validate", "`bilim validate FILE` end to end, flat 200k", "subprocess wall time incl. interpreter start-up and imports", cli_runs, lambda r: r[1])
-
-    # bilim ingest, three ways, each in a fresh home holding only the catalogue cache the validate runs left:
-    # the whole command (accept, record, rebuild through Dagster, publish), and its two parts apart: `--no-wait`
-    # (accept and record, then return) followed by the `bilim build` that publishes what it recorded.
-    ingest_runs, record_runs, build_runs = [], [], []
-
+    # The whole processes the goals compare run in turn, and each goal's ratio is taken within a turn (the machine's
+    # load moves between turns: other engineers' tests share its two cores).
     def fresh_home() -> tuple[Path, dict[str, str]]:
         home = Path(tempfile.mkdtemp(prefix="bilim-bench-ingest-"))
         shutil.copytree(Path(env["BILIM_HOME"]) / "cache", home / "cache")
@@ -560,6 +547,22 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
             raise SystemExit(f"bilim {cmd[0]} exited {rc}:\n{out[-2000:]}\n{err[-2000:]}")
         return {"exit_code": rc, "stdout_head": out.splitlines()[:2]}, wall, rss
 
+    cli_runs, record_runs, pandas_runs, fastexcel_runs = [], [], [], []
+    for _ in range(args.repeat_process):
+        cli_runs.append(bilim(["validate", str(flat)], env))
+        home, ienv = fresh_home()
+        try:
+            record_runs.append(bilim(["ingest", str(flat), "--who", "bench", "--no-wait"], ienv))
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        fastexcel_runs.append(run_child("fastexcel", [flat], env))
+        pandas_runs.append(run_child("pandas", [flat], env))
+    record("cli_validate", "`bilim validate FILE` end to end, flat 200k", "subprocess wall time incl. interpreter start-up and imports", cli_runs, lambda r: r[1])
+    record("cli_ingest_no_wait", "`bilim ingest --no-wait FILE`, flat 200k, empty home", "the record part alone: start-up, validation, archive, parsed rows, ledger; returns before any build", record_runs, lambda r: r[1])
+
+    # bilim ingest as a whole (accept, record, rebuild through Dagster, publish), and the `bilim build` that
+    # publishes what `--no-wait` recorded, each in a fresh home holding only the catalogue cache.
+    ingest_runs, build_runs = [], []
     for _ in range(R):
         for way in ("whole", "parts"):
             home, ienv = fresh_home()
@@ -567,12 +570,11 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
                 if way == "whole":
                     ingest_runs.append(bilim(["ingest", str(flat), "--who", "bench"], ienv))
                 else:
-                    record_runs.append(bilim(["ingest", str(flat), "--who", "bench", "--no-wait"], ienv))
+                    bilim(["ingest", str(flat), "--who", "bench", "--no-wait"], ienv)
                     build_runs.append(bilim(["build"], ienv))
             finally:
                 shutil.rmtree(home, ignore_errors=True)
     record("cli_ingest", "`bilim ingest FILE` end to end, flat 200k, empty home", "subprocess wall time: start-up, validation, archive, ledger, Dagster build of every asset and publish", ingest_runs, lambda r: r[1])
-    record("cli_ingest_no_wait", "`bilim ingest --no-wait FILE`, flat 200k, empty home", "the record part alone: start-up, validation, archive, parsed rows, ledger; returns before any build", record_runs, lambda r: r[1])
     record("cli_build_after", "`bilim build` after `ingest --no-wait` (info)", "the publish part alone: Dagster build of every asset from the ledger and publish, same home", build_runs, lambda r: r[1])
 
     runs = pandas_runs
@@ -615,18 +617,26 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
          "measure": "validate_file / fastexcel", "value_best": round(v / fx, 2), "value_median": round(vm / fxm, 2),
          "target": f"<= {GOAL_VS_FASTEXCEL:g}", "met": v / fx <= GOAL_VS_FASTEXCEL and vm / fxm <= GOAL_VS_FASTEXCEL},
     ]
+    turns = {"cli_validate": cli_runs, "cli_ingest_no_wait": record_runs}
     for cli in ("cli_validate", "cli_ingest_no_wait", "cli_ingest"):
-        c, cm = measured[cli]["best_s"], measured[cli]["median_s"]
-        pp, ppm = measured["pandas_process"]["best_s"], measured["pandas_process"]["median_s"]
-        fp, fpm = measured["fastexcel_process"]["best_s"], measured["fastexcel_process"]["median_s"]
         word = {"cli_validate": "validate", "cli_ingest_no_wait": "ingest --no-wait", "cli_ingest": "ingest"}[cli]
+        if cli in turns:  # ratios within each turn; best and median of those
+            vs_pandas = [p[1] / c[1] for p, c in zip(pandas_runs, turns[cli], strict=True)]
+            vs_fx = [c[1] / f[1] for c, f in zip(turns[cli], fastexcel_runs, strict=True)]
+            p_best, p_med, f_best, f_med = max(vs_pandas), statistics.median(vs_pandas), min(vs_fx), statistics.median(vs_fx)
+            how = " (per turn)"
+        else:
+            c, cm = measured[cli]["best_s"], measured[cli]["median_s"]
+            p_best, p_med = measured["pandas_process"]["best_s"] / c, measured["pandas_process"]["median_s"] / cm
+            f_best, f_med = c / measured["fastexcel_process"]["best_s"], cm / measured["fastexcel_process"]["median_s"]
+            how = ""
         goals += [
             {"goal": f"`bilim {word}` process at least {GOAL_VS_PANDAS:g}x faster than a pandas+openpyxl process (flat 200k)",
-             "measure": f"pandas process / bilim {word}", "value_best": round(pp / c, 2), "value_median": round(ppm / cm, 2),
-             "target": f">= {GOAL_VS_PANDAS:g}", "met": pp / c >= GOAL_VS_PANDAS and ppm / cm >= GOAL_VS_PANDAS},
+             "measure": f"pandas process / bilim {word}{how}", "value_best": round(p_best, 2), "value_median": round(p_med, 2),
+             "target": f">= {GOAL_VS_PANDAS:g}", "met": p_best >= GOAL_VS_PANDAS and p_med >= GOAL_VS_PANDAS},
             {"goal": f"`bilim {word}` process within {GOAL_VS_FASTEXCEL:g}x of a bare fastexcel process (flat 200k)",
-             "measure": f"bilim {word} / fastexcel process", "value_best": round(c / fp, 2), "value_median": round(cm / fpm, 2),
-             "target": f"<= {GOAL_VS_FASTEXCEL:g}", "met": c / fp <= GOAL_VS_FASTEXCEL and cm / fpm <= GOAL_VS_FASTEXCEL},
+             "measure": f"bilim {word} / fastexcel process{how}", "value_best": round(f_best, 2), "value_median": round(f_med, 2),
+             "target": f"<= {GOAL_VS_FASTEXCEL:g}", "met": f_best <= GOAL_VS_FASTEXCEL and f_med <= GOAL_VS_FASTEXCEL},
         ]
     for g in goals:
         print(f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} (best) / {g['value_median']} (median) -> {'MET' if g['met'] else 'NOT MET'}")
@@ -641,6 +651,13 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
         "method": "each run a fresh subprocess of a bare parent; in-process cases timed around the call only, after "
                   "imports and load_context; peak RSS = ru_maxrss of that child from os.wait4 (interpreter and imports "
                   "included); rss_setup_mib = the child's high-water mark when the clock started",
+        "method_readme": f"Each run a fresh process. The whole processes the goals compare run in {args.repeat_process} turns of "
+                         "`bilim validate`, `bilim ingest --no-wait` (a fresh home each), the bare fastexcel process and the pandas "
+                         "process, one after the other; a goal's ratio is taken within each turn, and its best and median over the "
+                         f"turns are shown (the machine's load moves between turns). Other cases: best and median of {R} runs; "
+                         "in-process cases are timed around the call only (after imports and loading the catalogue). Peak RSS is "
+                         "that process's high-water mark (interpreter and imports included). A goal is met when both best and "
+                         "median meet it.",
         "parent_rss_mib": round(rss_mb(), 1),
         "inputs": {
             "flat": {"file": str(flat.relative_to(REPO)), "file_without_dimension": str(flat_nodim.relative_to(REPO)),
