@@ -74,6 +74,13 @@ NOTES = [
     "load {load:.1f} against 2.9): DuckDB sorts 10M rows by all their columns under the memory limit, spilling to "
     "disk; the bare DuckDB COPY with the same sort takes {bare_best:.1f} / {bare_median:.1f} s, so the cost is the "
     "sort, not the wrapper.",
+    "Ingest at 10M staged rows ({ours_best:.2f} / {ours_median:.2f} s against {bare_best:.2f} / {bare_median:.2f} s bare): "
+    "load_context reads the accepted history from the staged Parquet with the region-level filter pushed into the "
+    "scan ({history_rows} rows, a few milliseconds), so the 10M rows cost almost nothing; the time is the verdict on "
+    "the 200,000-row file beyond a bare read (calamine checking every cell's type, every cell's text, the personal-data "
+    "scans, the rules) and the record (archive, the parsed rows as Parquet, the ledger). The rebuild an ingest then "
+    "starts is the staging contract and publish rows here and the marts (bench_marts.py, its own table). The "
+    "briefing data reads the snapshot's mart outputs and three small inputs, never the staged rows.",
 ]
 STEPS = {
     "snapshot": ("KPI snapshot: take_snapshot()", "DuckDB COPY (… order by all columns) TO csv, per table"),
@@ -386,7 +393,7 @@ def main() -> int:
         "parent_rss_mib": round(rss_mb(), 1),
         "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "inputs": meta,
-        "notes_readme": _notes(cases, load_before),
+        "notes_readme": _notes(cases, load_before, runs["ingest_ours"][-1][0].get("history_rows") if "ingest_ours" in runs else None),
         "cases": cases,
         "goals": goals,
     }
@@ -394,13 +401,18 @@ def main() -> int:
     return 0
 
 
-def _notes(cases: list[dict], load_before: list[float]) -> list[str]:
+def _notes(cases: list[dict], load_before: list[float], history_rows: int | None = None) -> list[str]:
     by = {c["case"]: c for c in cases}
-    if "snapshot_ours" not in by:
-        return NOTES[:1]
-    o, b = by["snapshot_ours"], by["snapshot_bare"]
-    return [NOTES[0], NOTES[1].format(best=o["best_s"], median=o["median_s"], load=load_before[0],
-                                      bare_best=b["best_s"], bare_median=b["median_s"])]
+    notes = [NOTES[0]]
+    if "snapshot_ours" in by:
+        o, b = by["snapshot_ours"], by["snapshot_bare"]
+        notes.append(NOTES[1].format(best=o["best_s"], median=o["median_s"], load=load_before[0],
+                                     bare_best=b["best_s"], bare_median=b["median_s"]))
+    if "ingest_ours" in by:
+        o, b = by["ingest_ours"], by["ingest_bare"]
+        notes.append(NOTES[2].format(ours_best=o["best_s"], ours_median=o["median_s"], bare_best=b["best_s"],
+                                     bare_median=b["median_s"], history_rows=f"{history_rows:,}" if history_rows is not None else "?"))
+    return notes
 
 
 def _fmt(x: float) -> str:
