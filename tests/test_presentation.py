@@ -340,3 +340,29 @@ def test_times_are_kazakhstan_time():
     assert local_time("2024-02-01T10:00:00+00:00") == "2024-02-01 16:00"
     assert local_time("2024-03-01T10:00:00+00:00") == "2024-03-01 15:00"
     assert local_time(None) == ""
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_download_speaks_only_the_language(at_home, lang):
+    """Each kind of download the pages offer, made from the published fixture: every header and text cell of both
+    sheets and of the CSV is free of raw tokens, snake_case and English words."""
+    from contracts import audit
+
+    layout = Layout(at_home)
+    indicators, regions = _published(at_home, "programme_indicators"), _published(at_home, "regions")
+    gaps = _published(at_home, "indicator_gaps")
+    completeness = _published(at_home, "completeness")
+    made = {
+        "gaps": downloads.gaps_table(gaps, indicators, regions, _published(at_home, "national_values"), lang, "b"),
+        "region": downloads.gaps_table(gaps.filter(pl.col("region_code") == "KZ-75"), indicators, regions, None, lang, "b"),
+        "completeness": downloads.frame_table(views.completeness_table(completeness, regions, lang), "completeness", "b", True),
+        "audit": downloads.frame_table(views.audit_table(audit.read(layout).entries, lang, regions), "audit_log", "b"),
+        "catalogue": downloads.catalogue_table(indicators, _published(at_home, "programme_targets"), lang),
+    }
+    for kind, table in made.items():
+        out = downloads.download(table, lang)
+        wb = openpyxl.load_workbook(io.BytesIO(out.xlsx))
+        cells = [v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        bad = {v: leaks(v) for v in cells if leaks(v)}
+        assert not bad, (kind, dict(list(bad.items())[:5]))
+        assert not leaks(out.csv.decode("utf-8-sig")), (kind, leaks(out.csv.decode("utf-8-sig"))[:5])
