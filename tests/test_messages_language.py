@@ -109,7 +109,8 @@ def test_a_rate_out_of_bounds_quotes_its_parts_at_the_numerator_cell(filled, tmp
     issue = next(i for i in _issues(bad) if i.code in ("R_NUMERATOR_GT_DENOMINATOR", "R_HARD_BOUNDS"))
     assert issue.cell == f"D{row}"
     ru = issue.message("ru")
-    assert "1200" in ru and "1000" in ru and not leaks(ru), ru
+    assert ru == f"data!D{row}: числитель 1200 для «{_name('ru')}» ({CODE}) больше знаменателя 1000; для доли это невозможно."
+    assert f"«{_name('kk')}» ({CODE})" in issue.message("kk") and not leaks(ru) and not leaks(issue.message("kk"))
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -158,7 +159,13 @@ def test_no_row_message_has_an_english_word(lang):
 
 
 def test_a_percent_formatted_value_keeps_its_percent_sign_with_a_comma():
-    params = {"cell": "data!C11", "found": "85.3 %", "computed": "85.31"}
+    params = {"cell": "data!C11", "found": "85.3 %", "computed": "85.31", "indicator": {"ru": "«Охват» (X)"}}
     assert render("R_VALUE_MISMATCH", "ru", params).startswith(
-        "data!C11: значение 85,3 % не совпадает с числитель/знаменатель = 85,31"
+        "data!C11: значение 85,3 % для «Охват» (X) не совпадает с числитель/знаменатель = 85,31"
+    )
+
+
+def test_a_parameter_not_given_reads_blank():
+    assert render("R_DENOMINATOR_ZERO", "en", {"cell": "data!E4", "found": "0"}) == (
+        "data!E4: the denominator of  is 0; expected a count greater than 0."
     )

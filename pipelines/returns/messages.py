@@ -266,19 +266,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{cell}: {found} мәні {indicator} үшін мүмкін емес; {low}–{high} {unit} күтіледі.",
     },
     "R_NUMERATOR_GT_DENOMINATOR": {
-        "en": "{cell}: the numerator {found} is larger than the denominator {denominator}; for a share it cannot be.",
-        "ru": "{cell}: числитель {found} больше знаменателя {denominator}; для доли это невозможно.",
-        "kk": "{cell}: алым {found} бөлімнен {denominator} үлкен; үлес үшін бұл мүмкін емес.",
+        "en": "{cell}: the numerator {found} of {indicator} is larger than the denominator {denominator}; for a share it cannot be.",
+        "ru": "{cell}: числитель {found} для {indicator} больше знаменателя {denominator}; для доли это невозможно.",
+        "kk": "{cell}: {indicator} үшін алым {found} бөлімнен {denominator} үлкен; үлес үшін бұл мүмкін емес.",
     },
     "R_DENOMINATOR_ZERO": {
-        "en": "{cell}: the denominator is {found}; expected a count greater than 0.",
-        "ru": "{cell}: знаменатель равен {found}; ожидается число больше 0.",
-        "kk": "{cell}: бөлім {found}-ге тең; 0-ден үлкен сан күтіледі.",
+        "en": "{cell}: the denominator of {indicator} is {found}; expected a count greater than 0.",
+        "ru": "{cell}: знаменатель для {indicator} равен {found}; ожидается число больше 0.",
+        "kk": "{cell}: {indicator} үшін бөлім {found} санына тең; 0-ден үлкен сан күтіледі.",
     },
     "R_NEGATIVE_COUNT": {
-        "en": "{cell}: {found} is negative; expected a count of 0 or more.",
-        "ru": "{cell}: {found} — отрицательное число; ожидается 0 или больше.",
-        "kk": "{cell}: {found} — теріс сан; 0 немесе одан көп күтіледі.",
+        "en": "{cell}: {found} is negative for {indicator}; expected a count of 0 or more.",
+        "ru": "{cell}: {found} — отрицательное число для {indicator}; ожидается 0 или больше.",
+        "kk": "{cell}: {found} — {indicator} үшін теріс сан; 0 немесе одан көп күтіледі.",
     },
     "R_HALF_RATE": {
         "en": "{cell}: the {missing} of {indicator} is empty, but the {found} is given ({given}); expected both the numerator and the denominator.",
@@ -291,9 +291,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{cell}: {indicator} үшін тек мән көрсетілген; алым мен бөлім күтіледі (үлес солар арқылы есептеледі).",
     },
     "R_VALUE_MISMATCH": {
-        "en": "{cell}: the value {found} does not agree with numerator/denominator = {computed}; correct one of the three.",
-        "ru": "{cell}: значение {found} не совпадает с числитель/знаменатель = {computed}; исправьте одно из трёх чисел.",
-        "kk": "{cell}: {found} мәні алым/бөлім = {computed} нәтижесімен сәйкес келмейді; үш санның бірін түзетіңіз.",
+        "en": "{cell}: the value {found} of {indicator} does not agree with numerator/denominator = {computed}; correct one of the three.",
+        "ru": "{cell}: значение {found} для {indicator} не совпадает с числитель/знаменатель = {computed}; исправьте одно из трёх чисел.",
+        "kk": "{cell}: {indicator} үшін {found} мәні алым/бөлім = {computed} нәтижесімен сәйкес келмейді; үш санның бірін түзетіңіз.",
     },
     "R_DUPLICATE": {
         "en": "{cell}: {indicator} ({settlement}) appears again; it was already given in row {first_row}.",
@@ -422,5 +422,14 @@ def render(code: str, lang: str, params: dict) -> str:
     """The message for ``code`` in ``lang`` with ``params`` filled in, each in that language (``localized``)."""
     template = MESSAGES[code][lang]
     if code[0] not in "RXW":  # file-level findings quote what the file holds (a template version "2019.1"), as is
-        return template.format(**{k: (v.get(lang, "") if isinstance(v, dict) else ("" if v is None else v)) for k, v in params.items()})
-    return template.format(**{k: localized(k, v, lang) for k, v in params.items()})
+        values = {k: (v.get(lang, "") if isinstance(v, dict) else ("" if v is None else v)) for k, v in params.items()}
+    else:
+        values = {k: localized(k, v, lang) for k, v in params.items()}
+    return template.format_map(_Blank(values))
+
+
+class _Blank(dict):
+    """Message parameters where one a caller did not give reads as blank, never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -298,19 +298,20 @@ def _rule_rate_parts_missing(s: _Rows) -> None:
 
 def _rule_denominator_zero(s: _Rows) -> None:
     den_zero = s.df.filter(_IS_RATE & _HAS_DEN & (pl.col("denominator_v") <= 0))
-    s.emit("R_DENOMINATOR_ZERO", den_zero, "denominator", found=lambda r: r["denominator"])
+    s.emit("R_DENOMINATOR_ZERO", den_zero, "denominator", found=lambda r: r["denominator"], indicator=indicator_param)
 
 
 def _rule_negative_count(s: _Rows) -> None:
     negative = s.df.filter(_IS_RATE & _HAS_NUM & (pl.col("numerator_v") < 0))
-    s.emit("R_NEGATIVE_COUNT", negative, "numerator", found=lambda r: r["numerator"])
+    s.emit("R_NEGATIVE_COUNT", negative, "numerator", found=lambda r: r["numerator"], indicator=indicator_param)
 
 
 def _rule_numerator_over_denominator(s: _Rows) -> None:
     c = pl.col
     over = s.df.filter((c("kind") == "share") & _HAS_NUM & _HAS_DEN & (c("numerator_v") > c("denominator_v")))
     s.emit(
-        "R_NUMERATOR_GT_DENOMINATOR", over, "numerator", found=lambda r: r["numerator"], denominator=lambda r: r["denominator"]
+        "R_NUMERATOR_GT_DENOMINATOR", over, "numerator", found=lambda r: r["numerator"], denominator=lambda r: r["denominator"],
+        indicator=indicator_param,
     )
 
 
@@ -350,6 +351,7 @@ def _rule_value_mismatch(s: _Rows) -> None:
         "value",
         found=lambda r: f"{_fmt(r['value_v'])} %" if r["value_pct_fmt"] else r["value"],
         computed=lambda r: f"{r['computed']:.{max(r['value_dec'] or 0, 1)}f}",
+        indicator=indicator_param,
     )
 
 
