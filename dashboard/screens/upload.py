@@ -10,7 +10,7 @@ from contracts import audit
 from contracts.home import Layout
 from dashboard import upload, views
 from dashboard.auth import actor
-from dashboard.i18n import t
+from dashboard.i18n import format_number, t
 from dashboard.page import footer, start, url_select
 
 ctx = start("page_upload")
@@ -71,7 +71,9 @@ if ctx is not None:
                 if report["accepted"]:
                     st.success(t("verdict_accepted", lang))
                     for sub in report["submissions"]:
-                        st.write(f"{sub['region_code']} {sub['year']}: " + t("values_of_expected", lang, values=sub["values"], expected=sub["expected"]))
+                        st.write(f"{labels.get(sub['region_code'], sub['region_code'])}, {sub['year']}: "
+                                 + t("values_of_expected", lang, values=format_number(sub["values"], lang, 0),
+                                     expected=format_number(sub["expected"], lang, 0)))
                 else:
                     st.error(t("verdict_rejected", lang))
                 if report["errors"]:
