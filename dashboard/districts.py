@@ -7,19 +7,17 @@ year; a region reported as a whole has no drill-down, and the page then shows no
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 
+from contracts.programme import census_date
 from dashboard.i18n import t
 from dashboard.views import format_value, order_series
 
-CENSUS_MONTH, CENSUS_DAY = 9, 1  # a district's code is read as it stood on the census date, as the mart does
-
 
 def districts_on(ref_districts: pl.DataFrame, year: int) -> pl.DataFrame:
-    """The districts that existed on the census date of ``year`` (a code is unique on any one day)."""
-    day = date(year, CENSUS_MONTH, CENSUS_DAY)
+    """The districts that existed on the census date of ``year`` (a code is unique on any one day), as the mart
+    reads them."""
+    day = census_date(year)
     return ref_districts.filter(
         (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day))
         & (pl.col("valid_to").is_null() | (pl.lit(day) < pl.col("valid_to")))

@@ -102,16 +102,24 @@ class Warehouse:
             finally:
                 con.close()
 
-    def replace_tables(self, tables: dict[str, pl.DataFrame], check: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> dict[str, int]:
+    def replace_tables(
+        self,
+        tables: dict[str, pl.DataFrame | Callable[[duckdb.DuckDBPyConnection, str], int]],
+        check: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    ) -> dict[str, int]:
         """Replace the given tables in one transaction: all of them or none. Returns row counts. ``check(con)``, when
         given, runs on the written tables before the commit; if it raises, nothing is written (a contract checked
-        in SQL, ``pipelines.tables.validate_table``, so a large frame is not copied again to be validated)."""
+        in SQL, ``pipelines.tables.validate_table``, so a large frame is not copied again to be validated). A table
+        given as ``fill(con, name) -> rows`` instead of a frame is written by DuckDB itself (bounded memory)."""
         counts = {}
         with self.connect() as con:
             con.execute("begin transaction")
             try:
                 failpoint(WAREHOUSE_WRITE)
                 for name, df in tables.items():
+                    if callable(df):
+                        counts[name] = df(con, name)
+                        continue
                     con.register("_incoming", df.to_arrow())
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
                     con.unregister("_incoming")

@@ -31,6 +31,7 @@ from streamlit.testing.v1 import AppTest
 
 from contracts.home import REPO_ROOT, Layout, repo_raw
 from contracts.marts import RefDistricts
+from contracts.programme import YEARS, census_date
 from dashboard.districts import district_table
 from dashboard.i18n import t
 from pipelines.marts.build import district_reference
@@ -111,8 +112,8 @@ def test_district_codes_are_nine_digits_unique_each_day_and_inside_their_region(
     for row in districts.iter_rows(named=True):
         assert row["region_code"] in kato2, row
         assert row["kato9"][:2] == kato2[row["region_code"]], row
-    for year in range(2018, 2026):
-        day = date(year, 9, 1)
+    for year in YEARS:
+        day = census_date(year)
         alive = districts.filter(
             (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day))
             & (pl.col("valid_to").is_null() | (pl.lit(day) < pl.col("valid_to")))
@@ -191,6 +192,19 @@ def test_the_published_build_holds_ref_districts_and_district_values(home):
     assert ref.height == district_reference().height
     values = pl.read_parquet(layout.published_table(build, "district_values"))
     assert sorted(values["district_kato"].unique().to_list()) == [KARASAY, TALGAR]
+
+
+def test_the_build_stages_in_duckdb_the_same_rows_as_the_frame_path(home):
+    """stg_returns__values is written by DuckDB from the parsed Parquet files (stage_values, bounded memory at school
+    level); it holds exactly the rows, order and types staged_values builds as one frame."""
+    from pipelines.returns.staging import staged_values
+    from pipelines.warehouse import fetch
+
+    con = _warehouse(home)
+    for table, which in (("stg_returns__values", "official"), ("stg_returns__pending", "pending")):
+        written = fetch(con, f"select * from {table}")
+        assert written.height == {"official": 9, "pending": 1}[which]
+        assert written.equals(staged_values(Layout(home), None, which)), table
 
 
 # --- the drill-down, as data and on the page ------------------------------------------------------------------

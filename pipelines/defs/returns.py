@@ -11,7 +11,7 @@ from contracts.returns import StgReturnsValues, Submissions
 from pipelines.defs.publish import build_job
 from pipelines.freshness import build_lag, pinned_sources, sources_heads
 from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
-from pipelines.returns.staging import staged_values, submissions_table
+from pipelines.returns.staging import stage_values, submissions_table
 from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
 from pipelines.resources import WarehouseResource
 from pipelines.tables import validate_frame, validate_table
@@ -82,8 +82,8 @@ def stg_returns__values(context: dg.AssetExecutionContext, warehouse: WarehouseR
     wh = warehouse.warehouse()
     # The catalogue is loaded only if a parsed cache is missing and an archived file must be read again.
     with pinned_sources(wh.layout, build_sources(wh)):
-        df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)))
-    counts = wh.replace_tables({"stg_returns__values": df}, check=_staged_contract("stg_returns__values"))
+        fill = stage_values(wh.layout, functools.cache(lambda: load_context(wh.layout)))
+    counts = wh.replace_tables({"stg_returns__values": fill}, check=_staged_contract("stg_returns__values"))
     return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__values"]})
 
 
@@ -92,8 +92,8 @@ def stg_returns__pending(context: dg.AssetExecutionContext, warehouse: Warehouse
     """One row per value of each return's submission awaiting review (not official; shown only where asked for)."""
     wh = warehouse.warehouse()
     with pinned_sources(wh.layout, build_sources(wh)):
-        df = staged_values(wh.layout, functools.cache(lambda: load_context(wh.layout)), which="pending")
-    counts = wh.replace_tables({"stg_returns__pending": df}, check=_staged_contract("stg_returns__pending"))
+        fill = stage_values(wh.layout, functools.cache(lambda: load_context(wh.layout)), which="pending")
+    counts = wh.replace_tables({"stg_returns__pending": fill}, check=_staged_contract("stg_returns__pending"))
     return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__pending"]})
 
 
