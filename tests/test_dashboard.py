@@ -24,6 +24,7 @@ from pipelines.catalogue.load import load_catalogue
 from pipelines.returns.ingest import accept_file, load_context
 from pipelines.runner import prepare_dagster_home, run_all
 from pipelines.snapshots import take_snapshot
+from tests.html_tables import read_tables
 from tests.returns_factory import data_row, edit_cells, filled_return
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -132,8 +133,8 @@ def test_overview_scorecard(published, lang):
     """National G1.T1.age1_6 for 2023 after KZ-19's revision: (8100 + 9000) / 20000 = 85.5 % rolled up from two
     regions; status incomplete (2 of 17 regions)."""
     at = _app(published, lang, overview_year=2023)
-    table = at.dataframe[0].value
-    row = table[table[t("col_code", lang)] == CODE].iloc[0]
+    (table,) = [tb for m in at.markdown for tb in read_tables(m.value) if tb["attrs"].get("class") == "bilim-scorecard"][:1]
+    row = next(r for r in table["records"] if r[t("col_code", lang)] == CODE)
     assert row[t("col_actual", lang)] == ("85,5\u00a0%" if lang != "en" else "85.5%")
     assert row[t("col_status", lang)] == f"{STATUS_SYMBOLS['incomplete']} {t('status_incomplete', lang)}"  # word and shape
     assert any(w.value == t("synthetic_banner", lang) for w in at.warning) is False  # submitted by 'officer'

@@ -22,6 +22,7 @@ from contracts.glossary import STATUS_ORDER, WORDS
 from contracts.home import Layout
 from dashboard import downloads, views
 from dashboard.i18n import t
+from tests.html_tables import read_tables
 from tests.test_dashboard_access import USERS, _app, home  # noqa: F401  (the module-scoped published home)
 
 PLANNER_PAGES = ["overview", "indicator", "region", "quality", "snapshots", "catalogue"]
@@ -92,7 +93,12 @@ def page_texts(at) -> list[str]:
     # The sidebar's signed-in person (their own name and login) and the upload box's CSS are not the app's words.
     person = {m.value for m in at.sidebar.markdown}
     markdown = [m.value for m in at.markdown if m.value not in person and not m.value.startswith("<style>")]
+    # The overview's scorecard: an HTML table in a Markdown element, read cell by cell (caption, headers, cells).
+    tables = [tb for m in at.markdown if "<table" in m.value for tb in read_tables(m.value)]
+    cells = [c for tb in tables for r in tb["cells"] for _, _, c in r]
+    texts_of_tables = [x for x in [*(tb["caption"] for tb in tables), *(c for tb in tables for c in tb["columns"]), *cells] if x]
     texts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.info, *at.warning, *at.error, *at.success)] + markdown
+    texts += texts_of_tables
     texts += [
         c.value for c in at.caption if not c.value.startswith(t("build", "kk")) and not c.value.startswith(t("build", "ru"))
     ]

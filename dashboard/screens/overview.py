@@ -4,9 +4,9 @@ region traffic lights."""
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_ui, charts, views
+from dashboard import chart_ui, charts, scorecard, views
 from dashboard import map as region_map
-from dashboard.i18n import STATUS_TINTS, t
+from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
 
 ctx = start("page_overview")
@@ -27,14 +27,11 @@ if ctx is not None:
         col.metric(c["label"], c["value"], c["delta"], delta_color=c["delta_color"])
         col.caption(c["caption"])
     st.caption(t("status_rule", lang))
-    status_col = t("col_status", lang)
+    # A plain HTML table, drawn with the first paint (the canvas data grid took seconds to appear): see
+    # dashboard/scorecard.py. The map and the grid come after it, below the fold.
     for level, key in (("target", "target_indicators"), ("result", "result_indicators")):
-        part = card.filter(pl.col("level") == level)
         st.subheader(t(key, lang))
-        tokens = part["status_token"].to_list()
-        shown = part.drop("code", "level", "status_token").to_pandas()
-        styled = shown.style.apply(lambda col, tokens=tokens: [f"background-color: {STATUS_TINTS[s]}" for s in tokens], subset=[status_col])
-        st.dataframe(styled, hide_index=True, width="stretch")
+        st.markdown(scorecard.scorecard_html(card, level, lang), unsafe_allow_html=True)
     img = chart_ui.image_format(lang)
     mapped = region_map.default_series(gaps, indicators, year, missed["indicator_code"] if missed else None)
     if mapped is not None:
