@@ -56,7 +56,8 @@ GOAL_VS_PANDAS = 10.0  # validate at least 10x faster than pandas+openpyxl
 GOAL_VS_FASTEXCEL = 1.5  # and within 1.5x of a bare fastexcel read
 NOTES = [
     "How a whole `bilim validate` process got here: 7.8-9.5 s at commit 2ccdfa0 (the person-name rule ran once per "
-    "text cell), 1.9-2.5 s at 3d564e6 (once per distinct text), now {validate_best:.2f} / {validate_median:.2f} s. The "
+    "text cell), 1.9-2.5 s at 3d564e6 (once per distinct text; load 0.2), now {validate_best:.2f} / {validate_median:.2f} s "
+    "at load {load:.1f}-{load_after:.1f} (times are not comparable across loads; the ratios within a turn are). The "
     "last step: the command starts calamine's parse of the sheet on a thread right after parsing its arguments "
     "(pipelines/returns/prefetch.py; fastexcel releases the GIL), so importing Polars, the rules and the catalogue "
     "(~0.3-0.4 s) happens while the sheet is parsed; only the sheet holding the flat header becomes a frame; the "
