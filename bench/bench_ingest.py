@@ -43,6 +43,19 @@ YEAR = 2025
 GOAL_ONE_S = 10.0  # one accepted return visible within 10 s (median), quiet machine
 GOAL_TWENTY_S = 60.0  # twenty simultaneous ones all visible within 60 s
 GOAL_BUILDS = 4  # "a few builds, not twenty"
+NOTE_LOAD = (
+    "Measured at load {load:.1f} (other engineers' test suites on the same two cores; twenty ingests at once add "
+    "twenty processes of their own). The run before this one, at load 3.4 (commit 3af8c12), measured one return "
+    "until published in 7.65 / 8.42 s and twenty in 35.3 / 38.5 s, meeting both time goals; times on a machine this "
+    "loaded are not comparable with that run, and the time goals are not met here. The demo returns are template "
+    "workbooks (read by openpyxl; the calamine path this work changed is for large flat files). The record part alone "
+    "(`--no-wait`, {nw_best:.2f} / {nw_median:.2f} s here) returns before any build."
+)
+
+
+def notes(result: dict) -> list[str]:
+    nw = next(c for c in result["cases"] if "--no-wait" in c["label"])
+    return [NOTE_LOAD.format(load=result["load_average"]["before"][0], nw_best=nw["best_s"], nw_median=nw["median_s"])]
 
 
 def prepare(workdir: Path) -> dict:
@@ -140,9 +153,15 @@ def main() -> int:
     parser.add_argument("--repeat-many", type=int, default=2, help="runs of the twenty at once")
     parser.add_argument("--out", type=Path, default=RESULTS / "ingest.json")
     parser.add_argument("--prepare", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--notes-only", action="store_true", help="rewrite the README notes of --out from its numbers")
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare(args.prepare)))
+        return 0
+    if args.notes_only:  # rewrite the README notes of --out from its own numbers (no measuring)
+        result = json.loads(args.out.read_text(encoding="utf-8"))
+        result["notes_readme"] = notes(result)
+        write_results(args.out, result)
         return 0
 
     load_before = list(os.getloadavg())
@@ -232,6 +251,7 @@ def main() -> int:
         "cases": cases,
         "goals": goals,
     }
+    result["notes_readme"] = notes(result)
     write_results(args.out, result)
     return 0
 
