@@ -52,8 +52,9 @@ FINDINGS = [
     "131 submissions as Polars frames, then concatenated and sorted them (one 593 MiB frame, 3,160 MiB peak in a "
     "process of its own). stage_values now has DuckDB read the parsed-row Parquet files straight into the table, "
     "under its memory limit: 542 MiB peak for the same rows, order and types (asserted equal on this load and in "
-    "tests/test_districts.py). Reading and validating the 20 files peaked at ~690 MiB (sampled once a second); the build inside ingest at 750. Ingest's wall time is "
-    "mostly validation on a shared 2-core machine; it was not the goal here and was not tuned.",
+    "tests/test_districts.py). Reading and validating the 20 files peaked at ~690 MiB (sampled once a second), the "
+    "build inside ingest at 750. Ingest's wall time is mostly validation on a shared 2-core machine; it was not the "
+    "goal here and was not tuned.",
 ]
 GOAL_RSS_MIB = 1024
 SCHOOLS = 7_500
