@@ -229,8 +229,12 @@ class RefDistricts(pa.DataFrameModel):
     name_kk: str = pa.Field(description="Name, Kazakh")
     name_ru: str = pa.Field(description="Name, Russian")
     name_en: str = pa.Field(description="Name, English")
-    valid_from: Optional[pl.Date] = pa.Field(nullable=True, description="First day in this region under this code (empty: before 2018)")
-    valid_to: Optional[pl.Date] = pa.Field(nullable=True, description="The day it left this code or region, exclusive (empty: still)")
+    valid_from: Optional[pl.Date] = pa.Field(
+        nullable=True, description="First day in this region under this code (empty: before 2018)"
+    )
+    valid_to: Optional[pl.Date] = pa.Field(
+        nullable=True, description="The day it left this code or region, exclusive (empty: still)"
+    )
     notes: Optional[str] = pa.Field(nullable=True, description="What changed, and corrections to the source")
 
     class Config:
@@ -257,7 +261,9 @@ class DistrictValues(pa.DataFrameModel):
     district_kato: str = pa.Field(str_matches=r"^\d{9}$", description="District's KATO code (ref_districts.kato9)")
     year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year")
     settlement: str = pa.Field(isin=SETTLEMENTS, description="total, urban or rural")
-    value: Optional[float] = pa.Field(nullable=True, description="100 * summed numerator / summed denominator; the sum for counts")
+    value: Optional[float] = pa.Field(
+        nullable=True, description="100 * summed numerator / summed denominator; the sum for counts"
+    )
     numerator: Optional[float] = pa.Field(nullable=True, ge=0, description="Summed numerator (rates)")
     denominator: Optional[float] = pa.Field(nullable=True, gt=0, description="Summed denominator (rates)")
     n_units: int = pa.Field(ge=1, description="Sub-regional rows summed")
