@@ -92,10 +92,11 @@ def test_numbers_in_messages_have_a_decimal_comma_in_kk_and_ru_and_parts_are_wor
     )
     assert "105,3" in render("R_HARD_BOUNDS", "kk", {"cell": "data!C4", **params})
     assert "105.3" in render("R_HARD_BOUNDS", "en", {"cell": "data!C4", **params})
-    summed = {"cell": "data!D4", "urban": "10", "rural": "20.5", "sum": "30.5", "total": "31", "part": "numerator"}
+    summed = {"cell": "data!D4", "urban": "10", "rural": "20.5", "sum": "30.5", "total": "31", "part": "numerator",
+              "indicator": {"ru": "«Охват» (X)"}}
     assert (
         render("X_URBAN_RURAL_SUM", "ru", summed)
-        == "data!D4: город 10 + село 20,5 = 30,5, а числитель «всего» равен 31; ожидается, что они сойдутся."
+        == "data!D4: для «Охват» (X) город 10 + село 20,5 = 30,5, а числитель «всего» равен 31; ожидается, что они сойдутся."
     )
     duplicate = {"cell": "data!A9", "indicator": "X", "settlement": "urban", "first_row": 5}
     assert "(Город)" in render("R_DUPLICATE", "ru", duplicate) and "(Қала)" in render("R_DUPLICATE", "kk", duplicate)
@@ -169,3 +170,57 @@ def test_a_parameter_not_given_reads_blank():
     assert render("R_DENOMINATOR_ZERO", "en", {"cell": "data!E4", "found": "0"}) == (
         "data!E4: the denominator of  is 0; expected a count greater than 0."
     )
+
+
+def test_cross_row_checks_name_the_indicator_in_kk_and_ru(tmp_path):
+    """urban 90 / 100 and rural 80 / 100 under a total of 1900 / 2000 (95 %): the parts do not add up (90 + 80 = 170
+    against 1900, 100 + 100 = 200 against 2000) and 95 % is not between 90 % and 80 %. Each message names the
+    indicator in the officer's language, at the total row's cell, with no English word."""
+    base = filled_return(tmp_path / "KZ-19.xlsx", "KZ-19", 2023)  # Almaty Region: cities and villages (KZ-75 is a city)
+    row = data_row(base, CODE)
+    bad = edit_cells(base, tmp_path / "KZ-19_2023.xlsx", {
+        (CODE, "total", 3): None, (CODE, "total", 4): 1900, (CODE, "total", 5): 2000,
+        (CODE, "urban", 3): None, (CODE, "urban", 4): 90, (CODE, "urban", 5): 100,
+        (CODE, "rural", 3): None, (CODE, "rural", 4): 80, (CODE, "rural", 5): 100,
+    })
+    verdict = validate_file(bad, load_context(Layout.current(), "KZ-19", 2023))
+    issues = verdict.file_issues + [i for g in verdict.groups for i in g.issues]
+    sums = {i.cell: i for i in issues if i.code == "X_URBAN_RURAL_SUM"}
+    assert set(sums) == {f"D{row}", f"E{row}"}, [(i.code, i.cell, i.message("en")) for i in issues]
+    assert sums[f"D{row}"].message("ru") == (
+        f"data!D{row}: для «{_name('ru')}» ({CODE}) город 90 + село 80 = 170, а числитель «всего» равен 1900; "
+        "ожидается, что они сойдутся."
+    )
+    assert sums[f"E{row}"].message("kk") == (
+        f"data!E{row}: «{_name('kk')}» ({CODE}) бойынша қала 100 + ауыл 100 = 200, ал барлығы бойынша бөлім 2000; "
+        "олардың қосындысы тең болуы керек."
+    )
+    between = next(i for i in issues if i.code == "X_TOTAL_NOT_BETWEEN")
+    assert between.cell == f"C{row}"
+    ru, kk = between.message("ru"), between.message("kk")
+    assert ru == f"data!C{row}: значение «всего» 95 для «{_name('ru')}» ({CODE}) не лежит между городом 90 и селом 80."
+    assert kk == f"data!C{row}: «{_name('kk')}» ({CODE}) үшін барлығы 95 мәні қала 90 мен ауыл 80 арасында емес."
+    for issue in [*sums.values(), between]:
+        for lang in ("kk", "ru"):
+            assert not leaks(issue.message(lang)), (issue.code, lang, leaks(issue.message(lang)))
+
+
+def test_a_fraction_for_a_percent_names_the_indicator_in_kk_and_ru(tmp_path):
+    """A national return's G1.K5.R5 (a percentage typed as a value, no parts) holding 0.5: a warning that names the
+    series in the officer's language and suggests 50 %, the number with a decimal comma."""
+    from tests.returns_fixtures import TemplateFile, context
+
+    code = "G1.K5.R5"
+    kz = TemplateFile(tmp_path, "KZ", 2023)
+    row = kz.set(code, value=0.5)
+    verdict = validate_file(kz.save(), context())
+    issue = next(i for g in verdict.groups for i in g.issues if i.code == "W_FRACTION_FOR_PERCENT")
+    assert issue.cell == f"C{row}"
+    assert issue.message("ru") == (
+        f"data!C{row}: 0,5 для «{_name('ru', code)}» ({code}) похоже на долю вместо процента (возможно, имелось в виду 50 %?)."
+    )
+    assert issue.message("kk") == (
+        f"data!C{row}: «{_name('kk', code)}» ({code}) үшін 0,5 пайыздың орнына бөлшек сияқты (мүмкін, 50 % болар?)."
+    )
+    assert f"«{_name('en', code)}» ({code})" in issue.message("en")
+    assert not leaks(issue.message("ru")) and not leaks(issue.message("kk"))

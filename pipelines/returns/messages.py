@@ -307,14 +307,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- across rows -----------------------------------------------------------------------------------------------
     "X_URBAN_RURAL_SUM": {
-        "en": "{cell}: urban {urban} + rural {rural} = {sum}, but the total {part} is {total}; expected them to add up.",
-        "ru": "{cell}: город {urban} + село {rural} = {sum}, а {part} «всего» равен {total}; ожидается, что они сойдутся.",
-        "kk": "{cell}: қала {urban} + ауыл {rural} = {sum}, ал барлығы бойынша {part} {total}; олардың қосындысы тең болуы керек.",
+        "en": "{cell}: for {indicator}, urban {urban} + rural {rural} = {sum}, but the total {part} is {total}; expected them to add up.",
+        "ru": "{cell}: для {indicator} город {urban} + село {rural} = {sum}, а {part} «всего» равен {total}; ожидается, что они сойдутся.",
+        "kk": "{cell}: {indicator} бойынша қала {urban} + ауыл {rural} = {sum}, ал барлығы бойынша {part} {total}; олардың қосындысы тең болуы керек.",
     },
     "X_TOTAL_NOT_BETWEEN": {
-        "en": "{cell}: the total {total} is not between urban {urban} and rural {rural}.",
-        "ru": "{cell}: значение «всего» {total} не лежит между городом {urban} и селом {rural}.",
-        "kk": "{cell}: барлығы {total} мәні қала {urban} мен ауыл {rural} арасында емес.",
+        "en": "{cell}: the total {total} of {indicator} is not between urban {urban} and rural {rural}.",
+        "ru": "{cell}: значение «всего» {total} для {indicator} не лежит между городом {urban} и селом {rural}.",
+        "kk": "{cell}: {indicator} үшін барлығы {total} мәні қала {urban} мен ауыл {rural} арасында емес.",
     },
     # --- warnings --------------------------------------------------------------------------------------------------
     "W_PLAUSIBLE": {
@@ -323,9 +323,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{cell}: {found} — {indicator} үшін әдеттен тыс мән (әдетте {low}–{high} {unit}); тексеріңіз.",
     },
     "W_FRACTION_FOR_PERCENT": {
-        "en": "{cell}: {found} looks like a fraction typed for a percentage (did you mean {percent} %?).",
-        "ru": "{cell}: {found} похоже на долю вместо процента (возможно, имелось в виду {percent} %?).",
-        "kk": "{cell}: {found} пайыздың орнына бөлшек сияқты (мүмкін, {percent} % болар?).",
+        "en": "{cell}: {found} for {indicator} looks like a fraction typed for a percentage (did you mean {percent} %?).",
+        "ru": "{cell}: {found} для {indicator} похоже на долю вместо процента (возможно, имелось в виду {percent} %?).",
+        "kk": "{cell}: {indicator} үшін {found} пайыздың орнына бөлшек сияқты (мүмкін, {percent} % болар?).",
     },
     "W_FRACTION_BESIDE_PARTS": {
         "en": "{cell}: the value {found} looks like a fraction typed for a percentage: numerator/denominator give {computed} %. Read as {computed} % (the computed rate is what counts); type {computed} in the value cell to confirm.",

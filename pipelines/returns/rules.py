@@ -369,7 +369,7 @@ def _rule_fraction_for_percent(s: _Rows) -> None:
     )
     s.emit(
         "W_FRACTION_FOR_PERCENT", fraction, "value", sev="warning",
-        found=lambda r: r["value"], percent=lambda r: _fmt(r["value_v"] * 100),
+        found=lambda r: r["value"], percent=lambda r: _fmt(r["value_v"] * 100), indicator=indicator_param,
     )
 
 
@@ -494,9 +494,10 @@ def _cycle_for(cat: Catalogue, year: int) -> str | None:
 
 def check_across(raw: RawReturn, rows: pl.DataFrame) -> list[Issue]:
     """urban + rural = total for numerators and denominators (regional aggregates, without sub-regional units);
-    a total rate lies between its urban and rural."""
+    a total rate lies between its urban and rural. Each message names the indicator in the officer's language."""
     issues: list[Issue] = []
     agg = rows.filter(pl.col("unit_kato").is_null())
+    names = [c for c in ("name_kk", "name_ru", "name_en") if c in rows.columns]
     wide = {}
     for st in SETTLEMENTS:
         wide[st] = agg.filter(pl.col("settlement_token") == st).select(
@@ -506,8 +507,11 @@ def check_across(raw: RawReturn, rows: pl.DataFrame) -> list[Issue]:
             pl.col("actual").alias(f"act_{st}"),
             pl.col("_row").alias(f"row_{st}"),
             pl.col("kind"),
+            *names,
         )
-    j = wide["total"].join(wide["urban"].drop("kind"), on="indicator_code").join(wide["rural"].drop("kind"), on="indicator_code")
+    j = wide["total"].join(wide["urban"].drop("kind", *names), on="indicator_code").join(
+        wide["rural"].drop("kind", *names), on="indicator_code"
+    )
     for r in j.iter_rows(named=True):
         for part, label in (("num", "numerator"), ("den", "denominator")):
             t, u, ru = r[f"{part}_total"], r[f"{part}_urban"], r[f"{part}_rural"]
@@ -523,6 +527,7 @@ def check_across(raw: RawReturn, rows: pl.DataFrame) -> list[Issue]:
                         sum=_fmt(u + ru),
                         total=_fmt(t),
                         part=label,
+                        indicator=indicator_param(r),
                     )
                 )
         t, u, ru = r["act_total"], r["act_urban"], r["act_rural"]
@@ -536,6 +541,7 @@ def check_across(raw: RawReturn, rows: pl.DataFrame) -> list[Issue]:
                     total=_fmt(t),
                     urban=_fmt(u),
                     rural=_fmt(ru),
+                    indicator=indicator_param(r),
                 )
             )
     return issues
