@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from contracts.glossary import STATUS_TINTS, status_word
-from contracts.locale import excel_number_format
+from contracts.locale import LOCAL_TZ, excel_number_format, local_time
 from contracts.spreadsheet import escape_text, text_cell
 from dashboard.i18n import LANGS, t
 
@@ -45,6 +45,29 @@ class Status:
     token: str | None
 
 
+@dataclass(frozen=True)
+class When:
+    """A moment (stored in UTC: an aware datetime or ISO text) written in Kazakhstan time: an Excel date-time cell
+    with a date-time format (Excel has no time zones, so the cell holds the local wall time), ``2024-03-01 15:00``
+    in a CSV."""
+
+    value: object
+
+
+EXCEL_WHEN_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _local_naive(value: object):
+    """``value`` (UTC, aware or ISO text) as Kazakhstan wall time without a zone, for an Excel cell; ``None`` for none."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if value is None or value == "":
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(ZoneInfo(LOCAL_TZ)).replace(tzinfo=None)
+
+
 @dataclass
 class Table:
     """Rows for a download. ``source`` is the published table the rows come from (its name in words is the glossary
@@ -64,6 +87,8 @@ class Download:
 
 
 def _text(cell: object, lang: str) -> str:
+    if isinstance(cell, When):
+        return local_time(cell.value)
     if isinstance(cell, Status):
         return status_word(cell.token, lang)
     if isinstance(cell, Num):
@@ -109,7 +134,7 @@ def download(table: Table, lang: str) -> Download:
     writer = csv.writer(out, delimiter=";" if lang in ("kk", "ru") else ",", lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([escape_text(_text(c, lang)) if not isinstance(c, Num) else _text(c, lang) for c in row])
+        writer.writerow([escape_text(_text(c, lang)) if not isinstance(c, Num | When) else _text(c, lang) for c in row])
     csv_data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
     wb = openpyxl.Workbook()
@@ -124,6 +149,9 @@ def download(table: Table, lang: str) -> Download:
             if isinstance(cell, Num):
                 target.value = None if cell.value is None or cell.value != cell.value else cell.value
                 target.number_format = excel_number_format(cell.decimals)
+            elif isinstance(cell, When):
+                target.value = _local_naive(cell.value)
+                target.number_format = EXCEL_WHEN_FORMAT
             elif isinstance(cell, Status):
                 text_cell(target, status_word(cell.token, lang))
                 if cell.token in STATUS_TINTS:
@@ -265,3 +293,56 @@ def catalogue_table(indicators: pl.DataFrame, targets: pl.DataFrame, lang: str) 
             *[Num(by_code.get(r["code"], {}).get(y), dec) for y in years],
         ])
     return Table(headers, rows, "programme_indicators")
+
+
+def completeness_download(completeness: pl.DataFrame, regions: pl.DataFrame, lang: str, build: str = "") -> Table:
+    """What each region returned for each year as a download, typed: the year, revisions and values reported and
+    expected as numbers, the first arrival as an Excel date-time in Kazakhstan time, the state as its word (the
+    baseline year's absent return is "baseline year (not expected)"), names beside codes and the synthetic flag."""
+    from contracts.programme import BASELINE_YEAR
+    from dashboard.views import region_names
+
+    places = region_names(regions, lang)
+    keys = ("col_region_code", "region", "year", "col_return_state", "col_first_received", "revisions",
+            "col_values_reported", "col_values_expected")
+    rows, flags = [], []
+    has_flag = "is_synthetic" in completeness.columns
+    for r in completeness.filter(pl.col("region_code") != "KZ").sort("region_code", "year").iter_rows(named=True):
+        if not r["arrived"]:
+            state = "baseline" if r["year"] == BASELINE_YEAR else "missing"
+        elif r["share_complete"] is not None and r["share_complete"] < 1:
+            state = "partial"
+        else:
+            state = "on_time" if r["on_time"] else "late"
+        rows.append([
+            r["region_code"], places.get(r["region_code"], r["region_code"]), Num(r["year"]), t(f"q_{state}", lang),
+            When(r["first_received_at"]), Num(r["revisions"]), Num(r["values_reported"]), Num(r["values_expected"]),
+        ])
+        flags.append(bool(r["is_synthetic"]) if has_flag else False)
+    return Table([t(k, lang) for k in keys], rows, "completeness", build, flags if any(flags) else [])
+
+
+def audit_download(entries: list[dict], lang: str, regions: pl.DataFrame | None = None, build: str = "") -> Table:
+    """Audit entries (newest first) as a download, typed: the moment as an Excel date-time in Kazakhstan time, the
+    year as a number, the action and details in words (``views.audit_detail``), the region's code and name."""
+    from contracts.audit import flat
+    from dashboard.i18n import TEXTS
+    from dashboard.views import audit_detail, region_names
+
+    names = region_names(regions, lang) if regions is not None else {}
+    keys = ("col_when", "col_who", "col_user_id", "audit_action", "col_region_code", "region", "year", "col_submission",
+            "col_file_hash", "col_detail")
+    rows = []
+    for entry in reversed(entries):
+        r = flat(entry)
+        action = t(f"audit_action_{r['action']}", lang) if f"audit_action_{r['action']}" in TEXTS else r["action"]
+        year = str(r["year"] or "")
+        region = r["region_code"] or ""
+        rows.append([
+            When(r["at"]), r["actor_name"], r["actor_id"], action, region, names.get(region, region) if region else "",
+            Num(int(year)) if year.isdigit() else year,
+            # a submission id is its UTC arrival, the file's hash and an index: the time is the "when" column
+            (r["submission_id"] or "").rsplit("+00:00-", 1)[-1], (r["sha256"] or "")[:12],
+            audit_detail(entry.get("detail") or {}, lang),
+        ])
+    return Table([t(k, lang) for k in keys], rows, "audit_log", build)

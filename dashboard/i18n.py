@@ -93,7 +93,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "series_baseline": {"kk": "2018 базасы", "ru": "База 2018", "en": "2018 baseline"},
     "ranked_by_gap": {"kk": "Өңірлер айырма бойынша", "ru": "Регионы по отставанию", "en": "Regions ranked by gap"},
     "urban_vs_rural": {"kk": "Қала мен ауыл", "ru": "Город и село", "en": "Urban and rural"},
-    "map_title": {"kk": "Өңірлер картасы (айырма)", "ru": "Карта регионов (отставание)", "en": "Regions map (gap)"},
+    # the colours are statuses; the labels and the hover give the value and the gap
+    "map_title": {"kk": "Өңірлер картасы: мақсатқа қатысты күйі (белгілерде нақты мән мен айырма)", "ru": "Карта регионов: статус относительно цели (на подписях — факт и отставание)", "en": "Regions map: status against the target (labels: actual and gap)"},
     "table": {"kk": "Кесте", "ru": "Таблица", "en": "Table"},
     "download_csv": {"kk": "CSV жүктеу", "ru": "Скачать CSV", "en": "Download CSV"},
     "download_xlsx": {"kk": "Excel жүктеу", "ru": "Скачать Excel", "en": "Download Excel"},
@@ -271,6 +272,17 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "district": {"kk": "Аудан / қала", "ru": "Район / город", "en": "District / city"},
     "district_kato": {"kk": "ӘАОЖ (КАТО) коды", "ru": "Код КАТО", "en": "KATO code"},
+
+    # --- typed downloads: values reported and expected as two number columns -------------------------------------
+    "col_values_reported": {"kk": "Берілген мәндер", "ru": "Представлено значений", "en": "Values reported"},
+    "col_values_expected": {"kk": "Күтілген мәндер", "ru": "Ожидалось значений", "en": "Values expected"},
+
+    # --- the Indicator page's settlement choice (issue 9 item 2) ---------------------------------------------------
+    "no_settlement_values": {
+        "kk": "{year} жылы өңірлерде «{settlement}» бойынша мән жоқ.",
+        "ru": "За {year} год у регионов нет значений для «{settlement}».",
+        "en": "No regional values for “{settlement}” in {year}.",
+    },
 }
 
 

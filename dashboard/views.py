@@ -11,8 +11,8 @@ import polars as pl
 from contracts.spreadsheet import escape_frame, text_cell
 
 from contracts.locale import LOCAL_TZ, local_time  # noqa: F401  (pages call views.local_time)
-from contracts.programme import BASELINE_YEAR
-from contracts.glossary import STATUS_SYMBOLS, status_word
+from contracts.programme import BASELINE_YEAR, SETTLEMENTS
+from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, status_word
 from dashboard.i18n import TEXTS, format_number, t
 
 GAP_DECIMALS = 1
@@ -212,10 +212,25 @@ def status_grid(gaps: pl.DataFrame, indicators: pl.DataFrame, year: int) -> pl.D
     ).select("region_code", "indicator_code", "status", "gap", "actual", "target")
 
 
-def ranked_regions(gaps: pl.DataFrame, code: str, year: int) -> pl.DataFrame:
-    """Regions by gap (largest shortfall first) for one series and year."""
+def settlement_options(gaps: pl.DataFrame, code: str) -> list[str]:
+    """The settlements (total, urban, rural, in the programme's order) for which regions report ``code``: the
+    choice the Indicator page offers (``?settlement=``); always at least ``total``."""
+    present = set(gaps.filter((pl.col("indicator_code") == code) & (pl.col("region_code") != "KZ") & pl.col("actual").is_not_null())["settlement"].unique().to_list())
+    return [s for s in SETTLEMENTS if s == "total" or s in present]
+
+
+def settlement_values(gaps: pl.DataFrame, code: str, year: int, settlement: str = "total") -> pl.DataFrame:
+    """The regions' rows of one series, year and settlement (region_code, actual, target, gap, status): what the
+    Indicator page's map colours and its ranked bars order, for cities, villages or the whole region."""
+    return gaps.filter(
+        (pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("settlement") == settlement) & (pl.col("region_code") != "KZ")
+    ).select("region_code", "actual", "target", "gap", "status")
+
+
+def ranked_regions(gaps: pl.DataFrame, code: str, year: int, settlement: str = "total") -> pl.DataFrame:
+    """Regions by gap (largest shortfall first) for one series, year and settlement (total, urban or rural)."""
     return (
-        gaps.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("settlement") == "total") & (pl.col("region_code") != "KZ"))
+        gaps.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("settlement") == settlement) & (pl.col("region_code") != "KZ"))
         .filter(pl.col("actual").is_not_null())
         .sort("gap", descending=True, nulls_last=True)
         .select("region_code", "actual", "target", "gap", "status")
@@ -569,7 +584,33 @@ def gap_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFram
             t("col_actual", lang): format_value(r["actual"], unit, decimals, lang),
             t("col_target", lang): format_value(r["target"], unit, decimals, lang),
             t("col_gap", lang): format_gap(r["gap"], unit, decimals, lang),
-            t("col_status", lang): t(f"status_{r['status']}", lang) if r["status"] else "–",
+            t("col_status", lang): status_word(r["status"], lang, symbol=True),
             t("col_coverage", lang): cover.get((r["indicator_code"], r["year"], r["settlement"]), "") if r["region_code"] == "KZ" else "",
         })
     return pl.DataFrame(rows)
+
+
+def status_of_text(text: str | None) -> str | None:
+    """The status token a status cell shows (``✕ артта қалу`` -> ``off_track``), read from its shape."""
+    if not text:
+        return None
+    shape = text.split(" ", 1)[0]
+    return next((token for token, symbol in STATUS_SYMBOLS.items() if symbol == shape), None)
+
+
+def status_tints(frame: pl.DataFrame, lang: str) -> list[str]:
+    """The CSS of each row's status cell: the status's colour-blind-safe tint (``STATUS_TINTS``) with dark text
+    (WCAG AA); none where the row has no status."""
+    column = t("col_status", lang)
+    return [f"background-color: {STATUS_TINTS[token]}; color: #111111" if token else "" for token in map(status_of_text, frame[column].to_list())]
+
+
+def status_styled(frame: pl.DataFrame, lang: str):
+    """A people's table (``gap_table``) for ``st.dataframe``: the status column's shape and word on its tint, so a
+    status is never colour alone and never a bare word (a pandas Styler; the frame itself is unchanged)."""
+    column = t("col_status", lang)
+    shown = frame.to_pandas()
+    if column not in frame.columns or frame.is_empty():
+        return shown
+    css = status_tints(frame, lang)
+    return shown.style.apply(lambda _col: css, subset=[column])

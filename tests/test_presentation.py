@@ -361,8 +361,8 @@ def test_every_download_speaks_only_the_language(at_home, lang):
     made = {
         "gaps": downloads.gaps_table(gaps, indicators, regions, _published(at_home, "national_values"), lang, "b"),
         "region": downloads.gaps_table(gaps.filter(pl.col("region_code") == "KZ-75"), indicators, regions, None, lang, "b"),
-        "completeness": downloads.frame_table(views.completeness_table(completeness, regions, lang), "completeness", "b", True),
-        "audit": downloads.frame_table(views.audit_table(audit.read(layout).entries, lang, regions), "audit_log", "b"),
+        "completeness": downloads.completeness_download(completeness.with_columns(is_synthetic=pl.lit(True)), regions, lang, "b"),
+        "audit": downloads.audit_download(audit.read(layout).entries, lang, regions, "b"),
         "catalogue": downloads.catalogue_table(indicators, _published(at_home, "programme_targets"), lang),
     }
     for kind, table in made.items():
@@ -377,3 +377,124 @@ def test_every_download_speaks_only_the_language(at_home, lang):
         assert not bad, (kind, dict(list(bad.items())[:5]))
         text = people.sub("", out.csv.decode("utf-8-sig"))
         assert not leaks(text), (kind, leaks(text)[:5])
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_completeness_and_audit_downloads_are_typed(at_home, lang):
+    """The Completeness and Audit downloads hold numbers as numbers (year, revisions, values reported and expected)
+    and times as Excel date-times in Kazakhstan time with a date-time format, not text; the CSV writes the same
+    local time. Compared with the published completeness table and the real audit log of the fixture."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from contracts import audit
+    from contracts.locale import local_time
+
+    regions = _published(at_home, "regions")
+    completeness = _published(at_home, "completeness")
+    made = downloads.download(downloads.completeness_download(completeness, regions, lang, "b"), lang)
+    ws = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    keys = ("col_region_code", "year", "col_first_received", "revisions", "col_values_reported", "col_values_expected",
+            "col_return_state")
+    col = {k: headers.index(t(k, lang)) for k in keys}
+    rows = {(r[col["col_region_code"]].value, r[col["year"]].value): r for r in ws.iter_rows(min_row=2)}
+    arrived = completeness.filter((pl.col("region_code") != "KZ") & pl.col("arrived") & pl.col("first_received_at").is_not_null())
+    assert arrived.height and len(rows) == completeness.filter(pl.col("region_code") != "KZ").height
+    for r in arrived.iter_rows(named=True):
+        cells = rows[(r["region_code"], r["year"])]  # the year is the number 2023, not the text "2023"
+        when = cells[col["col_first_received"]]
+        local = r["first_received_at"].astimezone(ZoneInfo("Asia/Almaty")).replace(tzinfo=None)
+        assert isinstance(when.value, datetime) and when.is_date and when.number_format == downloads.EXCEL_WHEN_FORMAT
+        assert abs((when.value - local).total_seconds()) < 0.001
+        assert cells[col["revisions"]].value == r["revisions"] and isinstance(cells[col["revisions"]].value, int)
+        assert cells[col["col_values_reported"]].value == r["values_reported"]
+        assert cells[col["col_values_expected"]].value == r["values_expected"]
+    absent = (pl.col("region_code") != "KZ") & ~pl.col("arrived") & (pl.col("year") == 2019)
+    missing = completeness.filter(absent).row(0, named=True)
+    assert rows[(missing["region_code"], 2019)][col["col_first_received"]].value is None
+    assert rows[(missing["region_code"], 2019)][col["col_return_state"]].value == t("q_missing", lang)
+    first = arrived.sort("region_code", "year").row(0, named=True)
+    line = next(x for x in csv.reader(io.StringIO(made.csv.decode("utf-8-sig")), delimiter=";")
+                if x[0] == first["region_code"] and x[2] == str(first["year"]))
+    assert line[col["col_first_received"]] == local_time(first["first_received_at"])
+
+    entries = audit.read(Layout(at_home)).entries
+    assert entries
+    out = downloads.download(downloads.audit_download(entries, lang, regions, "b"), lang)
+    ws = openpyxl.load_workbook(io.BytesIO(out.xlsx)).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    when_col, year_col = headers.index(t("col_when", lang)), headers.index(t("year", lang))
+    body = list(ws.iter_rows(min_row=2))
+    assert len(body) == len(entries)
+    for entry, cells in zip(reversed(entries), body, strict=True):  # newest first
+        local = datetime.fromisoformat(entry["at"]).astimezone(ZoneInfo("Asia/Almaty")).replace(tzinfo=None)
+        assert cells[when_col].is_date and cells[when_col].number_format == downloads.EXCEL_WHEN_FORMAT
+        assert abs((cells[when_col].value - local).total_seconds()) < 0.001
+        year = (entry.get("target") or {}).get("year")
+        if year not in (None, ""):
+            assert cells[year_col].value == int(year)
+    assert any(isinstance(c[year_col].value, int) for c in body)
+
+
+def test_settlement_values_are_the_chosen_settlement_rows():
+    """The Indicator page's map and ranked bars take the chosen settlement's rows (value, gap and status of a
+    region's villages, not of the region); the choice offers only settlements regions report, total always.
+    Marts built from hand-written returns: KZ-63 villages 4600 / 5000 = 92.0 %, KZ-11 villages 4000 / 5000 = 80.0 %."""
+    from tests.marts_fixtures import V, build
+
+    code = "G1.T1.age3_6"
+    con = build([
+        V(code, "KZ-63", 2024, num=9500, den=10000), V(code, "KZ-63", 2024, "urban", num=4900, den=5000),
+        V(code, "KZ-63", 2024, "rural", num=4600, den=5000),
+        V(code, "KZ-11", 2024, num=9000, den=10000), V(code, "KZ-11", 2024, "urban", num=5000, den=5000),
+        V(code, "KZ-11", 2024, "rural", num=4000, den=5000),
+    ])
+    gaps = pl.from_arrow(con.sql("select * from indicator_gaps").to_arrow_table())
+    rural = views.settlement_values(gaps, code, 2024, "rural").filter(pl.col("actual").is_not_null()).sort("region_code")
+    assert rural["region_code"].to_list() == ["KZ-11", "KZ-63"]
+    assert rural["actual"].to_list() == pytest.approx([80.0, 92.0])
+    assert rural["gap"].to_list() == pytest.approx([t_ - a for t_, a in zip(rural["target"], rural["actual"], strict=True)])
+    total = views.settlement_values(gaps, code, 2024).filter(pl.col("actual").is_not_null()).sort("region_code")
+    assert total["actual"].to_list() == pytest.approx([90.0, 95.0])
+    ranked = views.ranked_regions(gaps, code, 2024, "rural")
+    assert ranked["region_code"].to_list() == ["KZ-11", "KZ-63"]  # the villages furthest behind first
+    assert views.settlement_options(gaps, code) == ["total", "urban", "rural"]
+    assert views.settlement_options(gaps.filter(pl.col("settlement") != "urban"), code) == ["total", "rural"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_indicator_and_region_tables_show_status_shape_word_and_tint(at_home, lang):
+    """On the Indicator and Region pages the status cell is the shape and the word (never the word alone) on the
+    status's colour-blind-safe tint; the Indicator page's settlement choice (rural) retitles the bars and the map."""
+    import json
+
+    from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS
+
+    gaps = _published(at_home, "indicator_gaps")
+    indicators, regions = _published(at_home, "programme_indicators"), _published(at_home, "regions")
+    table = views.gap_table(gaps.filter(pl.col("indicator_code") == "G1.T1.age1_6"), indicators, regions, None, lang)
+    column = table[t("col_status", lang)].to_list()
+    tokens = [views.status_of_text(c) for c in column]
+    raw = gaps.filter(pl.col("indicator_code") == "G1.T1.age1_6").sort("indicator_code", "year", "region_code", "settlement")
+    raw = raw["status"]
+    assert tokens == raw.to_list()
+    for cell, token in zip(column, tokens, strict=True):
+        if token:
+            assert cell == f"{STATUS_SYMBOLS[token]} {t(f'status_{token}', lang)}"
+    css = views.status_tints(table, lang)
+    assert [c.split(";")[0].removeprefix("background-color: ") if c else None for c in css] == [
+        STATUS_TINTS[k] if k else None for k in tokens]
+    html_out = views.status_styled(table, lang).to_html()
+    assert STATUS_TINTS[next(k for k in tokens if k)].lower() in html_out.lower()
+
+    at = _app(at_home, USERS["planner"], lang, "indicator")
+    box = at.selectbox(key="indicator_settlement")  # the fixture's returns have totals only: the choice offers "total"
+    assert box.options == [t("settlement_total", lang)] and box.value == "total"
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any(t("map_title", lang) in x.replace("<br>", " ") for x in titles), titles  # the title is wrapped
+    for page in ("indicator", "region"):
+        at = _app(at_home, USERS["planner"], lang, page)
+        frames = [d.value for d in at.dataframe]
+        statuses = [v for f in frames if t("col_status", lang) in f.columns for v in f[t("col_status", lang)] if v != "–"]
+        assert statuses and all(views.status_of_text(v) for v in statuses), (page, statuses[:5])

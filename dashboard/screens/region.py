@@ -19,7 +19,7 @@ if ctx is not None:
     names = views.series_names(indicators, lang)
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
     reported = mine.filter(pl.col("actual").is_not_null() | pl.col("target").is_not_null())
-    st.dataframe(views.gap_table(reported, indicators, regions, None, lang), hide_index=True, width="stretch")
+    st.dataframe(views.status_styled(views.gap_table(reported, indicators, regions, None, lang), lang), hide_index=True, width="stretch")
     downloads.offer(st, downloads.download(downloads.gaps_table(reported, indicators, regions, None, lang, ctx.build), lang), lang,
                     f"bilim_{region}_{year}", "region_gaps")
     split = ctx.table("urban_rural").filter((pl.col("region_code") == region) & (pl.col("year") == year)).join(
