@@ -128,6 +128,7 @@ def test_before_the_first_build_the_page_says_so(bilim_home):
     assert any("bilim build" in i.value for i in at.info)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_overview_scorecard(published, lang):
     """National G1.T1.age1_6 for 2023 after KZ-19's revision: (8100 + 9000) / 20000 = 85.5 % rolled up from two
@@ -140,6 +141,7 @@ def test_overview_scorecard(published, lang):
     assert any(w.value == t("synthetic_banner", lang) for w in at.warning) is False  # submitted by 'officer'
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_indicator_page(published, lang):
     """KZ-19's 2023 row: actual 81.0 after the revision (8100/10000), target 83.5, gap 2.5."""
@@ -160,6 +162,7 @@ def test_indicator_page(published, lang):
         assert not any("_" in c for c in table.columns)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_region_page_traces_a_number_to_its_cell(published, lang):
     at = _app(published, lang, "region", region_code="KZ-19", region_year=2023)
@@ -169,6 +172,7 @@ def test_region_page_traces_a_number_to_its_cell(published, lang):
     assert row[t("col_numerator", lang)] == ("8\u00a0100" if lang != "en" else "8,100")
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_quality_page_counts_the_revision(published, lang):
     """KZ-19 2023 came twice: one revision."""
@@ -178,6 +182,7 @@ def test_quality_page_counts_the_revision(published, lang):
     assert mine[t("revisions", lang)].tolist() == ["1"]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_snapshots_page_shows_what_moved(published, lang):
     """Between the two snapshots KZ-19's 2023 total moved 80.0 -> 81.0 and urban 90.0 -> 92.0 (4600/5000),
@@ -197,6 +202,7 @@ def test_snapshots_page_shows_what_moved(published, lang):
     assert not any("_" in str(v) for v in changes[t("col_status_after", lang)])  # statuses as words, never tokens
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_a_shared_url_restores_the_view(published):
     """Opening /indicator?lang=ru&indicator=G1.T1.age3_6&year=2023 shows that indicator and year in Russian."""
     mp = pytest.MonkeyPatch()
@@ -225,6 +231,7 @@ def ordered_first() -> str:
     return views.order_series(load_catalogue(repo_raw())["programme_indicators"])["code"][0]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize(("first", "second"), [("kk", "ru"), ("ru", "en")])
 def test_switching_the_language_twice_keeps_every_choice(published, first, second, monkeypatch):
     """Indicator and year chosen, then the language switched twice: both stay, and both are in the URL."""
@@ -247,6 +254,7 @@ def _regions() -> pl.DataFrame:
     return load_regions(repo_raw())["regions"]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_snapshots_page_offers_the_packs_and_an_admin_button(published):
     """The newest snapshot's pack, once made, is offered per language; the admin sees "take a snapshot now"."""
     from contracts.snapshots import list_snapshots
@@ -268,6 +276,7 @@ def test_snapshots_page_offers_the_packs_and_an_admin_button(published):
     assert not [b for b in reviewer.button if b.key == "take_snapshot"]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_upload_page_shows_the_region_history(published, lang):
     """The officer of KZ-19 sees their region (from the grant, no region picker) and both 2023 submissions: the
@@ -279,6 +288,7 @@ def test_upload_page_shows_the_region_history(published, lang):
     assert history[t("col_review_state", lang)].tolist() == [t("review_state_accepted", lang), t("review_state_superseded", lang)]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize(("lang", "limit"), [("kk", "20 МБ"), ("ru", "20 МБ"), ("en", "20 MB")])
 def test_upload_box_speaks_the_officers_language_and_the_real_limit(published, lang, limit):
     """The box's own English words are hidden; its hint is in the language and names the real 20 MB limit."""
@@ -291,6 +301,7 @@ def test_upload_box_speaks_the_officers_language_and_the_real_limit(published, l
     assert any("stFileUploaderDropzoneInstructions" in m.value and t("upload_browse", lang) in m.value for m in at.markdown)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_catalogue_page(published, lang):
     at = _app(published, lang, "catalogue")
@@ -298,6 +309,7 @@ def test_catalogue_page(published, lang):
     assert at.metric[0].value == format_number(n, lang, 0)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_a_kazakh_page_shows_no_english_interface_text(published):
     english = {v["en"] for v in TEXTS.values() if v["en"] != v["kk"] and len(v["en"]) > 3}
     for page in (None, "indicator", "region", "quality", "snapshots", "upload", "catalogue", "review", "audit"):
@@ -308,6 +320,7 @@ def test_a_kazakh_page_shows_no_english_interface_text(published):
         assert leaks == [], (page, leaks)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_urban_rural_gap_in_the_mart(published):
     """KZ-19 2023 after the revision: urban 4600/5000 = 92.0, rural 70.0 -> gap 22.0 p.p., parity 70/92 = 0.76."""
     layout = Layout(published["home"])
@@ -317,6 +330,7 @@ def test_urban_rural_gap_in_the_mart(published):
     assert row["parity_status"] == "rural_behind"
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_language_switch_in_the_sidebar_changes_the_page(published, monkeypatch):
     """Choosing English in the entrypoint's selectbox relabels the page and writes ?lang=en for the next page."""
     monkeypatch.setenv("BILIM_HOME", str(published["home"]))  # the runs after the first read the same home

@@ -88,6 +88,7 @@ def _texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("role", list(EXPECTED_PAGES))
 def test_each_role_opens_exactly_its_pages(at_home, role):
     at = _app(at_home, USERS[role])
@@ -101,6 +102,7 @@ def test_each_role_opens_exactly_its_pages(at_home, role):
                 at.switch_page(f"screens/{page}.py")
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_a_person_without_a_grant_sees_no_access_and_nothing_else(at_home):
     at = _app(at_home, "stranger")
     assert at.title[0].value == t("no_access_title", "en")
@@ -114,6 +116,7 @@ def test_a_person_without_a_grant_sees_no_access_and_nothing_else(at_home):
         assert at.title[0].value == t("no_access_title", "en") and not at.dataframe and not at.metric, page
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_before_sign_in_only_the_landing_page_shows(at_home):
     at = _app(at_home, None, "kk")
     assert at.title[0].value == t("app_title", "kk")
@@ -121,12 +124,14 @@ def test_before_sign_in_only_the_landing_page_shows(at_home):
     assert not at.dataframe and not at.metric
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_without_an_identity_provider_the_dashboard_does_not_start_open(at_home):
     at = _app(at_home, None, "ru", secrets=False)
     assert at.error and t("auth_not_configured", "ru", problem="missing") == at.error[0].value
     assert not at.dataframe and not at.button
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_an_officer_sees_only_their_region_with_its_pending_return_marked(at_home):
     at = _app(at_home, USERS["officer"], "kk", "region")
     assert at.selectbox(key="region_code").options == ["Қарағанды облысы"]
@@ -140,6 +145,7 @@ def test_an_officer_sees_only_their_region_with_its_pending_return_marked(at_hom
     assert at.selectbox(key="region_code").options == ["Қарағанды облысы"]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_officer_reads_their_returns_state_on_the_upload_page(at_home):
     at = _app(at_home, USERS["officer"], "kk", "upload")
     at.selectbox(key="upload_year").set_value(2023).run()
@@ -148,6 +154,7 @@ def test_the_officer_reads_their_returns_state_on_the_upload_page(at_home):
     assert not [s for s in at.selectbox if s.key == "upload_region"]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_pending_values_only_when_switched_on_and_marked(at_home):
     """A planner: the official overview has no KZ-35; with the switch on the indicator table's rows carry their
     review state."""
@@ -177,6 +184,7 @@ def test_the_reviewer_sees_what_a_return_changes_and_accepts_it(at_home):
     assert ("accept", USERS["reviewer"]) in actions
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_audit_page_for_an_admin(at_home):
     from contracts import audit
 
@@ -189,6 +197,7 @@ def test_the_audit_page_for_an_admin(at_home):
     assert t("col_when", "kk") in table.columns
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_sign_out_is_recorded(at_home):
     from contracts import audit
 

@@ -38,6 +38,7 @@ def test_runs_use_the_in_process_executor():
         assert defs.resolve_job_def(name).executor_def.name == "in_process"
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_materialize_all_against_a_real_instance(bilim_home):
     prepare_dagster_home(Layout.current())
     ok, build_id, message = run_all()
@@ -84,6 +85,7 @@ def _asset(name: str):
     return getattr(catalogue, name)
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("name", ["every_series_targeted", "region_counts"])
 def test_checks_pass_on_the_real_build(bilim_home, name):
     prepare_dagster_home(Layout.current())

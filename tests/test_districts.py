@@ -141,6 +141,7 @@ def test_every_region_in_force_has_districts_and_the_counts_are_the_sources():
 # --- the mart on the hand-worked return -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_district_values_are_the_ratio_of_the_schools_summed_parts(home):
     con = _warehouse(home)
     sql = """select value, numerator, denominator, n_units from district_values
@@ -159,6 +160,7 @@ def test_district_values_are_the_ratio_of_the_schools_summed_parts(home):
     assert con.execute("select count(*) from district_values").fetchall()[0][0] == 7  # 3 + 2 share rows, 2 counts
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_region_total_is_unchanged_by_the_drill_down(home):
     con = _warehouse(home)
     actual = _one(
@@ -179,12 +181,14 @@ def test_the_region_total_is_unchanged_by_the_drill_down(home):
     assert count[0] == 39 == 32 + 7
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_a_return_awaiting_review_is_not_in_the_official_mart(home):
     con = _warehouse(home)
     assert con.execute("select count(*) from district_values where region_code = 'KZ-35'").fetchall()[0][0] == 0
     assert con.execute("select count(*) from stg_returns__pending where unit_kato = '353230100'").fetchall()[0][0] == 1
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_published_build_holds_ref_districts_and_district_values(home):
     layout = Layout(home)
     build = layout.current_build_id()
@@ -194,6 +198,7 @@ def test_the_published_build_holds_ref_districts_and_district_values(home):
     assert sorted(values["district_kato"].unique().to_list()) == [KARASAY, TALGAR]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_build_stages_in_duckdb_the_same_rows_as_the_frame_path(home):
     """stg_returns__values is written by DuckDB from the parsed Parquet files (stage_values, bounded memory at school
     level); it holds exactly the rows, order and types staged_values builds as one frame."""
@@ -210,6 +215,7 @@ def test_the_build_stages_in_duckdb_the_same_rows_as_the_frame_path(home):
 # --- the drill-down, as data and on the page ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_district_table_names_districts_in_the_language_with_the_series_decimals(home):
     layout = Layout(home)
     build = layout.current_build_id()
@@ -225,6 +231,7 @@ def test_district_table_names_districts_in_the_language_with_the_series_decimals
     assert district_table(*args[:3], "KZ-35", 2023, "kk").is_empty()  # only awaiting review: nothing to drill into
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize(
     ("lang", "talgar", "karasay"),
     [("kk", "Талғар ауданы", "Қарасай ауданы"), ("ru", "Талгарский район", "Карасайский район")],
@@ -249,6 +256,7 @@ def test_the_region_page_shows_the_district_table(home, monkeypatch, lang, talga
     assert shown.loc[talgar, t("district_kato", lang)] == TALGAR
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_region_page_shows_no_district_table_without_district_data(home, monkeypatch):
     monkeypatch.setenv("BILIM_HOME", str(home))
     at = AppTest.from_file(APP, default_timeout=90)

@@ -74,6 +74,7 @@ def test_headline_arrows_mean_worse_for_a_shortfall():
     assert cards[2]["caption"] == "Отставание больше — Село: город 1,5\u00a0п.п. · село 4,2\u00a0п.п."
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_overview_shows_coverage_the_rule_and_worse_arrows(at_home):
     """On the published fixture (2023: KZ-75 accepted; KZ-35 and KZ-10 awaiting review, so not counted): every national
     figure on the scorecard has its coverage beside it and the status has its shape; the page states the rule; the

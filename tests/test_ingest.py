@@ -63,6 +63,7 @@ def test_identical_reupload_is_a_no_op(good):
     assert layout.ledger.read_bytes() == before
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_a_new_return_supersedes_the_old_one_whole_and_warns_about_dropped_rows(good, tmp_path):
     """The revision leaves G1.K6.R1 blank: after it, the staged values for KZ-75 2023 are the revision's only,
     26 of them, and the verdict warns that one value of the replaced return is gone."""
@@ -85,6 +86,7 @@ def test_a_new_return_supersedes_the_old_one_whole_and_warns_about_dropped_rows(
     assert subs.sort("received_at")["is_current"].to_list() == [False, True]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_every_value_keeps_its_file_and_cell(good):
     layout = Layout.current()
     accept_file(good, load_context(layout), layout)
@@ -144,6 +146,7 @@ def test_personal_data_is_kept_nowhere(good, tmp_path, bilim_home):
     assert not (bilim_home / "raw" / "returns" / "reports").exists()
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_warehouse_rebuilt_from_archive_and_ledger_gives_the_same_marts(good, tmp_path):
     layout = Layout.current()
     ctx = load_context(layout)
@@ -159,6 +162,7 @@ def test_warehouse_rebuilt_from_archive_and_ledger_gives_the_same_marts(good, tm
         assert a.equals(b), table
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_inbox_sensor_requests_one_run_per_content_and_nothing_when_done(good):
     from pipelines.definitions import defs
     from pipelines.defs.returns import inbox_sensor

@@ -116,6 +116,7 @@ def page_texts(at) -> list[str]:
     return [x for x in texts if isinstance(x, str)]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 @pytest.mark.parametrize("page", PLANNER_PAGES)
 def test_a_planners_page_speaks_only_the_language(at_home, page, lang):
@@ -153,6 +154,7 @@ def test_leaks_catches_what_the_issue_saw():
         assert not leaks(fine), fine
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_quality_shows_the_baseline_year_as_not_expected(at_home):
     """No region returned 2018 in the fixture: 2018 is the baseline year, never "missing" (2023: KZ-75 was accepted)."""
     at = _app(at_home, USERS["planner"], "ru", "quality")
@@ -179,6 +181,7 @@ def _published(root, name: str) -> pl.DataFrame:
     return pl.read_parquet(layout.build_dir(layout.current_build_id()) / f"{name}.parquet")
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_gap_download_is_in_the_language_with_names_units_formats_and_the_synthetic_flag(at_home, lang):
     """KZ-75's 2023 G1.T1.age1_6 total row: code, Almaty's name, the settlement, unit and status as words, the value
@@ -230,6 +233,7 @@ def test_the_gap_download_is_in_the_language_with_names_units_formats_and_the_sy
     assert not leaks(text), leaks(text)[:5]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_the_indicator_page_offers_the_one_download(at_home):
     at = _app(at_home, USERS["planner"], "kk", "indicator")
     labels = [b.label for b in at.get("download_button")]
@@ -239,6 +243,7 @@ def test_the_indicator_page_offers_the_one_download(at_home):
 OTHER_ROLES_PAGES = [("reviewer", "review"), ("admin", "audit"), ("officer", "upload"), ("officer", "region")]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 @pytest.mark.parametrize(("role", "page"), OTHER_ROLES_PAGES)
 def test_review_audit_and_upload_pages_speak_only_the_language(at_home, role, page, lang):
@@ -268,6 +273,7 @@ def test_audit_details_are_words():
     )
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize(
     ("page", "keys"),
     [("indicator", ["gaps"]), ("region", ["region_gaps"]), ("quality", ["completeness"]), ("catalogue", ["catalogue"])],
@@ -348,6 +354,7 @@ def test_times_are_kazakhstan_time():
     assert local_time(None) == ""
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_every_download_speaks_only_the_language(at_home, lang):
     """Each kind of download the pages offer, made from the published fixture: every header and text cell of both
@@ -379,6 +386,7 @@ def test_every_download_speaks_only_the_language(at_home, lang):
         assert not leaks(text), (kind, leaks(text)[:5])
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_completeness_and_audit_downloads_are_typed(at_home, lang):
     """The Completeness and Audit downloads hold numbers as numbers (year, revisions, values reported and expected)
@@ -463,6 +471,7 @@ def test_settlement_values_are_the_chosen_settlement_rows():
     assert views.settlement_options(gaps.filter(pl.col("settlement") != "urban"), code) == ["total", "rural"]
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_indicator_and_region_tables_show_status_shape_word_and_tint(at_home, lang):
     """On the Indicator and Region pages the status cell is the shape and the word (never the word alone) on the

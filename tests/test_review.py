@@ -57,6 +57,7 @@ def _build() -> None:
     assert ok, message
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_a_return_counts_only_once_a_reviewer_accepts_it(tmp_path):
     layout = Layout.current()
     ctx = load_context(layout)
@@ -386,6 +387,7 @@ def test_actions_a_killed_process_left_out_of_the_audit_log_are_recovered(tmp_pa
     assert [e["action"] for e in recovered] == ["submit", "accept"] and recovered[1]["actor_id"] == "rev-1"
 
 
+@pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)
 def test_reopening_an_accepted_return_shows_in_the_next_snapshots_diff(tmp_path):
     """KZ-75 accepted (90.0 %), snapshot A; reopened, rebuilt, snapshot B: the diff names KZ-75's value as gone
     (90.0 -> none) and the snapshot's inputs record the submission's state in each."""
