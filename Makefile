@@ -26,7 +26,7 @@ test: lock-check
 	$(PY) -m pytest
 
 # Everything but the tests marked slow (those that start a subprocess: the bilim CLI, streamlit, chromium,
-# PostgreSQL, a Dagster code server).
+# PostgreSQL, a Dagster code server, or a real Dagster run, whose compute-log capture starts one).
 test-fast: install
 	$(PY) -m pytest -m "not slow" -q
 
