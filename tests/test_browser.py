@@ -274,8 +274,8 @@ def _shown(page, label: str) -> str:
 
 
 def test_urls_keep_the_view_and_unknown_pages_answer_in_the_language(served):
-    """A shared URL opens the same view (page, indicator, year, language); the language switched twice keeps the
-    indicator; ``/overview?lang=ru`` is the overview (not Streamlit's English "Page not found"); an unknown page
+    """A shared URL opens the same view (page, indicator, year, settlement, language); the language switched twice
+    keeps the indicator and the settlement; ``/overview?lang=ru`` is the overview (not Streamlit's English "Page not found"); an unknown page
     answers in Russian with the pages there are."""
     from playwright.sync_api import sync_playwright
 
@@ -295,17 +295,30 @@ def test_urls_keep_the_view_and_unknown_pages_answer_in_the_language(served):
         assert page.get_by_text("Page not found").count() == 0
         page.goto(url + "/no-such-page?lang=ru")
         page.get_by_role("heading", name="Страница не найдена").wait_for(timeout=60000)
-        page.goto(url + f"/indicator?lang=ru&indicator=G1.T1.age3_6&year=2023")
+        page.goto(url + "/indicator?lang=ru&indicator=G1.T1.age3_6&year=2023&settlement=rural")
         page.get_by_role("heading", name="Индикатор").wait_for(timeout=60000)
         page.wait_for_timeout(3000)
         assert "G1.T1.age3_6" in _shown(page, "Индикатор") and "indicator=G1.T1.age3_6" in page.url
+        # the shared URL's settlement: villages, in the selectbox and in the ranked bars' and the map's titles
+        assert "Село" in _shown(page, "Местность") and "settlement=rural" in page.url
+        page.locator(".gtitle").filter(has_text="Село").nth(1).wait_for(timeout=30000)  # the bars and the map
         _pick(page, "Язык", "Қазақша")
         page.get_by_role("heading", name="Индикатор").wait_for(timeout=30000)
+        page.wait_for_timeout(3000)
+        assert "G1.T1.age3_6" in _shown(page, "Индикатор"), _shown(page, "Индикатор")
+        assert "Ауыл" in _shown(page, "Елді мекен"), (_shown(page, "Елді мекен"), page.url)
+        assert "settlement=rural" in page.url and "year=2023" in page.url
+        page.locator(".gtitle").filter(has_text="Ауыл").first.wait_for(timeout=30000)
         _pick(page, "Тіл", "English")
         page.get_by_role("heading", name="Indicator").wait_for(timeout=30000)
         page.wait_for_timeout(3000)
-        assert "G1.T1.age3_6" in _shown(page, "Indicator")
-        assert "indicator=G1.T1.age3_6" in page.url and "lang=en" in page.url
+        assert "G1.T1.age3_6" in _shown(page, "Indicator") and "Rural" in _shown(page, "Settlement")
+        assert "indicator=G1.T1.age3_6" in page.url and "lang=en" in page.url and "settlement=rural" in page.url
+        # a URL shared from a kk page with cities opens cities
+        page.goto(url + "/indicator?lang=kk&indicator=G1.T1.age3_6&year=2023&settlement=urban")
+        page.get_by_role("heading", name="Индикатор").wait_for(timeout=60000)
+        page.wait_for_timeout(3000)
+        assert "Қала" in _shown(page, "Елді мекен") and "settlement=urban" in page.url
         context.close()
         browser.close()
     assert outside == [], outside

@@ -498,7 +498,7 @@ def test_indicator_and_region_tables_show_status_shape_word_and_tint(at_home, la
     assert STATUS_TINTS[next(k for k in tokens if k)].lower() in html_out.lower()
 
     at = _app(at_home, USERS["planner"], lang, "indicator")
-    box = at.selectbox(key="indicator_settlement")  # the fixture's returns have totals only: the choice offers "total"
+    box = at.selectbox(key=f"indicator_settlement_{lang}")  # the fixture's returns have totals only: the choice offers "total"
     assert box.options == [t("settlement_total", lang)] and box.value == "total"
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert any(t("map_title", lang) in x.replace("<br>", " ") for x in titles), titles  # the title is wrapped
