@@ -41,7 +41,7 @@ import polars as pl
 
 from contracts.glossary import STATUS_ORDER, STATUS_TINTS, WORDS
 from contracts.home import Layout
-from contracts.locale import NBSP, format_number
+from contracts.locale import NBSP, format_number, local_time  # Kazakhstan time has one home
 from contracts.snapshots import (
     BRIEF_RECORD,
     brief_dir,
@@ -56,7 +56,6 @@ from contracts.snapshots import (
 from contracts.spreadsheet import text_cell
 
 LANGS = ("kk", "ru", "en")
-LOCAL_TZ = ZoneInfo("Asia/Almaty")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TOP_ROWS = 15
@@ -334,7 +333,7 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
     if "is_current" in waiting.columns:
         waiting = waiting.filter(pl.col("is_current").fill_null(True))
     pending_rows = [
-        [region_name.get(r["region_code"], r["region_code"]), str(r["year"]), r["file_name"], _local(r["received_at"]), tr(f"review_state_{r['review_state']}", lang)]
+        [region_name.get(r["region_code"], r["region_code"]), str(r["year"]), r["file_name"], local_time(r["received_at"]), tr(f"review_state_{r['review_state']}", lang)]
         for r in waiting.sort("region_code", "year").iter_rows(named=True)
     ]
     brief.tables.append(Table(
@@ -361,13 +360,6 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
             change_rows,
         ))
     return brief
-
-
-def _local(value) -> str:
-    if value is None:
-        return ""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------------
@@ -440,7 +432,7 @@ def pdf_bytes(brief: Brief) -> bytes:
 
     story: list = [
         Paragraph(esc(tr("title", lang)), h1),
-        Paragraph(esc(tr("stamp", lang, id=brief.snapshot_id, taken=brief.taken_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"), build=brief.build_id)), body),
+        Paragraph(esc(tr("stamp", lang, id=brief.snapshot_id, taken=local_time(brief.taken_at), build=brief.build_id)), body),
         Paragraph(esc(tr("reproducible", lang)), body),
     ]
     if brief.synthetic:
@@ -577,7 +569,7 @@ def xlsx_bytes(brief: Brief) -> bytes:
     ws = sheet_for(brief.status_counts)
     text_cell(ws.cell(1, 1), tr("title", lang))
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    stamp = tr("stamp", lang, id=brief.snapshot_id, taken=brief.taken_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"), build=brief.build_id)
+    stamp = tr("stamp", lang, id=brief.snapshot_id, taken=local_time(brief.taken_at), build=brief.build_id)
     text_cell(ws.cell(2, 1), stamp)
     text_cell(ws.cell(3, 1), tr("reproducible", lang))
     top = 4
@@ -589,7 +581,7 @@ def xlsx_bytes(brief: Brief) -> bytes:
     write(ws, brief.status_counts, top + 3)
     for tbl in brief.tables:
         ws = sheet_for(tbl)
-        text_cell(ws.cell(1, 1), tr("stamp", lang, id=brief.snapshot_id, taken=brief.taken_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"), build=brief.build_id))
+        text_cell(ws.cell(1, 1), tr("stamp", lang, id=brief.snapshot_id, taken=local_time(brief.taken_at), build=brief.build_id))
         write(ws, tbl, 3)
 
     stamp_time = brief.taken_at.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
