@@ -152,7 +152,8 @@ def test_indicator_page(published, lang):
     comma = (lambda x: x.replace(".", ",").replace("%", "\u00a0%")) if lang != "en" else (lambda x: x)
     assert row[t("col_actual", lang)] == comma("81.0%") and row[t("col_target", lang)] == comma("83.5%")
     assert row[t("col_gap", lang)] == comma("2.5") + "\u00a0" + t("gap_unit_percent", lang)
-    assert row[t("col_status", lang)] == t("status_off_track", lang)  # (81.0-77.1)/(83.5-77.1) = 3.9/6.4 = 0.61 < 0.80
+    # (81.0-77.1)/(83.5-77.1) = 3.9/6.4 = 0.61 < 0.80; the shape beside the word (never colour or a word alone)
+    assert row[t("col_status", lang)] == f"{STATUS_SYMBOLS['off_track']} {t('status_off_track', lang)}"
     national = table[(table[t("region", lang)] == t("national", lang)) & (table[t("year", lang)] == "2023") & (table[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
     assert national[t("col_actual", lang)] == comma("85.5%")
     assert national[t("col_coverage", lang)].startswith(t("coverage_of", lang, n=2, m=20) + "; ")  # coverage beside it, and who is missing
