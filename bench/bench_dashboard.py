@@ -721,6 +721,7 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="remake the cached homes")
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--browser-only", action="store_true", help="only the Chromium part, merged into --out")
+    ap.add_argument("--notes-only", action="store_true", help="rewrite --out's README note from its own numbers")
     ap.add_argument("--out", type=Path, default=RESULTS / "dashboard.json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--page", help=argparse.SUPPRESS)
@@ -747,6 +748,11 @@ def main() -> int:
         return 0
     if args.browser_only:
         return run_browser_only(args)
+    if args.notes_only:
+        result = json.loads(args.out.read_text(encoding="utf-8"))
+        result["notes_readme"] = browser_notes(result)
+        write_results(args.out, result)
+        return 0
     return _run(args)
 
 
@@ -814,6 +820,45 @@ def record_apptest(demo_home: Path, R: int, record) -> None:
            [d["warm_median_s"] for d, _, _ in runs], [r for _, _, r in runs], setup=[d["rss_setup_mb"] for d, _, _ in runs])
 
 
+def browser_notes(result: dict) -> list[str]:
+    """The README note on the first-render goal, written from the measured numbers: where the time goes and the floor."""
+    cases = {c["case"]: c for c in result.get("cases", [])}
+    runs = (result.get("browser") or {}).get("runs") or []
+    if "browser_first_load" not in cases or not runs:
+        return []
+
+    def med(key: str, first: bool) -> float:
+        return statistics.median(x[key] for d in runs for x in (d["loads"][:1] if first else d["loads"][1:]) if x.get(key) is not None)
+
+    first, later = cases["browser_first_load"], cases.get("browser_later_load")
+    mfirst, mlater = cases.get("browser_minimal_first"), cases.get("browser_minimal_later")
+    apptest = cases.get("apptest_later")
+    load = statistics.median(d["load_average"][0] for d in runs)
+    met = first["median_s"] < GOAL_RENDER_S and (later is None or later["median_s"] < GOAL_RENDER_S)
+    text = (f"First meaningful render: the scorecard is a plain HTML table now (dashboard/scorecard.py), painted at "
+            f"{first['median_s']:.2f} s (first load after the server starts) and "
+            f"{later['median_s']:.2f} s (later loads) median; the canvas data grid it replaced was visible at 4.90 s and "
+            "4.20 s median (22 November, load average 1.6, before sign-in existed). "
+            if later else f"First meaningful render: the scorecard painted at {first['median_s']:.2f} s median. ")
+    text += (f"Where the time goes (medians, later loads): Chromium's first contentful paint (Streamlit's page "
+             f"shell) {med('first_contentful_paint_s', False):.2f} s, the heading {med('heading_painted_s', False):.2f} s, "
+             f"the scorecard in the document {med('scorecard_in_dom_s', False):.2f} s; timing the script inside the "
+             "server (once, by hand) showed the scorecard sent 20-60 ms after the page's title (its data is cached), so "
+             "the time between heading and scorecard is the browser building Streamlit's page from its messages")
+    if apptest:
+        text += f" (the whole overview script server-side, later session: {apptest['median_s']:.2f} s in AppTest)"
+    if mfirst and mlater:
+        text += (f". The floor, a Streamlit app with only a heading, a table, a grid and a heatmap: its table painted at "
+                 f"{mfirst['median_s']:.2f} s first and {mlater['median_s']:.2f} s later")
+    text += f". Load average during the runs: {load:.1f} on {os.cpu_count()} cores (other work shares the machine)"
+    text += "; the goal is met." if met else (
+        f"; the goal is not met at this load: the scorecard is painted {first['median_s'] - mfirst['median_s']:+.2f} s "
+        f"(first) and {later['median_s'] - mlater['median_s']:+.2f} s (later) from the floor's table, and the floor "
+        "itself takes most of the 2 s here (a signed-in page also runs the sign-in check, the navigation and the "
+        "language switch before the overview)." if mfirst and mlater and later else "; the goal is not met at this load.")
+    return [text]
+
+
 def render_goals(cases: list[dict]) -> list[dict]:
     goals = []
     for c in cases:
@@ -849,6 +894,7 @@ def run_browser_only(args: argparse.Namespace) -> int:
     result["cases"] = new + cases
     result["goals"] = [g for g in result["goals"] if "Chromium" not in g["goal"]] + render_goals(new)
     result["chromium"] = result["browser"]["measured"]["chromium"]
+    result["notes_readme"] = browser_notes(result)
     for g in result["goals"]:
         print(f"  goal: {g['goal']}: {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}")
     write_results(args.out, result)
@@ -970,6 +1016,7 @@ def _run(args: argparse.Namespace) -> int:
         "browser": browser,
         "goals": goals,
     }
+    result["notes_readme"] = browser_notes(result)
     write_results(args.out, result)
     return 0
 

@@ -106,7 +106,7 @@ def render_one(r: dict, name: str) -> list[str]:
     measured = (r.get("browser") or {}).get("measured")
     if measured:  # the Chromium rows were measured apart (bench_dashboard.py --browser-only): their own when and where
         bm, la = measured.get("machine", {}), measured.get("load_average") or {}
-        lines += [wrap(f"The Chromium rows: commit `{measured.get('git_commit', '?')}`"
+        lines += [wrap(f"The Chromium and AppTest rows: commit `{measured.get('git_commit', '?')}`"
                        f"{' (+ uncommitted changes)' if measured.get('git_dirty_files') else ''}, {measured.get('timestamp', '?')}; "
                        f"{bm.get('cpu', '?')}, {bm.get('cores', '?')} cores, {bm.get('ram_gib', '?')} GiB RAM; "
                        f"{measured.get('chromium') or 'Chromium'}, streamlit {measured.get('packages', {}).get('streamlit', '?')}; "
