@@ -99,7 +99,9 @@ def url_select(label: str, options: list, *, param: str, key: str, lang: str, de
     else:
         index = options.index(default) if default in options else 0
     box = container or st
-    value = box.selectbox(label, options, index=index, format_func=format_func, key=key)
+    # The widget's key carries the language: a keyed selectbox keeps its options' words from the language it was
+    # created in, so after a switch it would show the old language's names. The URL, not the widget, keeps the choice.
+    value = box.selectbox(label, options, index=index, format_func=format_func, key=f"{key}_{lang}")
     if value is not None:
         st.query_params[param] = str(value)
     return value

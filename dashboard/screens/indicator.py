@@ -30,8 +30,7 @@ if ctx is not None:
     if years:
         year = url_select(t("year", lang), years, param="year", key="indicator_year", lang=lang, default=years[-1])
         # the whole region, its cities or its villages: the ranked bars and the map show the chosen one (?settlement=).
-        # The key carries the language: a keyed widget keeps its options' old words after a switch; the URL keeps the choice.
-        settlement = url_select(t("settlement", lang), views.settlement_options(gaps, code), param="settlement", key=f"indicator_settlement_{lang}",
+        settlement = url_select(t("settlement", lang), views.settlement_options(gaps, code), param="settlement", key="indicator_settlement",
                                 lang=lang, format_func=lambda s: t(f"settlement_{s}", lang))
         where = "" if settlement == "total" else t(f"settlement_{settlement}", lang)
         ranked = views.ranked_regions(gaps, code, year, settlement)
