@@ -96,6 +96,10 @@ class Layout:
     def snapshots(self) -> Path:
         return self.home / "snapshots"
 
+    def snapshot_manifest(self, snapshot_id: str) -> Path:
+        """The manifest of one KPI snapshot (its tables, hashes and briefing packs)."""
+        return self.snapshots / snapshot_id / "manifest.json"
+
     @property
     def catalogue_cache(self) -> Path:
         """The validated catalogue and regions as Arrow files, one folder per content (pipelines.catalogue.cache)."""

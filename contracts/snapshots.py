@@ -44,7 +44,7 @@ def read_input(layout: Layout, snapshot_id: str, table: str) -> pl.DataFrame:
 
 
 def read_manifest(layout: Layout, snapshot_id: str) -> dict:
-    return json.loads((layout.snapshots / snapshot_id / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads(layout.snapshot_manifest(snapshot_id).read_text(encoding="utf-8"))
 
 
 def previous_snapshot(layout: Layout, snapshot_id: str) -> str | None:

@@ -17,7 +17,6 @@ topojson for any geo subplot; ``charts.plot_config`` points ``topojsonURL`` at a
 from __future__ import annotations
 
 import json
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from contracts.home import shared_dir
+from contracts.programme import census_date
 from dashboard.charts import STATUS_COLORS, _layout, status_label, wrap
 from dashboard.i18n import STATUS_ORDER, t
 from dashboard.views import format_gap, format_value
@@ -33,7 +33,6 @@ GEOJSON_NAME = "kz_adm1_2022.geojson"
 # Units smaller than this (deg², about 5 % of an average oblys) get no printed label: the three cities of
 # republican significance (0.08-0.13 deg²) are read on hover.
 LABEL_MIN_AREA = 1.0
-CENSUS_MONTH_DAY = (9, 1)  # a year's figures describe 1 September (see views.alive_regions)
 
 
 def geojson_path() -> Path:
@@ -113,7 +112,7 @@ def dissolve(geometries: list[dict]) -> dict:
 
 def merged_into(changes: pl.DataFrame, year: int) -> dict[str, str]:
     """Child -> parent for every split not yet in force on the census day of ``year`` (from ``region_changes``)."""
-    day = date(year, *CENSUS_MONTH_DAY)
+    day = census_date(year)
     splits = changes.filter((pl.col("change") == "split_off") & (pl.col("changed_on") > day))
     return dict(zip(splits["to_region"], splits["from_region"], strict=True))
 

@@ -11,7 +11,7 @@ import polars as pl
 from contracts.spreadsheet import escape_frame, text_cell
 
 from contracts.locale import LOCAL_TZ, local_time  # noqa: F401  (pages call views.local_time)
-from contracts.programme import BASELINE_YEAR, SETTLEMENTS
+from contracts.programme import BASELINE_YEAR, SETTLEMENTS, census_date
 from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, status_word
 from dashboard.i18n import TEXTS, format_number, t
 
@@ -377,7 +377,7 @@ def return_state(submissions: pl.DataFrame, lang: str) -> dict | None:
 
 def alive_regions(regions: pl.DataFrame, year: int) -> pl.DataFrame:
     """The regions that existed on 1 September of ``year`` (the census date; ``valid_to`` is exclusive)."""
-    day = pl.date(year, 9, 1)
+    day = pl.lit(census_date(year))
     return regions.filter(
         (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day)) & (pl.col("valid_to").is_null() | (day < pl.col("valid_to")))
     )

@@ -629,7 +629,7 @@ def write_packs(layout: Layout, snapshot_id: str, langs: tuple[str, ...] = LANGS
     """Make the packs, record them in the snapshot's ``brief/`` folder (``brief.json`` holds their hashes), and copy
     them to ``out`` when given. A pack already recorded is kept as it is; returns (the record, notes), where a note
     says that a freshly made pack differs from the recorded one."""
-    if not (layout.snapshots / snapshot_id / "manifest.json").exists():
+    if not layout.snapshot_manifest(snapshot_id).exists():
         raise FileNotFoundError(f"no snapshot {snapshot_id} in {layout.snapshots}")
     folder = brief_dir(layout, snapshot_id)
     folder.mkdir(parents=True, exist_ok=True)

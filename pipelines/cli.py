@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from contracts import programme
 from contracts.home import REPO_ROOT, Layout, repo_raw
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -307,7 +308,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if args.brief:
         from pipelines.briefing import LANGS, write_packs
 
-        if not (layout.snapshots / args.brief / "manifest.json").exists():
+        if not layout.snapshot_manifest(args.brief).exists():
             print(f"error: no snapshot {args.brief} in {layout.snapshots}", file=sys.stderr)
             return EXIT_USAGE
         langs = tuple(args.lang) if args.lang else LANGS
@@ -598,7 +599,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--indicator", default=None)
     p.add_argument("--year", type=int, default=None)
     p.add_argument("--region", default=None)
-    p.add_argument("--settlement", choices=["total", "urban", "rural"], default=None)
+    p.add_argument("--settlement", choices=list(programme.SETTLEMENTS), default=None)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument(
         "--include-pending",

@@ -27,7 +27,7 @@ def sources_heads(layout: Layout) -> dict[str, str]:
 def published_heads(layout: Layout, build_id: str) -> dict[str, str] | None:
     """The source heads a published build records, ``None`` when its manifest does not record them."""
     try:
-        manifest = json.loads((layout.build_dir(build_id) / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(layout.build_manifest(build_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     sources = manifest.get("sources") if isinstance(manifest, dict) else None

@@ -3,6 +3,7 @@
 import polars as pl
 import streamlit as st
 
+from contracts import programme
 from dashboard import chart_ui, charts, districts, downloads, views
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
@@ -14,7 +15,7 @@ if ctx is not None:
     region_labels = views.region_names(regions, lang)
     codes = sorted(c for c in gaps["region_code"].unique().to_list() if c != "KZ")
     region = url_select(t("region", lang), codes, param="region", key="region_code", lang=lang, format_func=lambda c: region_labels.get(c, c))
-    years = sorted(gaps.filter((pl.col("region_code") == region) & pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
+    years = sorted(gaps.filter((pl.col("region_code") == region) & pl.col("actual").is_not_null())["year"].unique().to_list()) or [programme.LAST_YEAR]
     year = url_select(t("year", lang), years, param="year", key="region_year", lang=lang, default=years[-1])
     names = views.series_names(indicators, lang)
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))

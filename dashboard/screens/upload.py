@@ -6,7 +6,7 @@ the file: a file naming another region is rejected with a message that says so."
 import polars as pl
 import streamlit as st
 
-from contracts import audit
+from contracts import audit, programme
 from contracts.home import Layout
 from dashboard import upload, views
 from dashboard.auth import actor
@@ -19,7 +19,7 @@ if ctx is not None:
     who = ctx.who
     regions = ctx.table("regions")
     labels = views.region_names(regions, lang)
-    year = url_select(t("year", lang), list(range(2025, 2017, -1)), param="year", key="upload_year", lang=lang)
+    year = url_select(t("year", lang), list(reversed(programme.YEARS)), param="year", key="upload_year", lang=lang)
     mine = who.regions
     if len(mine) == 1:
         region = mine[0]

@@ -45,7 +45,7 @@ def _make_asset(name: str) -> dg.AssetsDefinition:
         with warehouse.warehouse().connect() as con:
             con.execute("begin transaction")
             try:
-                register_inputs(con, config)
+                register_inputs(con, config, catalogue.path())
                 rows = build_mart(con, name)
                 problems = validate_frame(fetch(con, f'select * from "{name}"'), mart_contract(name), name)
                 if problems:
@@ -72,7 +72,7 @@ def marts_with_pending(
     with warehouse.warehouse().connect() as con:
         con.execute("begin transaction")
         try:
-            counts = build_with_pending(con, config)
+            counts = build_with_pending(con, config, catalogue.path())
             for name in WITH_PENDING:
                 problems = validate_frame(
                     fetch(con, f'select * from "{with_pending_name(name)}"'), MART_CONTRACTS[name], with_pending_name(name)

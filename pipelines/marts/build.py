@@ -109,9 +109,10 @@ def register_programme(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create or replace temp macro census_date(y) as make_date(cast(y as bigint), {month}, {day})")
 
 
-def register_inputs(con: duckdb.DuckDBPyConnection, config: dict) -> None:
+def register_inputs(con: duckdb.DuckDBPyConnection, config: dict, raw_dir: Path | None = None) -> None:
     """The configuration, the programme's facts, the cycle calendar and the district reference list as temporary
-    tables of this connection."""
+    tables of this connection. ``raw_dir`` is where the hand-curated inputs are (assets pass
+    ``CatalogueResource.path()``, as for the configuration; the repository's ``data/raw`` otherwise)."""
     register_programme(con)
     con.register("_config_frame", pl.DataFrame([config]).to_arrow())
     con.execute("create or replace temp table _config as select * from _config_frame")
@@ -125,7 +126,7 @@ def register_inputs(con: duckdb.DuckDBPyConnection, config: dict) -> None:
     con.register("_cycles_frame", cycles.to_arrow())
     con.execute("create or replace temp table _ref_cycles as select * from _cycles_frame")
     con.unregister("_cycles_frame")
-    con.register("_districts_frame", district_reference().to_arrow())
+    con.register("_districts_frame", district_reference(raw_dir).to_arrow())
     con.execute("create or replace temp table _ref_districts as select * from _districts_frame")
     con.unregister("_districts_frame")
 
@@ -140,8 +141,8 @@ def build_mart(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
 
 
-def build_all(con: duckdb.DuckDBPyConnection, config: dict) -> dict[str, int]:
-    register_inputs(con, config)
+def build_all(con: duckdb.DuckDBPyConnection, config: dict, raw_dir: Path | None = None) -> dict[str, int]:
+    register_inputs(con, config, raw_dir)
     return {name: build_mart(con, name) for name in MARTS}
 
 
@@ -152,7 +153,7 @@ def with_pending_name(name: str) -> str:
     return f"{name}_with_pending"
 
 
-def build_with_pending(con: duckdb.DuckDBPyConnection, config: dict) -> dict[str, int]:
+def build_with_pending(con: duckdb.DuckDBPyConnection, config: dict, raw_dir: Path | None = None) -> dict[str, int]:
     """The same marts, computed as if every return awaiting review were accepted: the same SQL files run in a
     scratch schema whose ``stg_returns__values`` takes each return's pending submission where there is one (else
     its official one), then the marts of ``WITH_PENDING`` are kept as ``<mart>_with_pending``. One code path for
@@ -184,7 +185,7 @@ def build_with_pending(con: duckdb.DuckDBPyConnection, config: dict) -> dict[str
     )
     con.execute("set search_path = 'pending,main'")
     try:
-        build_all(con, config)
+        build_all(con, config, raw_dir)
     finally:
         con.execute("set search_path = 'main'")
     counts = {}
