@@ -150,7 +150,8 @@ def read(path: Path) -> ChainRead:
         return ChainRead([], [], result.torn_tail)
     ends = [i for i, e in enumerate(result.entries) if e["hash"] == head]
     if not ends:
-        return ChainRead([], [Damage(0, f"the entry {head[:12]}… this read was pinned to is no longer in the log")], result.torn_tail)
+        gone = Damage(0, f"the entry {head[:12]}… this read was pinned to is no longer in the log")
+        return ChainRead([], [gone], result.torn_tail)
     return ChainRead(result.entries[: ends[0] + 1], [], result.torn_tail)
 
 

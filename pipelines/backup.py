@@ -75,7 +75,14 @@ def _roots(layout: Layout) -> list[Path]:
     """Every file or folder a backup may hold a file under: ``restore`` writes nothing anywhere else."""
     from pipelines.returns.ledger import parsed_dir
 
-    return [layout.archive, parsed_dir(layout), layout.snapshots, *_logs(layout).values(), _rejections(layout), layout.auth_config]
+    return [
+        layout.archive,
+        parsed_dir(layout),
+        layout.snapshots,
+        *_logs(layout).values(),
+        _rejections(layout),
+        layout.auth_config,
+    ]
 
 
 def _rel(layout: Layout, path: Path) -> str:
@@ -172,8 +179,11 @@ def take_backup(layout: Layout, out: Path, lock_timeout_s: float | None = None) 
                     logs[name] = path.read_bytes() if path.exists() else b""
                 rejections = _whole_lines(_rejections(layout).read_bytes()) if _rejections(layout).exists() else None
                 snapshot_files = sorted(
-                    p for d in (layout.snapshots.iterdir() if layout.snapshots.is_dir() else [])
-                    if d.is_dir() and not d.name.startswith(".") for p in d.rglob("*") if p.is_file()
+                    p
+                    for d in (layout.snapshots.iterdir() if layout.snapshots.is_dir() else [])
+                    if d.is_dir() and not d.name.startswith(".")
+                    for p in d.rglob("*")
+                    if p.is_file()
                 )
                 auth = layout.auth_config.read_bytes() if layout.auth_config.exists() else None
             # 3. What the locked ledger names that step 1 did not copy, the snapshots, the logs, the settings.
@@ -349,17 +359,31 @@ def cmd_backup(args: argparse.Namespace) -> int:
             print(f"backup {args.verify} does NOT verify: {len(checked.problems)} problem(s)", file=sys.stderr)
             return EXIT_FAILED
         m = checked.manifest
-        print(f"backup {args.verify} verifies: {len(m['files'])} files, ledger {m['entries']['ledger']} entries, "
-              f"{len(m['snapshots'])} snapshot(s), taken {m['taken_at']}")
+        print(
+            f"backup {args.verify} verifies: {len(m['files'])} files, ledger {m['entries']['ledger']} entries, "
+            f"{len(m['snapshots'])} snapshot(s), taken {m['taken_at']}"
+        )
         return EXIT_OK
     manifest = take_backup(layout, args.out)
     digest = _sha256_of(args.out)
-    audit.record(layout, audit.Actor.operator(), "backup", {"sha256": digest}, file=str(args.out),
-                 files=len(manifest["files"]), ledger_entries=manifest["entries"]["ledger"], ledger_head=manifest["heads"]["ledger"])
-    print(f"backup {args.out}: {len(manifest['files'])} files, ledger {manifest['entries']['ledger']} entries, "
-          f"{len(manifest['snapshots'])} snapshot(s); sha256 {digest}")
+    audit.record(
+        layout,
+        audit.Actor.operator(),
+        "backup",
+        {"sha256": digest},
+        file=str(args.out),
+        files=len(manifest["files"]),
+        ledger_entries=manifest["entries"]["ledger"],
+        ledger_head=manifest["heads"]["ledger"],
+    )
+    print(
+        f"backup {args.out}: {len(manifest['files'])} files, ledger {manifest['entries']['ledger']} entries, "
+        f"{len(manifest['snapshots'])} snapshot(s); sha256 {digest}"
+    )
     for name, damage in manifest["damage"].items():
-        print(f"warning: the {name} log is damaged ({damage[0]}); it was backed up as it is. Run `bilim doctor`.", file=sys.stderr)
+        print(
+            f"warning: the {name} log is damaged ({damage[0]}); it was backed up as it is. Run `bilim doctor`.", file=sys.stderr
+        )
     return EXIT_FAILED if manifest["damage"] else EXIT_OK
 
 
@@ -373,10 +397,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"restore refused: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    audit.record(layout, audit.Actor.operator(), "restore", {"sha256": _sha256_of(args.file)}, file=str(args.file),
-                 taken_at=manifest["taken_at"], files=len(manifest["files"]), ledger_head=manifest["heads"]["ledger"])
-    print(f"restored {len(manifest['files'])} files (backup taken {manifest['taken_at']}) into {layout.home}; "
-          "now run `bilim build` to make the warehouse and the published marts again")
+    audit.record(
+        layout,
+        audit.Actor.operator(),
+        "restore",
+        {"sha256": _sha256_of(args.file)},
+        file=str(args.file),
+        taken_at=manifest["taken_at"],
+        files=len(manifest["files"]),
+        ledger_head=manifest["heads"]["ledger"],
+    )
+    print(
+        f"restored {len(manifest['files'])} files (backup taken {manifest['taken_at']}) into {layout.home}; "
+        "now run `bilim build` to make the warehouse and the published marts again"
+    )
     return EXIT_OK
 
 

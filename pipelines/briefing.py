@@ -63,34 +63,98 @@ TOP_ROWS = 15
 TEXTS: dict[str, dict[str, str]] = {
     **WORDS,  # statuses, units, settlements, parity... as the dashboard words them (contracts.glossary)
     "gap_pp": WORDS["gap_unit_percent"],
-    "title": {"kk": "Брифинг: Білім мен ғылымды дамытудың 2020–2025 жылдарға арналған мемлекеттік бағдарламасы",
-              "ru": "Брифинг: Государственная программа развития образования и науки на 2020–2025 годы",
-              "en": "Briefing: State Programme for the Development of Education and Science 2020–2025"},
-    "stamp": {"kk": "KPI суреті {id} · түсірілді {taken} (Қазақстан уақыты) · жинақ {build}",
-              "ru": "Снимок KPI {id} · снят {taken} (время Казахстана) · сборка {build}",
-              "en": "KPI snapshot {id} · taken {taken} (Kazakhstan time) · build {build}"},
-    "reproducible": {"kk": "Бұл құжат тек осы суреттің файлдарынан жасалған; сол сурет әрқашан дәл осы құжатты береді.",
-                     "ru": "Документ составлен только из файлов этого снимка; тот же снимок всегда даёт тот же документ.",
-                     "en": "Made from this snapshot's files alone; the same snapshot always gives the same document."},
-    "synthetic": {"kk": "Назар аударыңыз: өңірлік деректер — демонстрациялық (синтетикалық), нақты есептер емес.",
-                  "ru": "Внимание: региональные данные — демонстрационные (синтетические), а не реальные отчёты.",
-                  "en": "Note: the regional figures are synthetic demo data, not real returns."},
-    "summary": {"kk": "Бағдарлама қорытындысы, {year} жыл", "ru": "Итоги программы, {year} год", "en": "Programme summary, {year}"},
-    "status_counts": {"kk": "Республикалық көрсеткіштердің күйі", "ru": "Статус республиканских показателей", "en": "Status of the national figures"},
+    "title": {
+        "kk": "Брифинг: Білім мен ғылымды дамытудың 2020–2025 жылдарға арналған мемлекеттік бағдарламасы",
+        "ru": "Брифинг: Государственная программа развития образования и науки на 2020–2025 годы",
+        "en": "Briefing: State Programme for the Development of Education and Science 2020–2025",
+    },
+    "stamp": {
+        "kk": "KPI суреті {id} · түсірілді {taken} (Қазақстан уақыты) · жинақ {build}",
+        "ru": "Снимок KPI {id} · снят {taken} (время Казахстана) · сборка {build}",
+        "en": "KPI snapshot {id} · taken {taken} (Kazakhstan time) · build {build}",
+    },
+    "reproducible": {
+        "kk": "Бұл құжат тек осы суреттің файлдарынан жасалған; сол сурет әрқашан дәл осы құжатты береді.",
+        "ru": "Документ составлен только из файлов этого снимка; тот же снимок всегда даёт тот же документ.",
+        "en": "Made from this snapshot's files alone; the same snapshot always gives the same document.",
+    },
+    "synthetic": {
+        "kk": "Назар аударыңыз: өңірлік деректер — демонстрациялық (синтетикалық), нақты есептер емес.",
+        "ru": "Внимание: региональные данные — демонстрационные (синтетические), а не реальные отчёты.",
+        "en": "Note: the regional figures are synthetic demo data, not real returns.",
+    },
+    "summary": {
+        "kk": "Бағдарлама қорытындысы, {year} жыл",
+        "ru": "Итоги программы, {year} год",
+        "en": "Programme summary, {year}",
+    },
+    "status_counts": {
+        "kk": "Республикалық көрсеткіштердің күйі",
+        "ru": "Статус республиканских показателей",
+        "en": "Status of the national figures",
+    },
     "target_indicators": {"kk": "Нысаналы индикаторлар", "ru": "Целевые индикаторы", "en": "Target indicators"},
-    "missed": {"kk": "Орындалмаған мақсаттар, {year} жыл (республика)", "ru": "Невыполненные плановые значения, {year} год (республика)", "en": "Missed targets, {year} (national)"},
-    "none_missed": {"kk": "Республикалық деңгейде орындалмаған мақсат жоқ.", "ru": "На республиканском уровне невыполненных плановых значений нет.", "en": "No national target was missed."},
-    "behind": {"kk": "Ең артта қалған өңірлер, {year} жыл", "ru": "Наиболее отстающие регионы, {year} год", "en": "Regions furthest behind, {year}"},
-    "none_behind": {"kk": "Мақсаттан артта қалған өңір жоқ.", "ru": "Регионов, отстающих от плана, нет.", "en": "No region is behind a target."},
+    "missed": {
+        "kk": "Орындалмаған мақсаттар, {year} жыл (республика)",
+        "ru": "Невыполненные плановые значения, {year} год (республика)",
+        "en": "Missed targets, {year} (national)",
+    },
+    "none_missed": {
+        "kk": "Республикалық деңгейде орындалмаған мақсат жоқ.",
+        "ru": "На республиканском уровне невыполненных плановых значений нет.",
+        "en": "No national target was missed.",
+    },
+    "behind": {
+        "kk": "Ең артта қалған өңірлер, {year} жыл",
+        "ru": "Наиболее отстающие регионы, {year} год",
+        "en": "Regions furthest behind, {year}",
+    },
+    "none_behind": {
+        "kk": "Мақсаттан артта қалған өңір жоқ.",
+        "ru": "Регионов, отстающих от плана, нет.",
+        "en": "No region is behind a target.",
+    },
     "urban_rural": {"kk": "Қала мен ауыл, {year} жыл", "ru": "Город и село, {year} год", "en": "Urban and rural, {year}"},
-    "none_urban_rural": {"kk": "Қала мен ауыл бойынша дерек жоқ.", "ru": "Данных по городу и селу нет.", "en": "No urban and rural figures."},
-    "completeness": {"kk": "Деректердің толықтығы, {year} жыл", "ru": "Полнота данных, {year} год", "en": "Data completeness, {year}"},
-    "arrived": {"kk": "{n} өңірдің {m} есебі келді.", "ru": "Поступили отчёты {n} из {m} регионов.", "en": "Returns arrived from {n} of {m} regions."},
-    "pending": {"kk": "Тексеруді күтетін есептер (ресми көрсеткіштерге әлі кірмеген)", "ru": "Отчёты, ожидающие проверки (ещё не вошли в официальные показатели)", "en": "Returns awaiting review (not yet in the official figures)"},
-    "none_pending": {"kk": "Тексеруді күтетін есеп жоқ.", "ru": "Отчётов, ожидающих проверки, нет.", "en": "No return is awaiting review."},
-    "changes": {"kk": "Алдыңғы суреттен ({prev}) бері не өзгерді: {n} жол", "ru": "Что изменилось с предыдущего снимка ({prev}): {n} строк", "en": "What changed since the previous snapshot ({prev}): {n} rows"},
-    "first_snapshot": {"kk": "Бұл — алғашқы сурет: салыстыратын алдыңғы сурет жоқ.", "ru": "Это первый снимок: сравнивать не с чем.", "en": "This is the first snapshot: there is nothing earlier to compare with."},
-    "shown_top": {"kk": "Алғашқы {n} жол көрсетілген; барлығы — Excel кітабында.", "ru": "Показаны первые {n} строк; все — в книге Excel.", "en": "The first {n} rows are shown; all of them are in the Excel workbook."},
+    "none_urban_rural": {
+        "kk": "Қала мен ауыл бойынша дерек жоқ.",
+        "ru": "Данных по городу и селу нет.",
+        "en": "No urban and rural figures.",
+    },
+    "completeness": {
+        "kk": "Деректердің толықтығы, {year} жыл",
+        "ru": "Полнота данных, {year} год",
+        "en": "Data completeness, {year}",
+    },
+    "arrived": {
+        "kk": "{n} өңірдің {m} есебі келді.",
+        "ru": "Поступили отчёты {n} из {m} регионов.",
+        "en": "Returns arrived from {n} of {m} regions.",
+    },
+    "pending": {
+        "kk": "Тексеруді күтетін есептер (ресми көрсеткіштерге әлі кірмеген)",
+        "ru": "Отчёты, ожидающие проверки (ещё не вошли в официальные показатели)",
+        "en": "Returns awaiting review (not yet in the official figures)",
+    },
+    "none_pending": {
+        "kk": "Тексеруді күтетін есеп жоқ.",
+        "ru": "Отчётов, ожидающих проверки, нет.",
+        "en": "No return is awaiting review.",
+    },
+    "changes": {
+        "kk": "Алдыңғы суреттен ({prev}) бері не өзгерді: {n} жол",
+        "ru": "Что изменилось с предыдущего снимка ({prev}): {n} строк",
+        "en": "What changed since the previous snapshot ({prev}): {n} rows",
+    },
+    "first_snapshot": {
+        "kk": "Бұл — алғашқы сурет: салыстыратын алдыңғы сурет жоқ.",
+        "ru": "Это первый снимок: сравнивать не с чем.",
+        "en": "This is the first snapshot: there is nothing earlier to compare with.",
+    },
+    "shown_top": {
+        "kk": "Алғашқы {n} жол көрсетілген; барлығы — Excel кітабында.",
+        "ru": "Показаны первые {n} строк; все — в книге Excel.",
+        "en": "The first {n} rows are shown; all of them are in the Excel workbook.",
+    },
     "page": {"kk": "{id} · {n}-бет", "ru": "{id} · стр. {n}", "en": "{id} · page {n}"},
     "coverage_regions": {"kk": "{n} / {m} өңір", "ru": "{n} из {m} регионов", "en": "{n} of {m} regions"},
     "coverage_national": {"kk": "республикалық есеп", "ru": "республиканский отчёт", "en": "national return"},
@@ -135,6 +199,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "unit_other": {"kk": "—", "ru": "—", "en": "—"},
     "status_none": {"kk": "—", "ru": "—", "en": "—"},
 }
+
 
 def tr(key: str, lang: str, **params: object) -> str:
     text = TEXTS[key][lang]
@@ -230,7 +295,12 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
     completeness = read_output(layout, snapshot_id, "completeness")
 
     series = {r["code"]: r for r in indicators.iter_rows(named=True)}
-    order = {code: i for i, code in enumerate(indicators.with_row_index("_i").sort(pl.col("level") != "target", "goal", pl.col("task").fill_null(0), "_i")["code"])}
+    order = {
+        code: i
+        for i, code in enumerate(
+            indicators.with_row_index("_i").sort(pl.col("level") != "target", "goal", pl.col("task").fill_null(0), "_i")["code"]
+        )
+    }
     region_name = dict(zip(regions["region_code"], regions[f"name_{lang}"], strict=True))
     region_name["KZ"] = tr("national", lang)
 
@@ -264,30 +334,61 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
             cover[(r["indicator_code"], r["year"])] = tr("coverage_national", lang)
 
     kz = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == (year or 0)))
-    kz = kz.sort(pl.col("indicator_code").replace_strict(order, default=len(order), return_dtype=pl.Int64), "cycle", nulls_last=True)
+    kz = kz.sort(
+        pl.col("indicator_code").replace_strict(order, default=len(order), return_dtype=pl.Int64), "cycle", nulls_last=True
+    )
 
     counts = kz.filter(pl.col("actual").is_not_null()).group_by("status").len()
     count_of = dict(zip(counts["status"], counts["len"], strict=True))
     brief.status_counts = Table(
-        "sheet_summary", tr("status_counts", lang), [tr("col_status", lang), tr("col_count", lang)],
-        [[Status(s), count_of[s]] for s in STATUS_ORDER if s in count_of], chart=(0, [1]),
+        "sheet_summary",
+        tr("status_counts", lang),
+        [tr("col_status", lang), tr("col_count", lang)],
+        [[Status(s), count_of[s]] for s in STATUS_ORDER if s in count_of],
+        chart=(0, [1]),
     )
 
     def national_row(r: dict) -> list[object]:
         c = r["indicator_code"]
-        return [c, name(c), num(c, r["actual"]), num(c, r["target"]), gap_num(c, r["gap"]), Status(r["status"]), cover.get((c, r["year"]), "–")]
+        return [
+            c,
+            name(c),
+            num(c, r["actual"]),
+            num(c, r["target"]),
+            gap_num(c, r["gap"]),
+            Status(r["status"]),
+            cover.get((c, r["year"]), "–"),
+        ]
 
-    national_headers = [tr(k, lang) for k in ("col_code", "col_indicator", "col_actual", "col_target", "col_gap", "col_status", "col_coverage")]
-    targets = [national_row(r) for r in kz.iter_rows(named=True) if series.get(r["indicator_code"], {}).get("level") == "target" and r["actual"] is not None]
+    national_headers = [
+        tr(k, lang) for k in ("col_code", "col_indicator", "col_actual", "col_target", "col_gap", "col_status", "col_coverage")
+    ]
+    targets = [
+        national_row(r)
+        for r in kz.iter_rows(named=True)
+        if series.get(r["indicator_code"], {}).get("level") == "target" and r["actual"] is not None
+    ]
     brief.tables.append(Table("sheet_targets", tr("target_indicators", lang), national_headers, targets))
 
     missed = [r for r in kz.iter_rows(named=True) if r["gap"] is not None and round(r["gap"], dec(r["indicator_code"])) > 0]
     missed.sort(key=lambda r: -_shortfall(r["gap"], r["target"], r["baseline"]))
-    brief.tables.append(Table("sheet_missed", tr("missed", lang, year=year), national_headers, [national_row(r) for r in missed],
-                              note=tr("none_missed", lang) if not missed else ""))
+    brief.tables.append(
+        Table(
+            "sheet_missed",
+            tr("missed", lang, year=year),
+            national_headers,
+            [national_row(r) for r in missed],
+            note=tr("none_missed", lang) if not missed else "",
+        )
+    )
 
-    regional = gaps.filter((pl.col("region_code") != "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == (year or 0))
-                           & pl.col("actual").is_not_null() & pl.col("target").is_not_null())
+    regional = gaps.filter(
+        (pl.col("region_code") != "KZ")
+        & (pl.col("settlement") == "total")
+        & (pl.col("year") == (year or 0))
+        & pl.col("actual").is_not_null()
+        & pl.col("target").is_not_null()
+    )
     behind_rows = []
     for (region,), group in regional.group_by(["region_code"]):
         late = [r for r in group.iter_rows(named=True) if r["gap"] is not None and round(r["gap"], dec(r["indicator_code"])) > 0]
@@ -295,70 +396,165 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
             continue
         worst = max(late, key=lambda r: (_shortfall(r["gap"], r["target"], r["baseline"]), r["indicator_code"]))
         c = worst["indicator_code"]
-        behind_rows.append((len(late), _shortfall(worst["gap"], worst["target"], worst["baseline"]), region,
-                            [region_name.get(region, region), len(late), group.height, name(c), num(c, worst["actual"]), num(c, worst["target"]), gap_num(c, worst["gap"])]))
+        behind_rows.append(
+            (
+                len(late),
+                _shortfall(worst["gap"], worst["target"], worst["baseline"]),
+                region,
+                [
+                    region_name.get(region, region),
+                    len(late),
+                    group.height,
+                    name(c),
+                    num(c, worst["actual"]),
+                    num(c, worst["target"]),
+                    gap_num(c, worst["gap"]),
+                ],
+            )
+        )
     behind_rows.sort(key=lambda x: (-x[0], -x[1], x[2]))
-    brief.tables.append(Table(
-        "sheet_behind", tr("behind", lang, year=year),
-        [tr(k, lang) for k in ("col_region", "col_behind", "col_with_data", "col_worst", "col_actual", "col_target", "col_gap")],
-        [x[3] for x in behind_rows], note=tr("none_behind", lang) if not behind_rows else "", chart=(0, [1]),
-    ))
+    brief.tables.append(
+        Table(
+            "sheet_behind",
+            tr("behind", lang, year=year),
+            [
+                tr(k, lang)
+                for k in ("col_region", "col_behind", "col_with_data", "col_worst", "col_actual", "col_target", "col_gap")
+            ],
+            [x[3] for x in behind_rows],
+            note=tr("none_behind", lang) if not behind_rows else "",
+            chart=(0, [1]),
+        )
+    )
 
     ur = urban_rural.filter((pl.col("year") == (year or 0)) & pl.col("urban").is_not_null() & pl.col("rural").is_not_null())
-    ur = ur.sort(pl.col("region_code") != "KZ", pl.col("gap_urban_rural").abs(), "region_code", "indicator_code", descending=[False, True, False, False])
+    ur = ur.sort(
+        pl.col("region_code") != "KZ",
+        pl.col("gap_urban_rural").abs(),
+        "region_code",
+        "indicator_code",
+        descending=[False, True, False, False],
+    )
     ur_rows = [
-        [region_name.get(r["region_code"], r["region_code"]), name(r["indicator_code"]), num(r["indicator_code"], r["urban"]), num(r["indicator_code"], r["rural"]),
-         gap_num(r["indicator_code"], r["gap_urban_rural"]), Num(r["parity_index"], 2), tr(f"parity_{r['parity_status']}", lang) if f"parity_{r['parity_status']}" in TEXTS else "–"]
+        [
+            region_name.get(r["region_code"], r["region_code"]),
+            name(r["indicator_code"]),
+            num(r["indicator_code"], r["urban"]),
+            num(r["indicator_code"], r["rural"]),
+            gap_num(r["indicator_code"], r["gap_urban_rural"]),
+            Num(r["parity_index"], 2),
+            tr(f"parity_{r['parity_status']}", lang) if f"parity_{r['parity_status']}" in TEXTS else "–",
+        ]
         for r in ur.iter_rows(named=True)
     ]
-    brief.tables.append(Table(
-        "sheet_urban_rural", tr("urban_rural", lang, year=year),
-        [tr(k, lang) for k in ("col_region", "col_indicator", "col_urban", "col_rural", "col_gap_ur", "col_parity")] + [""],
-        ur_rows, note=tr("none_urban_rural", lang) if not ur_rows else "", chart=(0, [2, 3]),
-    ))
+    brief.tables.append(
+        Table(
+            "sheet_urban_rural",
+            tr("urban_rural", lang, year=year),
+            [tr(k, lang) for k in ("col_region", "col_indicator", "col_urban", "col_rural", "col_gap_ur", "col_parity")] + [""],
+            ur_rows,
+            note=tr("none_urban_rural", lang) if not ur_rows else "",
+            chart=(0, [2, 3]),
+        )
+    )
 
     comp = completeness.filter((pl.col("region_code") != "KZ") & (pl.col("year") == (year or 0)))
     comp_rows = []
     for r in comp.sort("region_code").iter_rows(named=True):
-        state = "missing" if not r["arrived"] else "partial" if (r["share_complete"] or 0) < 1 else "on_time" if r["on_time"] else "late"
-        comp_rows.append([region_name.get(r["region_code"], r["region_code"]), tr(f"q_{state}", lang), r["values_reported"] or 0, r["values_expected"] or 0])
+        share = r["share_complete"] or 0
+        state = "missing" if not r["arrived"] else "partial" if share < 1 else "on_time" if r["on_time"] else "late"
+        comp_rows.append(
+            [
+                region_name.get(r["region_code"], r["region_code"]),
+                tr(f"q_{state}", lang),
+                r["values_reported"] or 0,
+                r["values_expected"] or 0,
+            ]
+        )
     arrived = comp.filter(pl.col("arrived")).height
-    brief.tables.append(Table(
-        "sheet_completeness", tr("completeness", lang, year=year),
-        [tr(k, lang) for k in ("col_region", "col_state", "col_values", "col_expected")], comp_rows,
-        note=tr("arrived", lang, n=arrived, m=comp.height),
-    ))
+    brief.tables.append(
+        Table(
+            "sheet_completeness",
+            tr("completeness", lang, year=year),
+            [tr(k, lang) for k in ("col_region", "col_state", "col_values", "col_expected")],
+            comp_rows,
+            note=tr("arrived", lang, n=arrived, m=comp.height),
+        )
+    )
 
     waiting = submissions.filter(pl.col("review_state").is_in(["submitted", "reopened"]))
     if "is_current" in waiting.columns:
         waiting = waiting.filter(pl.col("is_current").fill_null(True))
     pending_rows = [
-        [region_name.get(r["region_code"], r["region_code"]), str(r["year"]), r["file_name"], local_time(r["received_at"]), tr(f"review_state_{r['review_state']}", lang)]
+        [
+            region_name.get(r["region_code"], r["region_code"]),
+            str(r["year"]),
+            r["file_name"],
+            local_time(r["received_at"]),
+            tr(f"review_state_{r['review_state']}", lang),
+        ]
         for r in waiting.sort("region_code", "year").iter_rows(named=True)
     ]
-    brief.tables.append(Table(
-        "sheet_pending", tr("pending", lang),
-        [tr(k, lang) for k in ("col_region", "col_year", "col_file", "col_received", "col_status")], pending_rows,
-        note=tr("none_pending", lang) if not pending_rows else "",
-    ))
+    brief.tables.append(
+        Table(
+            "sheet_pending",
+            tr("pending", lang),
+            [tr(k, lang) for k in ("col_region", "col_year", "col_file", "col_received", "col_status")],
+            pending_rows,
+            note=tr("none_pending", lang) if not pending_rows else "",
+        )
+    )
 
     prev = previous_snapshot(layout, snapshot_id)
     if prev is None:
         brief.tables.append(Table("sheet_changes", tr("first_snapshot", lang), [], [], note=tr("first_snapshot", lang)))
     else:
         changes = diff_gaps(read_output(layout, prev, "indicator_gaps"), gaps)
-        changes = changes.sort(pl.col("change").abs().fill_null(float("inf")), "indicator_code", "region_code", "year", "settlement", descending=[True, False, False, False, False])
+        changes = changes.sort(
+            pl.col("change").abs().fill_null(float("inf")),
+            "indicator_code",
+            "region_code",
+            "year",
+            "settlement",
+            descending=[True, False, False, False, False],
+        )
         change_rows = [
-            [r["indicator_code"], name(r["indicator_code"]), region_name.get(r["region_code"], r["region_code"]), tr(f"settlement_{r['settlement']}", lang),
-             str(r["year"]), num(r["indicator_code"], r["actual_before"]), num(r["indicator_code"], r["actual_after"]), gap_num(r["indicator_code"], r["change"]),
-             Status(r["status_before"]), Status(r["status_after"])]
+            [
+                r["indicator_code"],
+                name(r["indicator_code"]),
+                region_name.get(r["region_code"], r["region_code"]),
+                tr(f"settlement_{r['settlement']}", lang),
+                str(r["year"]),
+                num(r["indicator_code"], r["actual_before"]),
+                num(r["indicator_code"], r["actual_after"]),
+                gap_num(r["indicator_code"], r["change"]),
+                Status(r["status_before"]),
+                Status(r["status_after"]),
+            ]
             for r in changes.iter_rows(named=True)
         ]
-        brief.tables.append(Table(
-            "sheet_changes", tr("changes", lang, prev=prev, n=changes.height),
-            [tr(k, lang) for k in ("col_code", "col_indicator", "col_region", "col_settlement", "col_year", "col_before", "col_after", "col_change", "col_status_before", "col_status_after")],
-            change_rows,
-        ))
+        brief.tables.append(
+            Table(
+                "sheet_changes",
+                tr("changes", lang, prev=prev, n=changes.height),
+                [
+                    tr(k, lang)
+                    for k in (
+                        "col_code",
+                        "col_indicator",
+                        "col_region",
+                        "col_settlement",
+                        "col_year",
+                        "col_before",
+                        "col_after",
+                        "col_change",
+                        "col_status_before",
+                        "col_status_after",
+                    )
+                ],
+                change_rows,
+            )
+        )
     return brief
 
 
@@ -387,7 +583,8 @@ def pdf_bytes(brief: Brief) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as RLTable
 
     font, bold = _fonts()
     lang = brief.lang
@@ -476,9 +673,19 @@ def pdf_bytes(brief: Brief) -> bytes:
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=12 * mm,
-        title=f"{tr('title', lang)} · {brief.snapshot_id}", author="bilim-monitor", subject=brief.snapshot_id,
-        creator="bilim-monitor", producer="bilim-monitor", invariant=1, lang=lang,
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{tr('title', lang)} · {brief.snapshot_id}",
+        author="bilim-monitor",
+        subject=brief.snapshot_id,
+        creator="bilim-monitor",
+        producer="bilim-monitor",
+        invariant=1,
+        lang=lang,
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
@@ -618,14 +825,19 @@ def _fixed_zip(data: bytes) -> bytes:
 def make_pack(layout: Layout, snapshot_id: str, lang: str) -> dict[str, bytes]:
     """The pack's two files for one language, by file name (nothing is written)."""
     brief = gather(layout, snapshot_id, lang)
-    return {brief_file_name(snapshot_id, lang, "pdf"): pdf_bytes(brief), brief_file_name(snapshot_id, lang, "xlsx"): xlsx_bytes(brief)}
+    return {
+        brief_file_name(snapshot_id, lang, "pdf"): pdf_bytes(brief),
+        brief_file_name(snapshot_id, lang, "xlsx"): xlsx_bytes(brief),
+    }
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_packs(layout: Layout, snapshot_id: str, langs: tuple[str, ...] = LANGS, out: Path | None = None) -> tuple[dict, list[str]]:
+def write_packs(
+    layout: Layout, snapshot_id: str, langs: tuple[str, ...] = LANGS, out: Path | None = None
+) -> tuple[dict, list[str]]:
     """Make the packs, record them in the snapshot's ``brief/`` folder (``brief.json`` holds their hashes), and copy
     them to ``out`` when given. A pack already recorded is kept as it is; returns (the record, notes), where a note
     says that a freshly made pack differs from the recorded one."""
@@ -644,7 +856,9 @@ def write_packs(layout: Layout, snapshot_id: str, langs: tuple[str, ...] = LANGS
             path = folder / file_name
             if path.exists():
                 if _sha(path.read_bytes()) != _sha(data):
-                    notes.append(f"{file_name}: made again it differs from the recorded pack (kept); the code that makes packs changed")
+                    notes.append(
+                        f"{file_name}: made again it differs from the recorded pack (kept); the code that makes packs changed"
+                    )
             else:
                 tmp = folder / f".{file_name}.{os.getpid()}.tmp"
                 tmp.write_bytes(data)

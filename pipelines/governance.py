@@ -126,7 +126,19 @@ def _review_list(layout: Layout, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-AUDIT_COLUMNS = ["at", "actor_id", "actor_name", "action", "set", "region_code", "year", "submission_id", "sha256", "detail", "hash"]
+AUDIT_COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "set",
+    "region_code",
+    "year",
+    "submission_id",
+    "sha256",
+    "detail",
+    "hash",
+]
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -135,7 +147,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         result = audit.read(layout)
         if result.damage:
             first = result.damage[0]
-            print(f"audit log {layout.audit_log} is BROKEN at {first}; {len(result.entries)} entries before it verify", file=sys.stderr)
+            print(
+                f"audit log {layout.audit_log} is BROKEN at {first}; {len(result.entries)} entries before it verify",
+                file=sys.stderr,
+            )
             return EXIT_REFUSED
         print(f"audit log verifies: {len(result.entries)} entries, chain intact")
         return EXIT_OK
@@ -150,7 +165,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
     import polars as pl
 
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row") if rows else pl.DataFrame(schema={c: pl.String for c in columns})
+    frame = (
+        pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+        if rows
+        else pl.DataFrame(schema={c: pl.String for c in columns})
+    )
     frame = frame.with_columns(pl.all().cast(pl.String))
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
@@ -184,10 +203,12 @@ def add_commands(sub) -> None:
     q.add_argument("--state", choices=["submitted", "accepted", "returned", "reopened", "superseded"], default=None)
     q.add_argument("--region", default=None)
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    for name, text in (("accept", "accept the return awaiting review: its values become official"),
-                       ("return", "return it to the officer with a reason"),
-                       ("reopen", "reopen an accepted return (with a reason) so a corrected file can be uploaded"),
-                       ("exception", "allow one upload after the deadline (administrators; with a reason)")):
+    for name, text in (
+        ("accept", "accept the return awaiting review: its values become official"),
+        ("return", "return it to the officer with a reason"),
+        ("reopen", "reopen an accepted return (with a reason) so a corrected file can be uploaded"),
+        ("exception", "allow one upload after the deadline (administrators; with a reason)"),
+    ):
         q = rev.add_parser(name, help=text)
         q.add_argument("--region", required=True)
         q.add_argument("--year", type=int, required=True)
@@ -223,15 +244,39 @@ def reconcile_audit(layout: Layout) -> int:
         n = 0
         for e in read_ledger(layout):
             if e.submission_id not in submitted:
-                audit.record(layout, audit.Actor(e.who, e.who), "submit",
-                             {"set": "programme", "region_code": e.region_code, "year": e.year, "submission_id": e.submission_id,
-                              "sha256": e.sha256}, values=e.values, expected=e.expected, warnings=e.warnings, recovered=True)
+                audit.record(
+                    layout,
+                    audit.Actor(e.who, e.who),
+                    "submit",
+                    {
+                        "set": "programme",
+                        "region_code": e.region_code,
+                        "year": e.year,
+                        "submission_id": e.submission_id,
+                        "sha256": e.sha256,
+                    },
+                    values=e.values,
+                    expected=e.expected,
+                    warnings=e.warnings,
+                    recovered=True,
+                )
                 n += 1
         for r in review.read_reviews(layout):
             if r["hash"] not in decided:
-                audit.record(layout, audit.Actor(r["by"], r.get("by_name") or r["by"]), review.AUDIT_ACTION.get(r["action"], r["action"]),
-                             {"set": r.get("set"), "region_code": r["region_code"], "year": r["year"], "submission_id": r.get("submission_id")},
-                             reason=r.get("reason"), review=r["hash"], recovered=True)
+                audit.record(
+                    layout,
+                    audit.Actor(r["by"], r.get("by_name") or r["by"]),
+                    review.AUDIT_ACTION.get(r["action"], r["action"]),
+                    {
+                        "set": r.get("set"),
+                        "region_code": r["region_code"],
+                        "year": r["year"],
+                        "submission_id": r.get("submission_id"),
+                    },
+                    reason=r.get("reason"),
+                    review=r["hash"],
+                    recovered=True,
+                )
                 n += 1
     return n
 
@@ -248,7 +293,11 @@ def audit_disagreements(layout: Layout) -> list[str]:
     reviews = review.read_reviews(layout)
     out = [f"ledger submission {sid} has no audit entry" for sid in sorted(ledger_ids - submitted)]
     out += [f"audit log records a submission {sid} the ledger does not hold" for sid in sorted(submitted - ledger_ids)]
-    out += [f"review decision {r['action']} {r['region_code']} {r['year']} ({r['at']}) has no audit entry" for r in reviews if r["hash"] not in decided]
+    out += [
+        f"review decision {r['action']} {r['region_code']} {r['year']} ({r['at']}) has no audit entry"
+        for r in reviews
+        if r["hash"] not in decided
+    ]
     review_hashes = {r["hash"] for r in reviews}
     out += [f"audit log records a decision whose review entry is missing ({h[:12]})" for h in sorted(decided - review_hashes)]
     return out

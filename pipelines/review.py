@@ -197,7 +197,9 @@ def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, re
         elif action == "reopen":
             target = ret.newest if ret and ret.locked else None
             if target is None:
-                raise ReviewRefused("not_accepted", f"the return of {region} for {year} is not accepted, so it cannot be reopened")
+                raise ReviewRefused(
+                    "not_accepted", f"the return of {region} for {year} is not accepted, so it cannot be reopened"
+                )
         elif action != "exception":
             raise ValueError(f"unknown review action {action!r}")
         entry = {
@@ -213,9 +215,14 @@ def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, re
             "reason": reason,
         }
         written = chain.append(layout.reviews, [entry])[0]  # the same lock object again: re-entrant
-    record(layout, actor, AUDIT_ACTION.get(action, action),
-           {"set": set_id, "region_code": region, "year": year, "submission_id": entry["submission_id"]}, reason=reason,
-           review=written["hash"])
+    record(
+        layout,
+        actor,
+        AUDIT_ACTION.get(action, action),
+        {"set": set_id, "region_code": region, "year": year, "submission_id": entry["submission_id"]},
+        reason=reason,
+        review=written["hash"],
+    )
     return written
 
 

@@ -9,7 +9,6 @@ import dagster as dg
 
 from contracts.home import Layout
 
-
 # One run at a time from the UI and the sensor (the daemon dequeues), telemetry off.
 DAGSTER_YAML = """\
 telemetry:

@@ -61,7 +61,11 @@ def canonical_csv(frame: pl.DataFrame) -> bytes:
 
 
 def _csv_bytes(frame: pl.DataFrame, header: bool) -> bytes:
-    return escape_frame(frame).write_csv(include_header=header, datetime_format=DATETIME_FORMAT, date_format=DATE_FORMAT).encode("utf-8")
+    return (
+        escape_frame(frame)
+        .write_csv(include_header=header, datetime_format=DATETIME_FORMAT, date_format=DATE_FORMAT)
+        .encode("utf-8")
+    )
 
 
 def write_canonical(con: duckdb.DuckDBPyConnection, relation: str, out: BinaryIO) -> str:
@@ -111,7 +115,9 @@ def code_version() -> str:
     for path in sorted((REPO_ROOT / "pipelines" / "marts").glob("*.sql")):
         sql_hash.update(path.name.encode() + path.read_bytes())
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     return f"{commit}+sql.{sql_hash.hexdigest()[:12]}"
@@ -153,7 +159,10 @@ def take_snapshot(layout: Layout, build_id: str | None = None, now: datetime | N
                         digests[name] = write_canonical(con, f"read_parquet('{_sql_path(source)}')", fh)
                     if kind == "inputs":
                         schema = pl.read_parquet_schema(source)
-                        write(f"inputs/{table}.schema.json", json.dumps({n: _type_name(t) for n, t in schema.items()}).encode("utf-8"))
+                        write(
+                            f"inputs/{table}.schema.json",
+                            json.dumps({n: _type_name(t) for n, t in schema.items()}).encode("utf-8"),
+                        )
         write("config.json", json.dumps(manifest.get("config", {}), sort_keys=True, indent=2).encode("utf-8"))
         catalogue = hashlib.sha256()
         for table in ("programme_indicators", "programme_targets"):  # the catalogue: small
@@ -183,8 +192,22 @@ def take_snapshot(layout: Layout, build_id: str | None = None, now: datetime | N
     return meta
 
 
-_TYPES = {"String": pl.String, "Int64": pl.Int64, "Int32": pl.Int32, "Float64": pl.Float64, "Boolean": pl.Boolean, "Date": pl.Date}
-_DUCKDB_TYPES = {"String": "varchar", "Int64": "bigint", "Int32": "integer", "Float64": "double", "Boolean": "boolean", "Date": "date"}
+_TYPES = {
+    "String": pl.String,
+    "Int64": pl.Int64,
+    "Int32": pl.Int32,
+    "Float64": pl.Float64,
+    "Boolean": pl.Boolean,
+    "Date": pl.Date,
+}
+_DUCKDB_TYPES = {
+    "String": "varchar",
+    "Int64": "bigint",
+    "Int32": "integer",
+    "Float64": "double",
+    "Boolean": "boolean",
+    "Date": "date",
+}
 
 
 def _type_name(dtype: pl.DataType) -> str:
@@ -200,7 +223,9 @@ def _read_input(path: Path) -> pl.DataFrame:
     """An input table back with the types it was written with (whole, in Polars; ``_load_inputs`` is the bounded
     way the recomputation reads them)."""
     types = json.loads(path.with_suffix(".schema.json").read_text(encoding="utf-8"))
-    frame = unescape_frame(pl.read_csv(path, schema={n: (pl.String if t in ("DatetimeUTC", "Date") else _TYPES[t]) for n, t in types.items()}))
+    frame = unescape_frame(
+        pl.read_csv(path, schema={n: (pl.String if t in ("DatetimeUTC", "Date") else _TYPES[t]) for n, t in types.items()})
+    )
     for name, t in types.items():
         if t == "DatetimeUTC":
             frame = frame.with_columns(pl.col(name).str.to_datetime(DATETIME_FORMAT, time_zone="UTC"))
@@ -237,7 +262,10 @@ def _recompute(layout: Layout, snapshot_id: str, sink: Callable[[str], BinaryIO]
     goes to ``sink(name)``. Returns each output's sha256."""
     folder = layout.snapshots / snapshot_id
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    with _scratch(layout) as scratch, duckdb.connect(str(Path(scratch) / "recompute.duckdb"), config=duckdb_config(scratch)) as con:
+    with (
+        _scratch(layout) as scratch,
+        duckdb.connect(str(Path(scratch) / "recompute.duckdb"), config=duckdb_config(scratch)) as con,
+    ):
         _load_inputs(con, folder)
         register_inputs(con, config)
         for name in MARTS:

@@ -63,7 +63,9 @@ def read_csv_typed(path: Path, model: type[pa.DataFrameModel], label: str | None
     header, body = records[0], records[1:]
     for i, rec in enumerate(body):
         if len(rec) != len(header) and any(cell.strip() for cell in rec):
-            problems.append(Problem(label, i + 2, None, f"{len(rec)} fields where the header has {len(header)} (an unquoted comma?)"))
+            problems.append(
+                Problem(label, i + 2, None, f"{len(rec)} fields where the header has {len(header)} (an unquoted comma?)")
+            )
     if problems:
         return pl.DataFrame(schema=dtypes), problems
     body = [rec for rec in body if any(cell.strip() for cell in rec)]
@@ -89,7 +91,9 @@ def read_csv_typed(path: Path, model: type[pa.DataFrameModel], label: str | None
             typed = col.cast(dtype, strict=False)
             if dtype.is_integer():
                 # "2020.0" is not an integer a person typed; "2020" is.
-                typed = pl.Series(name, [None if v is None or not re.fullmatch(r"-?\d+", v) else int(v) for v in col], dtype=dtype)
+                typed = pl.Series(
+                    name, [None if v is None or not re.fullmatch(r"-?\d+", v) else int(v) for v in col], dtype=dtype
+                )
         bad = (col.is_not_null() & typed.is_null()).arg_true()
         for i in bad.to_list():
             problems.append(Problem(label, i + 2, name, f"{col[i]!r} is not {_dtype_word(dtype)}"))
@@ -172,7 +176,11 @@ def load_table(path: Path, model: type[pa.DataFrameModel], label: str | None = N
     if not problems:
         problems = validate_frame(df, model, label)
     else:
-        problems += [p for p in validate_frame(df, model, label) if p.row is None or (p.row, p.field) not in {(q.row, q.field) for q in problems}]
+        problems += [
+            p
+            for p in validate_frame(df, model, label)
+            if p.row is None or (p.row, p.field) not in {(q.row, q.field) for q in problems}
+        ]
     return df, problems
 
 
@@ -282,7 +290,9 @@ def validate_table(con, table: str, model: type[pa.DataFrameModel], label: str, 
         if not n:
             continue
         shown_col = f'"{field}"' if field else "null"
-        for rowid, found in con.execute(f'select rowid, {shown_col} from "{table}" where {sql} order by rowid limit {limit}').fetchall():
+        for rowid, found in con.execute(
+            f'select rowid, {shown_col} from "{table}" where {sql} order by rowid limit {limit}'
+        ).fetchall():
             out.append(_sql_problem(label, rowid, field, words, found, actual.get(field)))
         if n > limit:
             out.append(Problem(label, None, field, f"{n - limit} more rows fail {words}"))
@@ -304,12 +314,15 @@ def _count_failures(con, table: str, rules: list[tuple[str | None, str, str]], t
             scan.append(i)
     for field, idx in by_text.items():
         row = con.execute(
-            "select " + ", ".join(f"coalesce(sum(n) filter (where {rules[i][2]}), 0)" for i in idx)
+            "select "
+            + ", ".join(f"coalesce(sum(n) filter (where {rules[i][2]}), 0)" for i in idx)
             + f' from (select "{field}", count(*) as n from "{table}" group by all)'
         ).fetchall()[0]
         counts.update(zip(idx, row, strict=True))
     if scan:
-        row = con.execute("select " + ", ".join(f"count(*) filter (where {rules[i][2]})" for i in scan) + f' from "{table}"').fetchall()[0]
+        row = con.execute(
+            "select " + ", ".join(f"count(*) filter (where {rules[i][2]})" for i in scan) + f' from "{table}"'
+        ).fetchall()[0]
         counts.update(zip(scan, row, strict=True))
     return [int(counts[i]) for i in range(len(rules))]
 
@@ -328,8 +341,10 @@ def _duplicate_keys(con, table: str, key: list[str], label: str, limit: int) -> 
         f"where hash({cols}) in ({repeated})) where n > 1"
     )
     total = con.execute(f"select count(*) from ({dup_rows})").fetchall()[0][0]
-    out = [Problem(label, int(r[0]) + 2, None, "fails rule: multiple_fields_uniqueness")
-           for r in con.execute(f"{dup_rows} order by rowid limit {limit}").fetchall()]
+    out = [
+        Problem(label, int(r[0]) + 2, None, "fails rule: multiple_fields_uniqueness")
+        for r in con.execute(f"{dup_rows} order by rowid limit {limit}").fetchall()
+    ]
     if total > limit:
         out.append(Problem(label, None, None, f"{total - limit} more rows fail multiple_fields_uniqueness"))
     return out

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -178,7 +178,8 @@ def is_damaged_file_error(exc: BaseException) -> bool:
     """DuckDB's answer to a file that is not (or no longer) a database — not a lock, a full disk or an I/O error."""
     text = str(exc)
     return isinstance(exc, duckdb.Error) and any(
-        s in text for s in ("not a valid DuckDB database file", "Corrupt database", "database file is corrupt", "checksum", "Checksum")
+        s in text
+        for s in ("not a valid DuckDB database file", "Corrupt database", "database file is corrupt", "checksum", "Checksum")
     )
 
 

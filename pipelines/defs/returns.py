@@ -10,11 +10,11 @@ import dagster as dg
 from contracts.returns import StgReturnsValues, Submissions
 from pipelines.defs.publish import build_job
 from pipelines.freshness import build_lag, pinned_sources, sources_heads
+from pipelines.resources import WarehouseResource
 from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
 from pipelines.returns.staging import stage_values, submissions_table
-from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
-from pipelines.resources import WarehouseResource
 from pipelines.tables import validate_frame, validate_table
+from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
 
 GROUP = "returns"
 INBOX_SUFFIXES = {".xlsx", ".csv"}
@@ -71,7 +71,10 @@ def _staged_contract(table: str):
     def check(con) -> None:
         problems = validate_table(con, table, StgReturnsValues, table)
         if problems:
-            raise dg.Failure(f"{table} fails its contract: {problems[0]}", metadata={"problems": len(problems), "first": "\n".join(map(str, problems[:20]))})
+            raise dg.Failure(
+                f"{table} fails its contract: {problems[0]}",
+                metadata={"problems": len(problems), "first": "\n".join(map(str, problems[:20]))},
+            )
 
     return check
 

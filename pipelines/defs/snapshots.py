@@ -29,7 +29,9 @@ def kpi_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         for note in notes:
             context.log.warning(note)
     except Exception as exc:  # noqa: BLE001 - reported, and the snapshot itself is complete
-        context.log.error(f"briefing pack of {meta['snapshot_id']} failed: {exc}; run `bilim snapshot --brief {meta['snapshot_id']}`")
+        context.log.error(
+            f"briefing pack of {meta['snapshot_id']} failed: {exc}; run `bilim snapshot --brief {meta['snapshot_id']}`"
+        )
         brief = {"error": str(exc)}
     snapshots = list_snapshots(wh.layout)
     changes = None
