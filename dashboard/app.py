@@ -23,7 +23,9 @@ def main() -> None:
     lang = st.query_params.get("lang", DEFAULT_LANG)
     if lang not in LANGS:
         lang = DEFAULT_LANG
-    chosen = st.sidebar.selectbox(t("language", lang), list(LANGS), index=list(LANGS).index(lang), format_func=LANGS.get, key="lang")
+    chosen = st.sidebar.selectbox(
+        t("language", lang), list(LANGS), index=list(LANGS).index(lang), format_func=LANGS.get, key="lang"
+    )
     if chosen != lang:
         # Rerun at once in the new language, so that nothing (this very label included) lags one language behind.
         st.query_params["lang"] = chosen
@@ -42,7 +44,10 @@ def main() -> None:
         landing(lang)
         return
     auth.record_once(who, "sign_in", roles=",".join(sorted(g.label() for g in who.grants)) or "none")
-    st.sidebar.markdown(f"**{who.name}**  \n" + ", ".join(t(f"role_{g.role}", lang) + (f" · {g.region}" if g.region else "") for g in sorted(who.grants)))
+    st.sidebar.markdown(
+        f"**{who.name}**  \n"
+        + ", ".join(t(f"role_{g.role}", lang) + (f" · {g.region}" if g.region else "") for g in sorted(who.grants))
+    )
     if st.sidebar.button(t("sign_out", lang), key="sign_out"):
         auth.sign_out(who)
     if not who.has_access:

@@ -113,17 +113,32 @@ def trajectory(
             text=fmt(targets["target"]), hovertemplate="%{x}: %{text}<extra>" + t("series_target", lang) + "</extra>",
         ))
     if national.height:
-        fig.add_trace(go.Scatter(
-            x=national["year"].to_list(), y=national["actual"].to_list(), name=t("series_actual", lang), mode="lines+markers+text",
-            line={"color": STATUS_COLORS["met"], "width": 3}, marker={"size": 9}, text=fmt(national["actual"]),
-            textposition="top center", hovertemplate="%{x}: %{text}<extra>" + t("series_actual", lang) + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=national["year"].to_list(),
+                y=national["actual"].to_list(),
+                name=t("series_actual", lang),
+                mode="lines+markers+text",
+                line={"color": STATUS_COLORS["met"], "width": 3},
+                marker={"size": 9},
+                text=fmt(national["actual"]),
+                textposition="top center",
+                hovertemplate="%{x}: %{text}<extra>" + t("series_actual", lang) + "</extra>",
+            )
+        )
     if baseline is not None:
-        fig.add_trace(go.Scatter(
-            x=[2018], y=[baseline], name=t("series_baseline", lang), mode="markers+text", text=fmt([baseline]),
-            textposition="bottom center", marker={"symbol": "diamond", "size": 13, "color": "#000000"},
-            hovertemplate="%{x}: %{text}<extra>" + t("series_baseline", lang) + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[2018],
+                y=[baseline],
+                name=t("series_baseline", lang),
+                mode="markers+text",
+                text=fmt([baseline]),
+                textposition="bottom center",
+                marker={"symbol": "diamond", "size": 13, "color": "#000000"},
+                hovertemplate="%{x}: %{text}<extra>" + t("series_baseline", lang) + "</extra>",
+            )
+        )
     fig.update_xaxes(title=t("year", lang), dtick=1)
     fig.update_yaxes(title=unit_label)
     title = t("trajectory", lang)
@@ -161,14 +176,19 @@ def value_range(values: list[float | None], target: float | None = None) -> list
     return [lo - 0.35 * pad, hi + 0.3 * pad]
 
 
-def ranked_bars(ranked: pl.DataFrame, names: dict[str, str], target: float | None, lang: str, unit: str, decimals: int) -> go.Figure:
+def ranked_bars(
+    ranked: pl.DataFrame, names: dict[str, str], target: float | None, lang: str, unit: str, decimals: int
+) -> go.Figure:
     """Regions as horizontal bars of their actual, the largest shortfall on top, coloured by status with its shape
     and value printed at the bar's end, the target as a labelled line, on a range that shows the differences."""
     frame = ranked.sort("gap", descending=False, nulls_last=False)
     statuses = [s or "no_data" for s in frame["status"]]
     labels = [names.get(c, c) for c in frame["region_code"]]
     values = frame["actual"].to_list()
-    texts = [f"{format_value(v, unit, decimals, lang)} {STATUS_SYMBOLS.get(s, '')}".strip() for v, s in zip(values, statuses, strict=True)]
+    texts = [
+        f"{format_value(v, unit, decimals, lang)} {STATUS_SYMBOLS.get(s, '')}".strip()
+        for v, s in zip(values, statuses, strict=True)
+    ]
     hover = [
         f"<b>{n}</b><br>{t('col_actual', lang)}: {format_value(v, unit, decimals, lang)}<br>{t('col_target', lang)}: "
         f"{format_value(tg, unit, decimals, lang)}<br>{t('col_gap', lang)}: {format_gap(g, unit, decimals, lang)}<br>"
@@ -177,16 +197,27 @@ def ranked_bars(ranked: pl.DataFrame, names: dict[str, str], target: float | Non
     ]
     fig = go.Figure(
         go.Bar(
-            y=labels, x=values, orientation="h", showlegend=False,
+            y=labels,
+            x=values,
+            orientation="h",
+            showlegend=False,
             marker={"color": [STATUS_COLORS.get(s, "#999999") for s in statuses], "line": {"color": "#333333", "width": 0.5}},
-            text=texts, textposition="outside", cliponaxis=False, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
         )
     )
     _status_legend(fig, [s for s in STATUS_ORDER if s in set(statuses)], lang)
     if target is not None:
         fig.add_vline(
-            x=target, line_dash="dash", line_color="#222222", line_width=2,
-            annotation_text=f"{t('series_target', lang)} {format_value(target, unit, decimals, lang)}", annotation_position="top",
+            x=target,
+            line_dash="dash",
+            line_color="#222222",
+            line_width=2,
+            annotation_text=f"{t('series_target', lang)} {format_value(target, unit, decimals, lang)}",
+            annotation_position="top",
         )
     fig.update_xaxes(title=t(f"unit_{unit}", lang), range=value_range(values, target), showgrid=True)
     fig.update_yaxes(automargin=True)
@@ -194,7 +225,13 @@ def ranked_bars(ranked: pl.DataFrame, names: dict[str, str], target: float | Non
 
 
 def dumbbell(
-    urban_rural: pl.DataFrame, names: dict[str, str], lang: str, unit: str, decimals: int, key: str = "region_code", title: str | None = None
+    urban_rural: pl.DataFrame,
+    names: dict[str, str],
+    lang: str,
+    unit: str,
+    decimals: int,
+    key: str = "region_code",
+    title: str | None = None,
 ) -> go.Figure:
     """Urban and rural rate per row (a region, or an indicator with ``key="indicator_code"``) joined by a line
     (its length is the gap), the parity index (rural/urban) and its reading printed beside each row; the widest
@@ -205,12 +242,31 @@ def dumbbell(
     labels = [wrap(names.get(c, c), 60) for c in frame[key]]
     fig = go.Figure()
     for label, u, r in zip(labels, frame["urban"], frame["rural"], strict=True):
-        fig.add_trace(go.Scatter(x=[r, u], y=[label, label], mode="lines", line={"color": "#9e9e9e", "width": 3}, showlegend=False, hoverinfo="skip"))
-    for col, key, color, symbol in (("urban", "col_urban", STATUS_COLORS["met"], "circle"), ("rural", "col_rural", STATUS_COLORS["off_track"], "diamond")):
-        fig.add_trace(go.Scatter(
-            x=frame[col].to_list(), y=labels, mode="markers", name=t(key, lang), marker={"color": color, "size": 12, "symbol": symbol},
-            text=[format_value(v, unit, decimals, lang) for v in frame[col]], hovertemplate="%{y}: %{text}<extra>" + t(key, lang) + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[r, u],
+                y=[label, label],
+                mode="lines",
+                line={"color": "#9e9e9e", "width": 3},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    for col, key, color, symbol in (
+        ("urban", "col_urban", STATUS_COLORS["met"], "circle"),
+        ("rural", "col_rural", STATUS_COLORS["off_track"], "diamond"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=frame[col].to_list(),
+                y=labels,
+                mode="markers",
+                name=t(key, lang),
+                marker={"color": color, "size": 12, "symbol": symbol},
+                text=[format_value(v, unit, decimals, lang) for v in frame[col]],
+                hovertemplate="%{y}: %{text}<extra>" + t(key, lang) + "</extra>",
+            )
+        )
     right = max([v for v in [*frame["urban"], *frame["rural"]] if v is not None] or [1.0])
     values = [*frame["urban"].to_list(), *frame["rural"].to_list()]
     rng = value_range(values)
@@ -219,15 +275,26 @@ def dumbbell(
         f"{format_number(p, lang, 2)} · {t(f'parity_{s}', lang)}" if p is not None else t("parity_n/a", lang)
         for p, s in zip(frame["parity_index"], frame["parity_status"], strict=True)
     ]
-    fig.add_trace(go.Scatter(
-        x=[max(right, rng[1]) + 0.04 * span] * frame.height, y=labels, mode="text", text=parity, textposition="middle right",
-        showlegend=False, hoverinfo="skip", cliponaxis=False, textfont={"size": 11},
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[max(right, rng[1]) + 0.04 * span] * frame.height,
+            y=labels,
+            mode="text",
+            text=parity,
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+            textfont={"size": 11},
+        )
+    )
     fig.update_xaxes(title=t(f"unit_{unit}", lang), range=[rng[0], rng[1] + 0.05 * span])
     fig.update_yaxes(automargin=True)
     heading = title or t("urban_vs_rural", lang)
     lines = max((label.count("<br>") + 1 for label in labels), default=1)  # every row as tall as the tallest label
-    fig = _layout(fig, lang, f"{heading}<br><sup>{t('col_parity', lang)}</sup>", height=max(320, frame.height * (15 * lines + 12) + 150))
+    fig = _layout(
+        fig, lang, f"{heading}<br><sup>{t('col_parity', lang)}</sup>", height=max(320, frame.height * (15 * lines + 12) + 150)
+    )
     fig.update_layout(margin={"r": 190})
     return fig
 
@@ -254,9 +321,20 @@ def status_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], indicator_
     y_labels = [wrap(f"{indicator_names.get(c, c)} · {c}", 56) for c in codes]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[region_labels.get(r, r) for r in regions], y=y_labels, text=text, texttemplate="%{text}",
-            textfont={"size": 13}, customdata=hover, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False,
-            xgap=2, ygap=2, hovertemplate="<b>%{x}</b><br>%{y}<br>%{customdata}<extra></extra>",
+            z=z,
+            x=[region_labels.get(r, r) for r in regions],
+            y=y_labels,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 13},
+            customdata=hover,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="<b>%{x}</b><br>%{y}<br>%{customdata}<extra></extra>",
         )
     )
     fig.update_xaxes(tickangle=-40, tickfont={"size": 11}, side="top", automargin=True)
@@ -283,8 +361,21 @@ def completeness_heatmap(grid: pl.DataFrame, region_labels: dict[str, str], lang
     scale = []
     for i, s in enumerate(states):
         scale += [[i / n, QUALITY_COLORS[s]], [(i + 1) / n, QUALITY_COLORS[s]]]
-    fig = go.Figure(go.Heatmap(z=z, x=[str(y) for y in years], y=[region_labels.get(r, r) for r in regions], text=text, texttemplate="%{text}",
-                               zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
-                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[str(y) for y in years],
+            y=[region_labels.get(r, r) for r in regions],
+            text=text,
+            texttemplate="%{text}",
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, lang, t("completeness", lang), height=max(420, 26 * len(regions) + 120))

@@ -13,7 +13,6 @@ from dashboard.auth import current
 from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, t
 
-
 # Tables that describe the country, not anyone's returns: never narrowed to a person's regions.
 REFERENCE_TABLES = {"regions", "region_changes", "ref_region_years"}
 
@@ -94,10 +93,7 @@ def url_select(label: str, options: list, *, param: str, key: str, lang: str, de
     if wanted is not None and wanted not in texts:
         st.warning(t("unknown_param", lang, param=param, value=wanted))
         wanted = None
-    if wanted is not None:
-        index = texts.index(wanted)
-    else:
-        index = options.index(default) if default in options else 0
+    index = texts.index(wanted) if wanted is not None else (options.index(default) if default in options else 0)
     box = container or st
     # The widget's key carries the language: a keyed selectbox keeps its options' words from the language it was
     # created in, so after a switch it would show the old language's names. The URL, not the widget, keeps the choice.

@@ -27,7 +27,9 @@ class CliResult:
 
 
 def _bilim(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=timeout
+    )
 
 
 def _report(proc: subprocess.CompletedProcess) -> list[dict]:
@@ -62,7 +64,21 @@ def validate(data: bytes, name: str, region: str, year: int, lang: str) -> CliRe
     """Dry run, read-only, in its own process; a rejected workbook comes back with its annotated copy."""
 
     def run(path: Path, tmp: Path) -> CliResult:
-        proc = _bilim("validate", str(path), "--json", "--lang", lang, "--region", region, "--year", str(year), "--name", name, "--annotate", str(tmp))
+        proc = _bilim(
+            "validate",
+            str(path),
+            "--json",
+            "--lang",
+            lang,
+            "--region",
+            region,
+            "--year",
+            str(year),
+            "--name",
+            name,
+            "--annotate",
+            str(tmp),
+        )
         report = _report(proc)
         annotated = None
         if report and report[0].get("annotated_copy"):
@@ -77,8 +93,22 @@ def ingest(data: bytes, name: str, region: str, year: int, who: str, who_name: s
     submitted for review); returns when the new build is published. ``region`` comes from the officer's grant."""
 
     def run(path: Path, tmp: Path) -> CliResult:
-        proc = _bilim("ingest", str(path), "--json", "--region", region, "--year", str(year), "--name", name, "--who", who,
-                      "--who-name", who_name, "--officer")
+        proc = _bilim(
+            "ingest",
+            str(path),
+            "--json",
+            "--region",
+            region,
+            "--year",
+            str(year),
+            "--name",
+            name,
+            "--who",
+            who,
+            "--who-name",
+            who_name,
+            "--officer",
+        )
         return CliResult(proc.returncode, _report(proc), proc.stderr)
 
     return _with_file(data, name, run)

@@ -25,5 +25,11 @@ if ctx is not None:
     rows = audit.select(result.entries, since.isoformat() if since else None, user, action, region)
     table = views.audit_table(rows, lang, ctx.table("regions"))
     st.dataframe(table, hide_index=True, width="stretch")
-    downloads.offer(st, downloads.download(downloads.audit_download(rows, lang, ctx.table("regions"), ctx.build), lang), lang, "bilim_audit", "audit")
+    downloads.offer(
+        st,
+        downloads.download(downloads.audit_download(rows, lang, ctx.table("regions"), ctx.build), lang),
+        lang,
+        "bilim_audit",
+        "audit",
+    )
     footer(ctx)

@@ -16,9 +16,17 @@ if ctx is not None:
     grid = views.completeness_grid(completeness)
     chart_ui.show(charts.completeness_heatmap(grid, region_labels, lang), chart_ui.image_format(lang), "completeness", lang)
     st.caption(t("quality_baseline_note", lang, year=views.BASELINE_YEAR))
-    downloads.offer(st, downloads.download(downloads.completeness_download(completeness, regions, lang, ctx.build), lang), lang, "bilim_completeness", "completeness")
+    downloads.offer(
+        st,
+        downloads.download(downloads.completeness_download(completeness, regions, lang, ctx.build), lang),
+        lang,
+        "bilim_completeness",
+        "completeness",
+    )
     st.subheader(t("revisions", lang))
-    st.dataframe(views.completeness_table(completeness.filter(pl.col("revisions") > 0), regions, lang), hide_index=True, width="stretch")
+    st.dataframe(
+        views.completeness_table(completeness.filter(pl.col("revisions") > 0), regions, lang), hide_index=True, width="stretch"
+    )
     st.subheader(t("warnings_at_ingest", lang))
     subs = ctx.table("submissions").filter(pl.col("warnings") > 0).sort("warnings", descending=True)
     st.dataframe(views.submissions_table(subs, regions, lang), hide_index=True, width="stretch")

@@ -20,7 +20,11 @@ if ctx is not None:
     done = st.session_state.pop("review_done", None)
     if done:
         (st.success if done["ok"] else st.error)(done["text"])
-    pending = ctx.table("submissions").filter(pl.col("is_pending")).sort(["warnings", "region_code", "year"], descending=[True, False, False])
+    pending = (
+        ctx.table("submissions")
+        .filter(pl.col("is_pending"))
+        .sort(["warnings", "region_code", "year"], descending=[True, False, False])
+    )
     st.caption(t("review_intro", lang, n=pending.height))
     if pending.is_empty():
         st.info(t("review_nothing", lang))
@@ -32,22 +36,37 @@ if ctx is not None:
     for sub in pending.iter_rows(named=True):
         region, year = sub["region_code"], sub["year"]
         place = f"{labels.get(region, region)} ({region})"
-        title = t("review_item", lang, place=place, year=year, state=t(f"review_state_{sub['review_state']}", lang),
-                  warnings=sub["warnings"], values=sub["values"], expected=sub["expected"])
+        title = t(
+            "review_item",
+            lang,
+            place=place,
+            year=year,
+            state=t(f"review_state_{sub['review_state']}", lang),
+            warnings=sub["warnings"],
+            values=sub["values"],
+            expected=sub["expected"],
+        )
         with st.expander(title, expanded=pending.height <= 3):
-            st.write(t("review_submitted_by", lang, who=sub["who"], when=views.local_time(sub["received_at"]), file=sub["file_name"]))
+            st.write(
+                t("review_submitted_by", lang, who=sub["who"], when=views.local_time(sub["received_at"]), file=sub["file_name"])
+            )
             for warning in views.verdict_warnings(Layout.current().verdict_report(sub["sha256"]), lang):
                 st.warning(warning)
             changes = views.value_changes(official_values, pending_values, region, year, names, lang, meta)
             st.markdown(f"**{t('review_value_changes', lang, n=changes.height)}**")
             st.dataframe(changes, hide_index=True, width="stretch")
             st.markdown(f"**{t('review_gap_changes', lang)}**")
-            st.dataframe(views.gap_changes(gaps_before, gaps_after, region, year, names, lang, meta), hide_index=True, width="stretch")
+            st.dataframe(
+                views.gap_changes(gaps_before, gaps_after, region, year, names, lang, meta), hide_index=True, width="stretch"
+            )
             c1, c2 = st.columns(2)
             key = f"{region}-{year}"
             if c1.button(t("review_accept", lang), type="primary", key=f"accept-{key}"):
                 res = upload.review("accept", region, year, None, who.user_id, who.name)
-                st.session_state["review_done"] = {"ok": res.code == 0, "text": t("review_accepted", lang, place=place, year=year) if res.code == 0 else res.stderr}
+                st.session_state["review_done"] = {
+                    "ok": res.code == 0,
+                    "text": t("review_accepted", lang, place=place, year=year) if res.code == 0 else res.stderr,
+                }
                 st.rerun()
             reason = c2.text_area(t("review_reason_label", lang), key=f"reason-{key}")
             if c2.button(t("review_return", lang), key=f"return-{key}"):
@@ -55,7 +74,10 @@ if ctx is not None:
                     c2.error(t("review_reason_required", lang))
                 else:
                     res = upload.review("return", region, year, reason, who.user_id, who.name)
-                    st.session_state["review_done"] = {"ok": res.code == 0, "text": t("review_returned", lang, place=place, year=year) if res.code == 0 else res.stderr}
+                    st.session_state["review_done"] = {
+                        "ok": res.code == 0,
+                        "text": t("review_returned", lang, place=place, year=year) if res.code == 0 else res.stderr,
+                    }
                     st.rerun()
     st.subheader(t("review_accepted_list", lang))
     accepted = ctx.table("submissions").filter(pl.col("review_state").is_in(["accepted", "returned"]))

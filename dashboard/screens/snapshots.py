@@ -17,14 +17,13 @@ ctx = start("page_snapshots")
 if ctx is not None:
     lang = ctx.lang
     layout = Layout.current()
-    if access.allowed(ctx.who, "snapshot"):
-        if st.button(t("take_snapshot_now", lang), key="take_snapshot"):
-            with st.spinner(t("taking_snapshot", lang)):
-                result = upload.take_snapshot(ctx.who.user_id)
-            if result.code == 0:
-                st.success(t("snapshot_done", lang))
-            else:
-                st.error(t("snapshot_failed", lang, error=result.stderr.splitlines()[-1] if result.stderr else result.code))
+    if access.allowed(ctx.who, "snapshot") and st.button(t("take_snapshot_now", lang), key="take_snapshot"):
+        with st.spinner(t("taking_snapshot", lang)):
+            result = upload.take_snapshot(ctx.who.user_id)
+        if result.code == 0:
+            st.success(t("snapshot_done", lang))
+        else:
+            st.error(t("snapshot_failed", lang, error=result.stderr.splitlines()[-1] if result.stderr else result.code))
     items = snapshots()
     if not items:
         st.info(t("no_snapshots", lang))
@@ -51,12 +50,20 @@ if ctx is not None:
             pack = record.get(code, {})
             with col:
                 shown = False
-                for kind, mime in (("pdf", "application/pdf"), ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+                for kind, mime in (
+                    ("pdf", "application/pdf"),
+                    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ):
                     entry = pack.get(kind)
                     path = brief_dir(layout, chosen) / entry["file"] if entry else None
                     if path is not None and path.exists():
-                        st.download_button(t(f"brief_{kind}", lang, language=LANGS[code]), path.read_bytes(), file_name=entry["file"], mime=mime,
-                                           key=f"brief_{kind}_{code}")
+                        st.download_button(
+                            t(f"brief_{kind}", lang, language=LANGS[code]),
+                            path.read_bytes(),
+                            file_name=entry["file"],
+                            mime=mime,
+                            key=f"brief_{kind}_{code}",
+                        )
                         shown = True
                 if not shown and st.button(t("make_brief", lang, language=LANGS[code]), key=f"make_brief_{code}"):
                     made = upload.make_brief(chosen, code)

@@ -25,7 +25,14 @@ if ctx is not None:
         region = mine[0]
         st.markdown(f"**{t('your_region', lang)}:** {region} · {labels.get(region, region)}")
     else:
-        region = url_select(t("your_region", lang), list(mine), param="region", key="upload_region", lang=lang, format_func=lambda c: f"{c} · {labels.get(c, c)}")
+        region = url_select(
+            t("your_region", lang),
+            list(mine),
+            param="region",
+            key="upload_region",
+            lang=lang,
+            format_func=lambda c: f"{c} · {labels.get(c, c)}",
+        )
     subs = ctx.table("submissions").filter((pl.col("region_code") == region) & (pl.col("year") == year))
     state = views.return_state(subs, lang)
     place = f"{region} · {labels.get(region, region)}"
@@ -41,13 +48,20 @@ if ctx is not None:
         st.session_state["template"] = (region, year, upload.template_bytes(region, year))
     tpl = st.session_state.get("template")
     if tpl and tpl[:2] == (region, year):
-        st.download_button(t("download_template", lang) + " (.xlsx)", tpl[2], file_name=f"return_{region}_{year}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_download")
+        st.download_button(
+            t("download_template", lang) + " (.xlsx)",
+            tpl[2],
+            file_name=f"return_{region}_{year}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="template_download",
+        )
     limit_mb = upload.MAX_UPLOAD_BYTES // 2**20
     # Streamlit draws the box's own words ("Drag and drop…", "Limit 200MB per file", "Browse files") in English and
     # with the server's limit; they are hidden and the officer's language and the real limit are shown instead.
     st.markdown(views.uploader_css(t("upload_browse", lang)), unsafe_allow_html=True)
-    uploaded = st.file_uploader(t("upload_file", lang), type=["xlsx", "csv"], key="upload_file", help=t("upload_hint", lang, limit=limit_mb))
+    uploaded = st.file_uploader(
+        t("upload_file", lang), type=["xlsx", "csv"], key="upload_file", help=t("upload_hint", lang, limit=limit_mb)
+    )
     st.caption(t("upload_hint", lang, limit=limit_mb))
     if uploaded is not None:
         data = uploaded.getvalue()
@@ -60,9 +74,16 @@ if ctx is not None:
                 st.session_state["verdict"] = upload.validate(data, uploaded.name, region, year, lang)
                 st.session_state["verdict_key"] = key
                 checked = st.session_state["verdict"].report
-                audit.record(Layout.current(), actor(who), "upload_checked", {"region_code": region, "year": year, "sha256": digest},
-                             accepted=bool(checked and checked[0]["accepted"]),
-                             rules=",".join(sorted({i["code"] for i in (checked[0]["errors"] + checked[0]["warnings"])})) if checked else "no report")
+                audit.record(
+                    Layout.current(),
+                    actor(who),
+                    "upload_checked",
+                    {"region_code": region, "year": year, "sha256": digest},
+                    accepted=bool(checked and checked[0]["accepted"]),
+                    rules=",".join(sorted({i["code"] for i in (checked[0]["errors"] + checked[0]["warnings"])}))
+                    if checked
+                    else "no report",
+                )
             result = st.session_state["verdict"]
             report = result.report[0] if result.report else None
             if report is None:
@@ -71,9 +92,15 @@ if ctx is not None:
                 if report["accepted"]:
                     st.success(t("verdict_accepted", lang))
                     for sub in report["submissions"]:
-                        st.write(f"{labels.get(sub['region_code'], sub['region_code'])}, {sub['year']}: "
-                                 + t("values_of_expected", lang, values=format_number(sub["values"], lang, 0),
-                                     expected=format_number(sub["expected"], lang, 0)))
+                        st.write(
+                            f"{labels.get(sub['region_code'], sub['region_code'])}, {sub['year']}: "
+                            + t(
+                                "values_of_expected",
+                                lang,
+                                values=format_number(sub["values"], lang, 0),
+                                expected=format_number(sub["expected"], lang, 0),
+                            )
+                        )
                 else:
                     st.error(t("verdict_rejected", lang))
                 if report["errors"]:
@@ -85,8 +112,13 @@ if ctx is not None:
                     for w in report["warnings"]:
                         st.markdown(f"- {w['messages'][lang]}")
                 if result.annotated:
-                    st.download_button(t("download_annotated", lang), result.annotated, file_name=f"{uploaded.name.rsplit('.', 1)[0]}_checked.xlsx",
-                                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annotated")
+                    st.download_button(
+                        t("download_annotated", lang),
+                        result.annotated,
+                        file_name=f"{uploaded.name.rsplit('.', 1)[0]}_checked.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key="annotated",
+                    )
                 submitted = st.session_state.setdefault("submitted", set())
                 if report["accepted"]:
                     if digest in submitted:
@@ -103,5 +135,9 @@ if ctx is not None:
                             submitted.discard(digest)
                             st.error(outcome.stderr or status)
     st.subheader(t("returns_history", lang))
-    st.dataframe(views.history_table(ctx.table("submissions").filter(pl.col("region_code") == region), lang), hide_index=True, width="stretch")
+    st.dataframe(
+        views.history_table(ctx.table("submissions").filter(pl.col("region_code") == region), lang),
+        hide_index=True,
+        width="stretch",
+    )
     footer(ctx)
