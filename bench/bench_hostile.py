@@ -41,7 +41,9 @@ def validate_capped(path: Path, env: dict[str, str]) -> tuple[float, float, int,
     """(wall s, peak RSS MiB, exit code, the verdict or None, stderr) of ``bilim validate --json path``."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([BILIM, "validate", "--json", str(path)], stdout=out, stderr=err, env=env, cwd=REPO, preexec_fn=_cap)
+        proc = subprocess.Popen(
+            [BILIM, "validate", "--json", str(path)], stdout=out, stderr=err, env=env, cwd=REPO, preexec_fn=_cap
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         out.seek(0), err.seek(0)
@@ -81,13 +83,15 @@ def main() -> int:
                 got = (verdict["accepted"], codes(verdict)) if verdict else None
                 if got != (accepted, expected) or err:
                     failures.append(f"{name}: exit {rc}, verdict {got}, expected {(accepted, expected)}; stderr {err[-300:]!r}")
-            cases.append({
-                "label": name,
-                **summary(walls),
-                "peak_rss_mib": round(max(rss), 1),
-                "what": f"{path.stat().st_size / 1024:.0f} KiB; verdict {'accepted' if accepted else 'rejected'}"
-                        + (f" {', '.join(expected)}" if expected else ""),
-            })
+            cases.append(
+                {
+                    "label": name,
+                    **summary(walls),
+                    "peak_rss_mib": round(max(rss), 1),
+                    "what": f"{path.stat().st_size / 1024:.0f} KiB; verdict {'accepted' if accepted else 'rejected'}"
+                    + (f" {', '.join(expected)}" if expected else ""),
+                }
+            )
     worst_t = max(cases, key=lambda c: c["median_s"])
     worst_m = max(cases, key=lambda c: c["peak_rss_mib"])
     result = {
@@ -100,16 +104,27 @@ def main() -> int:
             f"RLIMIT_AS {MEMORY_CAP >> 30} GiB (address space, which Polars' allocator reserves generously; RSS is "
             "measured, not capped); wall time includes start-up, imports and the catalogue; peak RSS from os.wait4. "
             "Files from tests/hostile_files.py; every run got its expected verdict and an empty stderr. "
-            f"Worst case: {worst_t['label']} {worst_t['median_s']:.2f} s median; {worst_m['label']} {worst_m['peak_rss_mib']:.0f} MiB peak RSS."
+            f"Worst case: {worst_t['label']} {worst_t['median_s']:.2f} s median; "
+            f"{worst_m['label']} {worst_m['peak_rss_mib']:.0f} MiB peak RSS."
         ),
         "cases": cases,
         "goals": [
-            {"goal": "every hostile file's verdict within 5 s (worst case)", "measure": "s",
-             "value_best": round(max(c["best_s"] for c in cases), 2), "value_median": round(worst_t["median_s"], 2),
-             "target": "< 5", "met": max(max(c["runs_s"]) for c in cases) < GOAL_S},
-            {"goal": "every hostile file's verdict under 500 MB peak RSS (worst case)", "measure": "MiB",
-             "value_best": round(worst_m["peak_rss_mib"]), "value_median": round(worst_m["peak_rss_mib"]),
-             "target": "< 500", "met": worst_m["peak_rss_mib"] < GOAL_MIB},
+            {
+                "goal": "every hostile file's verdict within 5 s (worst case)",
+                "measure": "s",
+                "value_best": round(max(c["best_s"] for c in cases), 2),
+                "value_median": round(worst_t["median_s"], 2),
+                "target": "< 5",
+                "met": max(max(c["runs_s"]) for c in cases) < GOAL_S,
+            },
+            {
+                "goal": "every hostile file's verdict under 500 MB peak RSS (worst case)",
+                "measure": "MiB",
+                "value_best": round(worst_m["peak_rss_mib"]),
+                "value_median": round(worst_m["peak_rss_mib"]),
+                "target": "< 500",
+                "met": worst_m["peak_rss_mib"] < GOAL_MIB,
+            },
         ],
         "failures": failures,
         "command": ".venv/bin/python bench/bench_hostile.py && .venv/bin/python bench/report.py",

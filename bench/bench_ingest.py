@@ -25,6 +25,7 @@ benchmark, not a test: the goals are reported as met or not.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -78,7 +79,9 @@ def prepare(workdir: Path) -> dict:
     except ReviewRefused:
         # The demo's last step reviews its 2025 returns, which this home leaves out on purpose; all else is in.
         demo_accepted = None
-    build = subprocess.run([BILIM, "build"], env={**os.environ, "DAGSTER_HOME": str(layout.home / "dagster")}, capture_output=True, text=True)
+    build = subprocess.run(
+        [BILIM, "build"], env={**os.environ, "DAGSTER_HOME": str(layout.home / "dagster")}, capture_output=True, text=True
+    )
     if build.returncode != 0:
         raise SystemExit(f"bilim build failed:\n{build.stderr[-2000:]}")
     catalogue, regions = load_catalogue(repo_raw()), load_regions(repo_raw())["regions"]
@@ -93,8 +96,13 @@ def prepare(workdir: Path) -> dict:
         fill_return(path, catalogue, region, YEAR, r["region_type"] == "city")
         files.append(str(path))
     ledger_entries = sum(1 for _ in layout.ledger.open(encoding="utf-8"))
-    return {"home": str(layout.home), "files": files, "demo_returns": demo_accepted, "ledger_entries": ledger_entries,
-            "prepare_s": round(time.perf_counter() - t0, 1)}
+    return {
+        "home": str(layout.home),
+        "files": files,
+        "demo_returns": demo_accepted,
+        "ledger_entries": ledger_entries,
+        "prepare_s": round(time.perf_counter() - t0, 1),
+    }
 
 
 def fresh_home(base: str, dest: Path) -> dict[str, str]:
@@ -111,10 +119,18 @@ def builds_in(home: Path) -> set[str]:
 def published_regions(home: Path) -> set[str]:
     """Regions whose 2025 submission is in the published build that readers are given."""
     out = subprocess.run(
-        [PY, "-c", "import json,sys,polars as pl; from contracts.home import Layout; l=Layout.current(); b=l.current_build_id();"
-         f"s=pl.read_parquet(l.build_dir(b)/'submissions.parquet').filter(pl.col('year')=={YEAR});"
-         "print(json.dumps(sorted(set(s['region_code'].to_list()))))"],
-        env={**os.environ, "BILIM_HOME": str(home)}, cwd=REPO, capture_output=True, text=True, check=True,
+        [
+            PY,
+            "-c",
+            "import json,sys,polars as pl; from contracts.home import Layout; l=Layout.current(); b=l.current_build_id();"
+            f"s=pl.read_parquet(l.build_dir(b)/'submissions.parquet').filter(pl.col('year')=={YEAR});"
+            "print(json.dumps(sorted(set(s['region_code'].to_list()))))",
+        ],
+        env={**os.environ, "BILIM_HOME": str(home)},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return set(json.loads(out.stdout))
 
@@ -124,26 +140,28 @@ def ingest_many(files: list[str], env: dict[str, str], extra: tuple[str, ...] = 
     stderr tails of failures)."""
     t0 = time.perf_counter()
     procs = {}
-    for f in files:
-        err = tempfile.TemporaryFile()
-        p = subprocess.Popen([BILIM, "ingest", f, "--who", "bench", *extra], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
-        procs[p.pid] = (p, err)
-    codes, rss, errors = [], 0.0, []
-    while len(codes) < len(procs):
-        pid, status, usage = os.wait4(-1, 0)
-        if pid not in procs:
-            continue
-        code = os.waitstatus_to_exitcode(status)
-        codes.append(code)
-        rss = max(rss, usage.ru_maxrss / 1024)
-        if code != 0:
-            err = procs[pid][1]
-            err.seek(0)
-            errors.append(err.read().decode()[-500:])
-    wall = time.perf_counter() - t0
-    for p, err in procs.values():
-        p.returncode = 0
-        err.close()
+    with contextlib.ExitStack() as stack:  # the stderr files, closed once every process has exited
+        for f in files:
+            err = stack.enter_context(tempfile.TemporaryFile())
+            p = subprocess.Popen(
+                [BILIM, "ingest", f, "--who", "bench", *extra], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err
+            )
+            procs[p.pid] = (p, err)
+        codes, rss, errors = [], 0.0, []
+        while len(codes) < len(procs):
+            pid, status, usage = os.wait4(-1, 0)
+            if pid not in procs:
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            codes.append(code)
+            rss = max(rss, usage.ru_maxrss / 1024)
+            if code != 0:
+                err = procs[pid][1]
+                err.seek(0)
+                errors.append(err.read().decode()[-500:])
+        wall = time.perf_counter() - t0
+        for p, _err in procs.values():
+            p.returncode = 0
     return wall, rss, codes, errors
 
 
@@ -167,12 +185,17 @@ def main() -> int:
     load_before = list(os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
         work = Path(tmp)
-        child = subprocess.run([PY, str(Path(__file__).resolve()), "--prepare", str(work / "prep")], cwd=REPO, stdout=subprocess.PIPE, text=True)
+        child = subprocess.run(
+            [PY, str(Path(__file__).resolve()), "--prepare", str(work / "prep")], cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
         if child.returncode != 0:
             raise SystemExit("preparing the demo home failed")
         inputs = json.loads(child.stdout.strip().splitlines()[-1])
         files = inputs["files"]
-        print(f"demo home: {inputs['ledger_entries']} ledger entries, prepared in {inputs['prepare_s']} s; {len(files)} returns for {YEAR}")
+        print(
+            f"demo home: {inputs['ledger_entries']} ledger entries, prepared in {inputs['prepare_s']} s; "
+            f"{len(files)} returns for {YEAR}"
+        )
 
         one_times, one_rss = [], []
         for i in range(args.repeat):
@@ -216,25 +239,64 @@ def main() -> int:
             many_times.append(wall)
             many_rss.append(rss)
             many_builds.append(made)
-            print(f"{len(files)} at once, run {i + 1}: {wall:.2f} s until all published, {made} build(s), largest peak RSS {rss:.0f} MiB")
+            print(
+                f"{len(files)} at once, run {i + 1}: {wall:.2f} s until all published, {made} build(s), "
+                f"largest peak RSS {rss:.0f} MiB"
+            )
 
     one, many = summary(one_times), summary(many_times)
     cases = [
-        {"label": "1 return alone: `bilim ingest F` until published", **one, "peak_rss_mib": max(one_rss), "rss_setup_mib": None,
-         "what": "whole process: start-up, validation, ledger, rebuild, publish; 1 build per run"},
-        {"label": "1 return alone: `bilim ingest --no-wait F` until recorded", **summary(rec_times), "peak_rss_mib": max(rec_rss),
-         "rss_setup_mib": None, "what": "whole process: start-up, validation, archive, ledger; no build (published later by the "
-         "inbox sensor's catch-up run or the next build)"},
-        {"label": f"{len(files)} returns at once: until all published", **many, "peak_rss_mib": max(many_rss), "rss_setup_mib": None,
-         "what": f"builds made per run: {', '.join(map(str, many_builds))}; peak RSS: the largest of the {len(files)} processes"},
+        {
+            "label": "1 return alone: `bilim ingest F` until published",
+            **one,
+            "peak_rss_mib": max(one_rss),
+            "rss_setup_mib": None,
+            "what": "whole process: start-up, validation, ledger, rebuild, publish; 1 build per run",
+        },
+        {
+            "label": "1 return alone: `bilim ingest --no-wait F` until recorded",
+            **summary(rec_times),
+            "peak_rss_mib": max(rec_rss),
+            "rss_setup_mib": None,
+            "what": "whole process: start-up, validation, archive, ledger; no build (published later by the "
+            "inbox sensor's catch-up run or the next build)",
+        },
+        {
+            "label": f"{len(files)} returns at once: until all published",
+            **many,
+            "peak_rss_mib": max(many_rss),
+            "rss_setup_mib": None,
+            "what": (
+                f"builds made per run: {', '.join(map(str, many_builds))}; "
+                f"peak RSS: the largest of the {len(files)} processes"
+            ),
+        },
     ]
     goals = [
-        {"goal": "one return visible in the published build", "measure": "seconds", "value_best": one["best_s"], "value_median": one["median_s"],
-         "target": f"median < {GOAL_ONE_S:g} s", "met": one["median_s"] < GOAL_ONE_S},
-        {"goal": f"{len(files)} simultaneous returns all visible", "measure": "seconds", "value_best": many["best_s"], "value_median": many["median_s"],
-         "target": f"< {GOAL_TWENTY_S:g} s", "met": max(many_times) < GOAL_TWENTY_S},
-        {"goal": f"{len(files)} simultaneous ingests make a few builds", "measure": "builds", "value_best": min(many_builds),
-         "value_median": sorted(many_builds)[len(many_builds) // 2], "target": f"≤ {GOAL_BUILDS}", "met": max(many_builds) <= GOAL_BUILDS},
+        {
+            "goal": "one return visible in the published build",
+            "measure": "seconds",
+            "value_best": one["best_s"],
+            "value_median": one["median_s"],
+            "target": f"median < {GOAL_ONE_S:g} s",
+            "met": one["median_s"] < GOAL_ONE_S,
+        },
+        {
+            "goal": f"{len(files)} simultaneous returns all visible",
+            "measure": "seconds",
+            "value_best": many["best_s"],
+            "value_median": many["median_s"],
+            "target": f"< {GOAL_TWENTY_S:g} s",
+            "met": max(many_times) < GOAL_TWENTY_S,
+        },
+        {
+            "goal": f"{len(files)} simultaneous ingests make a few builds",
+            "measure": "builds",
+            "value_best": min(many_builds),
+            "value_median": sorted(many_builds)[len(many_builds) // 2],
+            "target": f"≤ {GOAL_BUILDS}",
+            "met": max(many_builds) <= GOAL_BUILDS,
+        },
     ]
     result = {
         "bench": "ingest",
@@ -243,10 +305,12 @@ def main() -> int:
         **provenance(PACKAGES),
         "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "repeat": args.repeat,
-        "method_readme": (f"Best and median of {args.repeat} runs (one return) and {args.repeat_many} runs (twenty at once), each on a fresh "
-                          f"copy of a demo home ({inputs['ledger_entries']} ledger entries, 2019-2024, built); the ingested files are the "
-                          f"20 regions' {YEAR} returns. Time runs from starting the process(es) to the last exit, after which each "
-                          "return's submission is checked to be in the published build. Peak RSS is per process (os.wait4)."),
+        "method_readme": (
+            f"Best and median of {args.repeat} runs (one return) and {args.repeat_many} runs (twenty at once), each on a fresh "
+            f"copy of a demo home ({inputs['ledger_entries']} ledger entries, 2019-2024, built); the ingested files are the "
+            f"20 regions' {YEAR} returns. Time runs from starting the process(es) to the last exit, after which each "
+            "return's submission is checked to be in the published build. Peak RSS is per process (os.wait4)."
+        ),
         "inputs": inputs | {"home": None, "files": len(files)},
         "cases": cases,
         "goals": goals,

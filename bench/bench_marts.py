@@ -88,7 +88,9 @@ def _alive(region: dict, year: int) -> bool:
     from datetime import date
 
     sept = date(year, 9, 1)
-    return (region["valid_from"] is None or region["valid_from"] <= sept) and (region["valid_to"] is None or sept < region["valid_to"])
+    return (region["valid_from"] is None or region["valid_from"] <= sept) and (
+        region["valid_to"] is None or sept < region["valid_to"]
+    )
 
 
 def _units_per_region_year(rpu: list[int], rows: int) -> list[int]:
@@ -153,20 +155,39 @@ def build_inputs(rows: int) -> dict:
         for r in regions.sort("region_code").to_dicts():
             if not _alive(r, year):
                 continue
-            exp = [e for e in expected_rows(ind, catalogue["programme_targets"], regions, r["region_code"], year)
-                   if series[e.indicator_code]["kind"] in ("share", "ratio", "count")]
+            exp = [
+                e
+                for e in expected_rows(ind, catalogue["programme_targets"], regions, r["region_code"], year)
+                if series[e.indicator_code]["kind"] in ("share", "ratio", "count")
+            ]
             by_code: dict[str, dict[str, int]] = {}
             for k, e in enumerate(exp):
                 by_code.setdefault(e.indicator_code, {})[e.settlement] = k
             for code, ks in by_code.items():
                 s = series[code]
-                expected.append({
-                    "region_code": r["region_code"], "year": year, "indicator_code": code, "kind": s["kind"],
-                    "lo": float(s["plausible_min"]), "hi": float(s["plausible_max"]), "split": "urban" in ks,
-                    "k_total": ks["total"], "k_urban": ks.get("urban"), "k_rural": ks.get("rural"),
-                })
-            plan.append({"region_code": r["region_code"], "kato2": int(r["kato2"]), "year": year,
-                         "is_city": r["region_type"] == "city", "rpu": len(exp)})
+                expected.append(
+                    {
+                        "region_code": r["region_code"],
+                        "year": year,
+                        "indicator_code": code,
+                        "kind": s["kind"],
+                        "lo": float(s["plausible_min"]),
+                        "hi": float(s["plausible_max"]),
+                        "split": "urban" in ks,
+                        "k_total": ks["total"],
+                        "k_urban": ks.get("urban"),
+                        "k_rural": ks.get("rural"),
+                    }
+                )
+            plan.append(
+                {
+                    "region_code": r["region_code"],
+                    "kato2": int(r["kato2"]),
+                    "year": year,
+                    "is_city": r["region_type"] == "city",
+                    "rpu": len(exp),
+                }
+            )
     units = _units_per_region_year([p["rpu"] for p in plan], rows)
     subs = []
     for p, n in zip(plan, units, strict=True):
@@ -174,20 +195,55 @@ def build_inputs(rows: int) -> dict:
         sha = hashlib.sha256(f"bench|{p['region_code']}|{p['year']}|{rows}".encode()).hexdigest()
         received = f"{p['year'] + 1}-02-{10 + p['kato2'] % 15:02d}T06:{p['kato2'] % 60:02d}:00+00:00"
         p.update(submission_id=f"{received}-{sha[:12]}-0", sha256=sha, received_at=received)
-        subs.append({
-            "submission_id": p["submission_id"], "sha256": sha, "file_name": f"bench_{p['region_code']}_{p['year']}.xlsx",
-            "archive_path": f"{sha[:2]}/{sha}.xlsx", "region_code": p["region_code"], "year": p["year"],
-            "who": "bench-synthetic", "received_at": received, "values": n * p["rpu"], "expected": p["rpu"],
-            "warnings": 0, "kind": "flat", "supersedes": None, "review_state": "accepted", "reviewed_by": "bench-reviewer",
-            "reviewed_at": received, "review_reason": None, "accepted_at": received, "is_current": True, "is_pending": False,
-        })
-    submissions = pl.DataFrame(subs, schema={
-        "submission_id": pl.String, "sha256": pl.String, "file_name": pl.String, "archive_path": pl.String,
-        "region_code": pl.String, "year": pl.Int64, "who": pl.String, "received_at": pl.String, "values": pl.Int64,
-        "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String, "review_state": pl.String,
-        "reviewed_by": pl.String, "reviewed_at": pl.String, "review_reason": pl.String, "accepted_at": pl.String,
-        "is_current": pl.Boolean, "is_pending": pl.Boolean,
-    }).with_columns(pl.col("received_at", "reviewed_at", "accepted_at").str.to_datetime(time_zone="UTC"))
+        subs.append(
+            {
+                "submission_id": p["submission_id"],
+                "sha256": sha,
+                "file_name": f"bench_{p['region_code']}_{p['year']}.xlsx",
+                "archive_path": f"{sha[:2]}/{sha}.xlsx",
+                "region_code": p["region_code"],
+                "year": p["year"],
+                "who": "bench-synthetic",
+                "received_at": received,
+                "values": n * p["rpu"],
+                "expected": p["rpu"],
+                "warnings": 0,
+                "kind": "flat",
+                "supersedes": None,
+                "review_state": "accepted",
+                "reviewed_by": "bench-reviewer",
+                "reviewed_at": received,
+                "review_reason": None,
+                "accepted_at": received,
+                "is_current": True,
+                "is_pending": False,
+            }
+        )
+    submissions = pl.DataFrame(
+        subs,
+        schema={
+            "submission_id": pl.String,
+            "sha256": pl.String,
+            "file_name": pl.String,
+            "archive_path": pl.String,
+            "region_code": pl.String,
+            "year": pl.Int64,
+            "who": pl.String,
+            "received_at": pl.String,
+            "values": pl.Int64,
+            "expected": pl.Int64,
+            "warnings": pl.Int64,
+            "kind": pl.String,
+            "supersedes": pl.String,
+            "review_state": pl.String,
+            "reviewed_by": pl.String,
+            "reviewed_at": pl.String,
+            "review_reason": pl.String,
+            "accepted_at": pl.String,
+            "is_current": pl.Boolean,
+            "is_pending": pl.Boolean,
+        },
+    ).with_columns(pl.col("received_at", "reviewed_at", "accepted_at").str.to_datetime(time_zone="UTC"))
     problems = validate_frame(submissions, Submissions, "submissions")
     if problems:
         raise SystemExit(f"generated submissions fail their contract: {problems[:3]}")
@@ -197,8 +253,11 @@ def build_inputs(rows: int) -> dict:
     con = duckdb.connect(str(tmp))
     try:
         # As Warehouse.replace_tables writes them: Polars -> Arrow -> create table as select.
-        for name, df in {**{k: catalogue[k] for k in ("programme_indicators", "programme_targets")}, **region_tables,
-                         "submissions": submissions}.items():
+        for name, df in {
+            **{k: catalogue[k] for k in ("programme_indicators", "programme_targets")},
+            **region_tables,
+            "submissions": submissions,
+        }.items():
             con.register("_incoming", df.to_arrow())
             con.execute(f'create table "{name}" as select * from _incoming')
             con.unregister("_incoming")
@@ -221,11 +280,14 @@ def build_inputs(rows: int) -> dict:
                 select
                     u.submission_id, u.sha256, u.region_code, u.year, u.received_at, u.unit_kato, u.i, u.rpu,
                     e.indicator_code, e.kind, e.split, e.k_total, e.k_urban, e.k_rural,
-                    e.lo + (e.hi - e.lo) * (0.25 + 0.5 * (hash(u.region_code, u.year, u.i, e.indicator_code, 1) % 10000) / 10000.0) as rate_u,
-                    e.lo + (e.hi - e.lo) * (0.25 + 0.5 * (hash(u.region_code, u.year, u.i, e.indicator_code, 2) % 10000) / 10000.0) as rate_r,
+                    e.lo + (e.hi - e.lo)
+                        * (0.25 + 0.5 * (hash(u.region_code, u.year, u.i, e.indicator_code, 1) % 10000) / 10000.0) as rate_u,
+                    e.lo + (e.hi - e.lo)
+                        * (0.25 + 0.5 * (hash(u.region_code, u.year, u.i, e.indicator_code, 2) % 10000) / 10000.0) as rate_r,
                     {lo_den} + hash(u.region_code, u.year, u.i, e.indicator_code, 3) % {hi_den - lo_den} as den_u,
                     {lo_den} + hash(u.region_code, u.year, u.i, e.indicator_code, 4) % {hi_den - lo_den} as den_r,
-                    round((e.lo + e.hi) / 2 / u.n_units * (0.5 + (hash(u.region_code, u.year, u.i, e.indicator_code, 5) % 1000) / 1000.0)) as count_value
+                    round((e.lo + e.hi) / 2 / u.n_units
+                          * (0.5 + (hash(u.region_code, u.year, u.i, e.indicator_code, 5) % 1000) / 1000.0)) as count_value
                 from units as u
                 join _exp as e on e.region_code = u.region_code and e.year = u.year
             ),
@@ -270,7 +332,8 @@ def build_inputs(rows: int) -> dict:
             if problems:
                 raise SystemExit(f"generated rows fail StgReturnsValues: {problems[:3]}")
         dup = con.execute("""select count(*) from (select 1 from stg_returns__values
-                             group by region_code, year, indicator_code, settlement, unit_kato having count(*) > 1)""").fetchall()[0][0]
+                             group by region_code, year, indicator_code, settlement, unit_kato having count(*) > 1)""")
+        dup = dup.fetchall()[0][0]
         bad_split = con.execute("""
             select count(*) from (
                 select region_code, year, indicator_code, unit_kato,
@@ -291,9 +354,13 @@ def build_inputs(rows: int) -> dict:
             "series": sorted({e["indicator_code"] for e in expected}),
             "split_series": sorted({e["indicator_code"] for e in expected if e["split"]}),
             "submissions": submissions.height,
-            "settlement_rows": dict(con.execute("select settlement, count(*) from stg_returns__values group by 1 order by 1").fetchall()),
-            "kind_rows": dict(con.execute("""select i.kind, count(*) from stg_returns__values v join programme_indicators i
-                                             on i.code = v.indicator_code group by 1 order by 1""").fetchall()),
+            "settlement_rows": dict(
+                con.execute("select settlement, count(*) from stg_returns__values group by 1 order by 1").fetchall()
+            ),
+            "kind_rows": dict(
+                con.execute("""select i.kind, count(*) from stg_returns__values v join programme_indicators i
+                                             on i.code = v.indicator_code group by 1 order by 1""").fetchall()
+            ),
         }
     finally:
         con.close()
@@ -318,7 +385,8 @@ def _connect(db: str, memory_limit: str | None, threads: int | None):
     if threads:
         config["threads"] = threads
     con = duckdb.connect(db, config=config)
-    got = dict(zip(["memory_limit", "threads"], con.execute("select current_setting('memory_limit'), current_setting('threads')").fetchall()[0]))
+    settings = con.execute("select current_setting('memory_limit'), current_setting('threads')").fetchall()[0]
+    got = dict(zip(["memory_limit", "threads"], settings, strict=True))  # two settings asked, two read back
     return con, got
 
 
@@ -355,9 +423,17 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
         a = time.perf_counter()
         con.close()
         close_s = time.perf_counter() - a
-        return {**setup, "seconds": t_end - t0, "build_all_s": t_build - t0, "validation_s": t_end - t_build,
-                "validation": validation, "problems": problems, "rows": counts, "close_s": round(close_s, 4),
-                "rss_after_mb": rss_mb()}
+        return {
+            **setup,
+            "seconds": t_end - t0,
+            "build_all_s": t_build - t0,
+            "validation_s": t_end - t_build,
+            "validation": validation,
+            "problems": problems,
+            "rows": counts,
+            "close_s": round(close_s, 4),
+            "rss_after_mb": rss_mb(),
+        }
     if case == "bare":
         con, settings = _connect(db, memory_limit, threads)
         setup = {"setup_s": time.perf_counter() - t_start, "rss_setup_mb": rss_mb(), "duckdb": settings}
@@ -374,8 +450,14 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
         a = time.perf_counter()
         con.close()
         close_s = time.perf_counter() - a
-        return {**setup, "seconds": t_end - t0, "per_mart_s": per, "rows": rows, "close_s": round(close_s, 4),
-                "rss_after_mb": rss_mb()}
+        return {
+            **setup,
+            "seconds": t_end - t0,
+            "per_mart_s": per,
+            "rows": rows,
+            "close_s": round(close_s, 4),
+            "rss_after_mb": rss_mb(),
+        }
     if case == "stg_contract":
         from contracts.returns import StgReturnsValues
         from pipelines.tables import validate_frame
@@ -389,8 +471,14 @@ def child(case: str, db: str, memory_limit: str | None, threads: int | None) -> 
         found = validate_frame(frame, StgReturnsValues, "stg_returns__values")
         t_end = time.perf_counter()
         con.close()
-        return {**setup, "seconds": t_end - t0, "fetch_s": round(t_fetch - t0, 4), "validate_s": round(t_end - t_fetch, 4),
-                "rows": {"stg_returns__values": frame.height}, "problems": {"count": len(found), "first": [str(p) for p in found[:3]]}}
+        return {
+            **setup,
+            "seconds": t_end - t0,
+            "fetch_s": round(t_fetch - t0, 4),
+            "validate_s": round(t_end - t_fetch, 4),
+            "rows": {"stg_returns__values": frame.height},
+            "problems": {"count": len(found), "first": [str(p) for p in found[:3]]},
+        }
     raise SystemExit(f"unknown case {case}")
 
 
@@ -412,8 +500,12 @@ def main() -> int:
     ap.add_argument("--memory-limit", default="1GB")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-defaults-case", action="store_true", help="skip the informational run with DuckDB's defaults")
-    ap.add_argument("--stg-contract-runs", type=int, default=1,
-                    help="runs of the informational case: the StgReturnsValues contract on all rows (0 skips it)")
+    ap.add_argument(
+        "--stg-contract-runs",
+        type=int,
+        default=1,
+        help="runs of the informational case: the StgReturnsValues contract on all rows (0 skips it)",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS / "marts.json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -440,14 +532,25 @@ def main() -> int:
 
 
 CASES = {
-    "ours": ("build_all + contract validation", "pipelines.marts.build.build_all(con, config), then fetch + validate_frame "
-             "for each of the 6 marts with a contract (as the Dagster assets do)"),
-    "bare": ("bare SQL in DuckDB", "register_inputs, then `create or replace table <name> as <name>.sql` for the 10 "
-             "marts in MARTS order; no counts, no validation"),
-    "ours_defaults": ("build_all + validation, DuckDB defaults (info)", "as `ours` on a connection opened like "
-                      "Warehouse.connect: no memory_limit or threads set (what Dagster runs today)"),
-    "stg_contract": ("StgReturnsValues contract on all staged rows (info)", "what the stg_returns__values asset does "
-                     "before writing: fetch the table into Polars + validate_frame(frame, StgReturnsValues); DuckDB defaults"),
+    "ours": (
+        "build_all + contract validation",
+        "pipelines.marts.build.build_all(con, config), then fetch + validate_frame "
+        "for each of the 6 marts with a contract (as the Dagster assets do)",
+    ),
+    "bare": (
+        "bare SQL in DuckDB",
+        "register_inputs, then `create or replace table <name> as <name>.sql` for the 10 "
+        "marts in MARTS order; no counts, no validation",
+    ),
+    "ours_defaults": (
+        "build_all + validation, DuckDB defaults (info)",
+        "as `ours` on a connection opened like Warehouse.connect: no memory_limit or threads set (what Dagster runs today)",
+    ),
+    "stg_contract": (
+        "StgReturnsValues contract on all staged rows (info)",
+        "what the stg_returns__values asset does "
+        "before writing: fetch the table into Polars + validate_frame(frame, StgReturnsValues); DuckDB defaults",
+    ),
 }
 
 
@@ -456,15 +559,22 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
     load_before = list(os.getloadavg())
     order = ["ours", "bare"] + ([] if args.no_defaults_case else ["ours_defaults"])
     runs: dict[str, list[tuple[dict, float, float]]] = {c: [] for c in order}
-    print(f"measuring {', '.join(order)} ({R} runs each, alternating, every run a fresh process on a fresh copy of "
-          f"{src.name}; memory_limit={args.memory_limit}, threads={args.threads}) ...", flush=True)
+    print(
+        f"measuring {', '.join(order)} ({R} runs each, alternating, every run a fresh process on a fresh copy of "
+        f"{src.name}; memory_limit={args.memory_limit}, threads={args.threads}) ...",
+        flush=True,
+    )
     for i in range(R):
         for case in order:
             db = work / f"run_{case}_{i}.duckdb"
             shutil.copyfile(src, db)
             try:
-                d, wall, rss = run_child(Path(__file__).resolve(), case, ["--db", str(db), "--memory-limit", args.memory_limit,
-                                                                          "--threads", str(args.threads)], env)
+                d, wall, rss = run_child(
+                    Path(__file__).resolve(),
+                    case,
+                    ["--db", str(db), "--memory-limit", args.memory_limit, "--threads", str(args.threads)],
+                    env,
+                )
             finally:
                 _remove_copies(work, f"run_{case}_{i}.duckdb*")
             runs[case].append((d, wall, rss))
@@ -479,7 +589,11 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         finally:
             _remove_copies(work, f"run_stg_{i}.duckdb*")
         stg_runs.append((d, wall, rss))
-        print(f"  run {i + 1} stg_contract   {d['seconds']:7.2f} s  peak {rss:7.1f} MiB  (fetch {d['fetch_s']:.1f} s, validate {d['validate_s']:.1f} s)", flush=True)
+        print(
+            f"  run {i + 1} stg_contract   {d['seconds']:7.2f} s  peak {rss:7.1f} MiB  "
+            f"(fetch {d['fetch_s']:.1f} s, validate {d['validate_s']:.1f} s)",
+            flush=True,
+        )
 
     measured = {}
     for case in order:
@@ -487,46 +601,78 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         rs = runs[case]
         times = [r[0]["seconds"] for r in rs]
         last = rs[-1][0]
-        m = {"case": case, "label": label, "what": what, **summary(times),
-             "peak_rss_mib": round(max(r[2] for r in rs), 1), "peak_rss_runs_mib": [round(r[2], 1) for r in rs],
-             "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in rs), 1), "duckdb": last["duckdb"],
-             "mart_rows": last["rows"]}
+        m = {
+            "case": case,
+            "label": label,
+            "what": what,
+            **summary(times),
+            "peak_rss_mib": round(max(r[2] for r in rs), 1),
+            "peak_rss_runs_mib": [round(r[2], 1) for r in rs],
+            "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in rs), 1),
+            "duckdb": last["duckdb"],
+            "mart_rows": last["rows"],
+        }
         if case != "bare":
             m["build_all_s"] = summary([r[0]["build_all_s"] for r in rs])
             m["validation_s"] = summary([r[0]["validation_s"] for r in rs])
-            m["validation_by_mart"] = {name: {k: round(statistics.median(r[0]["validation"][name][k] for r in rs), 4) for k in ("fetch_s", "validate_s")}
-                                       for name in last["validation"]}
+            m["validation_by_mart"] = {
+                name: {k: round(statistics.median(r[0]["validation"][name][k] for r in rs), 4) for k in ("fetch_s", "validate_s")}
+                for name in last["validation"]
+            }
             m["contract_problems"] = last["problems"]
         else:
-            m["per_mart_median_s"] = {name: round(statistics.median(r[0]["per_mart_s"][name] for r in rs), 4) for name in last["per_mart_s"]}
+            m["per_mart_median_s"] = {
+                name: round(statistics.median(r[0]["per_mart_s"][name] for r in rs), 4) for name in last["per_mart_s"]
+            }
         m["close_s_median"] = round(statistics.median(r[0]["close_s"] for r in rs), 4)
         measured[case] = m
-        print(f"  {label:<48} best {m['best_s']:7.2f} s  median {m['median_s']:7.2f} s  peak {m['peak_rss_mib']:7.1f} MiB", flush=True)
+        print(
+            f"  {label:<48} best {m['best_s']:7.2f} s  median {m['median_s']:7.2f} s  peak {m['peak_rss_mib']:7.1f} MiB",
+            flush=True,
+        )
 
     if stg_runs:
         label, what = CASES["stg_contract"]
         last = stg_runs[-1][0]
         measured["stg_contract"] = {
-            "case": "stg_contract", "label": label, "what": what, **summary([r[0]["seconds"] for r in stg_runs]),
-            "peak_rss_mib": round(max(r[2] for r in stg_runs), 1), "peak_rss_runs_mib": [round(r[2], 1) for r in stg_runs],
-            "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in stg_runs), 1), "duckdb": last["duckdb"],
-            "fetch_s": summary([r[0]["fetch_s"] for r in stg_runs]), "validate_s": summary([r[0]["validate_s"] for r in stg_runs]),
-            "rows": last["rows"], "contract_problems": last["problems"],
+            "case": "stg_contract",
+            "label": label,
+            "what": what,
+            **summary([r[0]["seconds"] for r in stg_runs]),
+            "peak_rss_mib": round(max(r[2] for r in stg_runs), 1),
+            "peak_rss_runs_mib": [round(r[2], 1) for r in stg_runs],
+            "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in stg_runs), 1),
+            "duckdb": last["duckdb"],
+            "fetch_s": summary([r[0]["fetch_s"] for r in stg_runs]),
+            "validate_s": summary([r[0]["validate_s"] for r in stg_runs]),
+            "rows": last["rows"],
+            "contract_problems": last["problems"],
         }
     if measured["ours"]["mart_rows"] != measured["bare"]["mart_rows"]:
         raise SystemExit(f"row counts differ: {measured['ours']['mart_rows']} vs {measured['bare']['mart_rows']}")
     o, b = measured["ours"], measured["bare"]
     goals = [
-        {"goal": f"build_all + validation within {GOAL_RATIO:g}x of the bare SQL ({inputs['rows']:,} rows)",
-         "measure": "ours / bare", "value_best": round(o["best_s"] / b["best_s"], 2), "value_median": round(o["median_s"] / b["median_s"], 2),
-         "target": f"<= {GOAL_RATIO:g}", "met": o["best_s"] / b["best_s"] <= GOAL_RATIO and o["median_s"] / b["median_s"] <= GOAL_RATIO},
-        {"goal": f"build_all + validation under 1 GiB peak RSS (memory_limit {args.memory_limit}, {args.threads} threads)",
-         "measure": f"peak RSS MiB (lowest / median run; highest {max(o['peak_rss_runs_mib']):.0f})",
-         "value_best": round(min(o["peak_rss_runs_mib"])), "value_median": round(statistics.median(o["peak_rss_runs_mib"])),
-         "target": f"< {GOAL_RSS_MIB}", "met": max(o["peak_rss_runs_mib"]) < GOAL_RSS_MIB},
+        {
+            "goal": f"build_all + validation within {GOAL_RATIO:g}x of the bare SQL ({inputs['rows']:,} rows)",
+            "measure": "ours / bare",
+            "value_best": round(o["best_s"] / b["best_s"], 2),
+            "value_median": round(o["median_s"] / b["median_s"], 2),
+            "target": f"<= {GOAL_RATIO:g}",
+            "met": o["best_s"] / b["best_s"] <= GOAL_RATIO and o["median_s"] / b["median_s"] <= GOAL_RATIO,
+        },
+        {
+            "goal": f"build_all + validation under 1 GiB peak RSS (memory_limit {args.memory_limit}, {args.threads} threads)",
+            "measure": f"peak RSS MiB (lowest / median run; highest {max(o['peak_rss_runs_mib']):.0f})",
+            "value_best": round(min(o["peak_rss_runs_mib"])),
+            "value_median": round(statistics.median(o["peak_rss_runs_mib"])),
+            "target": f"< {GOAL_RSS_MIB}",
+            "met": max(o["peak_rss_runs_mib"]) < GOAL_RSS_MIB,
+        },
     ]
     for g in goals:
-        print(f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}")
+        print(
+            f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}"
+        )
     if o["contract_problems"]:
         print(f"  contract problems: {o['contract_problems']}", flush=True)
 
@@ -536,17 +682,24 @@ def _run(args: argparse.Namespace, env: dict[str, str], inputs: dict, src: Path,
         "command": ".venv/bin/python bench/bench_marts.py && .venv/bin/python bench/report.py",
         **provenance(PACKAGES),
         "repeat": R,
-        "duckdb_settings": {"memory_limit": args.memory_limit, "threads": args.threads,
-                            "read_back": {c: measured[c]["duckdb"] for c in measured}},
-        "method": "each run a fresh subprocess of a bare parent on its own copy of the input DuckDB file, cases "
-                  "alternating; timed from after imports and connect to the last statement (close/checkpoint timed "
-                  "apart, close_s_median); peak RSS = ru_maxrss of that child from os.wait4 (interpreter, imports, "
-                  "DuckDB buffers included); rss_setup_mib = the child's high-water mark when the clock started",
-        "method_readme": f"Best and median of {R} runs, cases alternating, each a fresh process on its own copy of the "
-                         f"input DuckDB file (DuckDB memory_limit {args.memory_limit}, {args.threads} threads, set "
-                         "explicitly and read back); timed after imports and connect; peak RSS is that process's "
-                         "high-water mark (interpreter, imports and DuckDB buffers included). A goal is met when both "
-                         "best and median meet it (RSS: every run).",
+        "duckdb_settings": {
+            "memory_limit": args.memory_limit,
+            "threads": args.threads,
+            "read_back": {c: measured[c]["duckdb"] for c in measured},
+        },
+        "method": (
+            "each run a fresh subprocess of a bare parent on its own copy of the input DuckDB file, cases "
+            "alternating; timed from after imports and connect to the last statement (close/checkpoint timed "
+            "apart, close_s_median); peak RSS = ru_maxrss of that child from os.wait4 (interpreter, imports, "
+            "DuckDB buffers included); rss_setup_mib = the child's high-water mark when the clock started"
+        ),
+        "method_readme": (
+            f"Best and median of {R} runs, cases alternating, each a fresh process on its own copy of the "
+            f"input DuckDB file (DuckDB memory_limit {args.memory_limit}, {args.threads} threads, set "
+            "explicitly and read back); timed after imports and connect; peak RSS is that process's "
+            "high-water mark (interpreter, imports and DuckDB buffers included). A goal is met when both "
+            "best and median meet it (RSS: every run)."
+        ),
         "parent_rss_mib": round(rss_mb(), 1),
         "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "inputs": inputs,

@@ -50,8 +50,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, REPO, RESULTS, child_env, provenance, revised_build, rss_mb, run_child, run_prepare, summary  # noqa: E402
-from common import warehouse_from_inputs, write_results  # noqa: E402
+from common import (  # noqa: E402
+    CACHE,
+    REPO,
+    RESULTS,
+    child_env,
+    provenance,
+    revised_build,
+    rss_mb,
+    run_child,
+    run_prepare,
+    summary,
+    warehouse_from_inputs,
+    write_results,
+)
 
 sys.path.insert(0, str(REPO))
 
@@ -92,11 +104,15 @@ STEPS = {
     "brief": ("briefing data: gather(layout, A, 'ru')", "DuckDB read_csv of the seven snapshot CSVs it reads"),
     "ingest": (
         "ingest: load_context + accept_file(flat 200,000-row workbook)",
-        "fastexcel read of the workbook, its rows written to Parquet, DuckDB read of the region-level history from the staged Parquet",
+        "fastexcel read of the workbook, its rows written to Parquet, "
+        "DuckDB read of the region-level history from the staged Parquet",
     ),
 }
 FLAT_ROWS = 200_000  # the ingested file: bench_validate's flat workbook
-BRIEF_INPUTS, BRIEF_OUTPUTS = ("programme_indicators", "regions", "submissions"), ("indicator_gaps", "national_values", "urban_rural", "completeness")
+BRIEF_INPUTS, BRIEF_OUTPUTS = (
+    ("programme_indicators", "regions", "submissions"),
+    ("indicator_gaps", "national_values", "urban_rural", "completeness"),
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -111,6 +127,7 @@ def home_path(input_db: Path) -> Path:
 
 def prepare(rows: int) -> dict:
     from bench_marts import build_inputs
+
     from contracts.home import Layout
     from pipelines.defs.publish import PUBLISHED_TABLES
     from pipelines.marts.build import build_all, build_with_pending
@@ -142,9 +159,17 @@ def prepare(rows: int) -> dict:
     b = take_snapshot(layout, b2)
     sizes = {f.name: f.stat().st_size for f in layout.build_dir(b1).glob("*.parquet")}
     snap_bytes = sum(f.stat().st_size for f in (layout.snapshots / a["snapshot_id"]).rglob("*") if f.is_file())
-    meta = {"home": str(home), "rows": inputs["rows"], "build": b1, "build_revised": b2, "snapshot_a": a["snapshot_id"],
-            "snapshot_b": b["snapshot_id"], "parquet_bytes": sum(sizes.values()), "snapshot_bytes": snap_bytes,
-            "stg_parquet_bytes": sizes.get("stg_returns__values.parquet")}
+    meta = {
+        "home": str(home),
+        "rows": inputs["rows"],
+        "build": b1,
+        "build_revised": b2,
+        "snapshot_a": a["snapshot_id"],
+        "snapshot_b": b["snapshot_id"],
+        "parquet_bytes": sum(sizes.values()),
+        "snapshot_bytes": snap_bytes,
+        "stg_parquet_bytes": sizes.get("stg_returns__values.parquet"),
+    }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta | flat
 
@@ -188,7 +213,9 @@ def child(case: str, meta: dict) -> dict:
                 con.execute("set TimeZone = 'UTC'")
                 for table in INPUT_TABLES + OUTPUT_TABLES:
                     rel = f"read_parquet('{build / f'{table}.parquet'}')"
-                    con.execute(f"copy (select * from {rel} order by {_order_by(con, rel)}) to '{scratch / f'{table}.csv'}' (header)")
+                    con.execute(
+                        f"copy (select * from {rel} order by {_order_by(con, rel)}) to '{scratch / f'{table}.csv'}' (header)"
+                    )
             t1 = time.perf_counter()
             out["bytes"] = sum(f.stat().st_size for f in scratch.glob("*.csv"))
         elif case == "verify_ours":
@@ -199,25 +226,40 @@ def child(case: str, meta: dict) -> dict:
         elif case == "verify_bare":
             folder = layout.snapshots / meta["snapshot_a"]
             config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-            kinds = {"String": "varchar", "Int64": "bigint", "Int32": "integer", "Float64": "double", "Boolean": "boolean",
-                     "Date": "date", "DatetimeUTC": "timestamptz"}
+            kinds = {
+                "String": "varchar",
+                "Int64": "bigint",
+                "Int32": "integer",
+                "Float64": "double",
+                "Boolean": "boolean",
+                "Date": "date",
+                "DatetimeUTC": "timestamptz",
+            }
             with duckdb.connect(str(scratch / "bare.duckdb"), config=duckdb_config(scratch)) as con:
                 con.execute("set TimeZone = 'UTC'")
                 for table in INPUT_TABLES:
                     types = json.loads((folder / "inputs" / f"{table}.schema.json").read_text(encoding="utf-8"))
                     cols = ", ".join(f"'{n}': '{kinds[t]}'" for n, t in types.items())
-                    con.execute(f"create table \"{table}\" as select * from read_csv('{folder / 'inputs' / f'{table}.csv'}', header = true, "
-                                f"columns = {{{cols}}}, auto_detect = false, timestampformat = '%Y-%m-%dT%H:%M:%S.%fZ')")
+                    con.execute(
+                        f"create table \"{table}\" as select * from "
+                        f"read_csv('{folder / 'inputs' / f'{table}.csv'}', header = true, "
+                        f"columns = {{{cols}}}, auto_detect = false, timestampformat = '%Y-%m-%dT%H:%M:%S.%fZ')"
+                    )
                 register_inputs(con, config)
                 for name in MARTS:
                     build_mart(con, name)
                 for name in OUTPUT_TABLES:
-                    con.execute(f"copy (select * from \"{name}\" order by {_order_by(con, name)}) to '{scratch / f'{name}.csv'}' (header)")
+                    con.execute(
+                        f"copy (select * from \"{name}\" order by {_order_by(con, name)}) to '{scratch / f'{name}.csv'}' (header)"
+                    )
             t1 = time.perf_counter()
         elif case == "diff_ours":
             from contracts.snapshots import diff_gaps, read_output
 
-            changed = diff_gaps(read_output(layout, meta["snapshot_a"], "indicator_gaps"), read_output(layout, meta["snapshot_b"], "indicator_gaps"))
+            changed = diff_gaps(
+                read_output(layout, meta["snapshot_a"], "indicator_gaps"),
+                read_output(layout, meta["snapshot_b"], "indicator_gaps"),
+            )
             t1 = time.perf_counter()
             out["changed_rows"] = changed.height
         elif case == "diff_bare":
@@ -228,7 +270,9 @@ def child(case: str, meta: dict) -> dict:
             with duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
                 n = con.execute(f"""select count(*) from read_csv('{a}', types = {{'cycle': 'varchar'}}) as a
                                    full join read_csv('{b}', types = {{'cycle': 'varchar'}}) as b on {on}
-                                   where a.actual is distinct from b.actual or a.status is distinct from b.status""").fetchall()[0][0]
+                                   where a.actual is distinct from b.actual or a.status is distinct from b.status""").fetchall()[
+                    0
+                ][0]
             t1 = time.perf_counter()
             out["changed_rows"] = n
         elif case in ("contract_ours", "contract_bare"):
@@ -266,7 +310,10 @@ def child(case: str, meta: dict) -> dict:
             with duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
                 for kind, tables in (("inputs", BRIEF_INPUTS), ("outputs", BRIEF_OUTPUTS)):
                     for table in tables:
-                        con.execute(f"create table \"{table}\" as select * from read_csv('{folder / kind / f'{table}.csv'}', header = true)")
+                        con.execute(
+                            f"create table \"{table}\" as select * from "
+                            f"read_csv('{folder / kind / f'{table}.csv'}', header = true)"
+                        )
             t1 = time.perf_counter()
         elif case == "ingest_ours":
             from contracts.home import repo_raw
@@ -296,8 +343,10 @@ def child(case: str, meta: dict) -> dict:
             rows = read.height
             stg = layout.published_table(meta["build"], "stg_returns__values")
             with duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
-                history = con.execute(f"select region_code, indicator_code, year, settlement, value from read_parquet('{stg}') "
-                                      "where unit_kato is null").to_arrow_table()
+                history = con.execute(
+                    f"select region_code, indicator_code, year, settlement, value from read_parquet('{stg}') "
+                    "where unit_kato is null"
+                ).to_arrow_table()
             t1 = time.perf_counter()
             out["history_rows"], out["file_rows"] = history.num_rows, rows
         elif case == "publish_bare":
@@ -310,8 +359,11 @@ def child(case: str, meta: dict) -> dict:
         with duckdb.connect() as probe:
             got = probe.execute("select current_setting('memory_limit'), current_setting('threads')").fetchall()[0]
         cfg = duckdb_config()
-        out.update(seconds=round(t1 - t0, 4), rss_setup_mb=round(rss_setup, 1),
-                   duckdb={"memory_limit": cfg["memory_limit"], "threads": cfg.get("threads", got[1])})
+        out.update(
+            seconds=round(t1 - t0, 4),
+            rss_setup_mb=round(rss_setup, 1),
+            duckdb={"memory_limit": cfg["memory_limit"], "threads": cfg.get("threads", got[1])},
+        )
         return out
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -349,7 +401,10 @@ def main() -> int:
     steps = args.steps.split(",")
     load_before = list(os.getloadavg())
     runs: dict[str, list[tuple[dict, float, float]]] = {f"{s}_{side}": [] for s in steps for side in ("ours", "bare")}
-    print(f"measuring {', '.join(steps)} at {meta['rows']:,} rows ({args.repeat} runs each, ours and bare alternating) ...", flush=True)
+    print(
+        f"measuring {', '.join(steps)} at {meta['rows']:,} rows ({args.repeat} runs each, ours and bare alternating) ...",
+        flush=True,
+    )
     for i in range(args.repeat):
         for case in runs:
             d, wall, rss = run_child(Path(__file__).resolve(), case, ["--meta", json.dumps(meta)], env)
@@ -363,43 +418,76 @@ def main() -> int:
         for side in ("ours", "bare"):
             rs = runs[f"{step}_{side}"]
             label = ours_label if side == "ours" else f"{STEPS[step][0].split(':')[0]}, bare: {bare_what}"
-            c = {"case": f"{step}_{side}", "label": label, **summary([r[0]["seconds"] for r in rs]),
-                 "process_s": summary([r[1] for r in rs]), "peak_rss_mib": round(max(r[2] for r in rs), 1),
-                 "peak_rss_runs_mib": [round(r[2], 1) for r in rs], "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in rs), 1),
-                 "duckdb": rs[-1][0]["duckdb"],
-                 "what": f"whole process best/median {_fmt(min(r[1] for r in rs))} / {_fmt(statistics.median(r[1] for r in rs))} s"
-                         + "".join(f"; {k} {v}" for k, v in rs[-1][0].items() if k in ("bytes", "changed_rows", "problems", "history_rows"))}
+            c = {
+                "case": f"{step}_{side}",
+                "label": label,
+                **summary([r[0]["seconds"] for r in rs]),
+                "process_s": summary([r[1] for r in rs]),
+                "peak_rss_mib": round(max(r[2] for r in rs), 1),
+                "peak_rss_runs_mib": [round(r[2], 1) for r in rs],
+                "rss_setup_mib": round(max(r[0]["rss_setup_mb"] for r in rs), 1),
+                "duckdb": rs[-1][0]["duckdb"],
+                "what": f"whole process best/median {_fmt(min(r[1] for r in rs))} / {_fmt(statistics.median(r[1] for r in rs))} s"
+                + "".join(
+                    f"; {k} {v}" for k, v in rs[-1][0].items() if k in ("bytes", "changed_rows", "problems", "history_rows")
+                ),
+            }
             summ[side] = c
             cases.append(c)
         o, b = summ["ours"], summ["bare"]
         rb, rm = o["best_s"] / b["best_s"], o["median_s"] / b["median_s"]
-        goals.append({"goal": f"{ours_label} within {GOAL_RATIO:g}x of the bare operation ({meta['rows']:,} rows)", "measure": "ours / bare",
-                      "value_best": round(rb, 2), "value_median": round(rm, 2), "target": f"<= {GOAL_RATIO:g}",
-                      "met": rb <= GOAL_RATIO and rm <= GOAL_RATIO})
-        goals.append({"goal": f"{ours_label} under 1 GiB peak RSS (every run)", "measure": f"peak RSS MiB (lowest / median run; highest {max(o['peak_rss_runs_mib']):.0f})",
-                      "value_best": round(min(o["peak_rss_runs_mib"])), "value_median": round(statistics.median(o["peak_rss_runs_mib"])),
-                      "target": f"< {GOAL_RSS_MIB}", "met": max(o["peak_rss_runs_mib"]) < GOAL_RSS_MIB})
+        goals.append(
+            {
+                "goal": f"{ours_label} within {GOAL_RATIO:g}x of the bare operation ({meta['rows']:,} rows)",
+                "measure": "ours / bare",
+                "value_best": round(rb, 2),
+                "value_median": round(rm, 2),
+                "target": f"<= {GOAL_RATIO:g}",
+                "met": rb <= GOAL_RATIO and rm <= GOAL_RATIO,
+            }
+        )
+        goals.append(
+            {
+                "goal": f"{ours_label} under 1 GiB peak RSS (every run)",
+                "measure": f"peak RSS MiB (lowest / median run; highest {max(o['peak_rss_runs_mib']):.0f})",
+                "value_best": round(min(o["peak_rss_runs_mib"])),
+                "value_median": round(statistics.median(o["peak_rss_runs_mib"])),
+                "target": f"< {GOAL_RSS_MIB}",
+                "met": max(o["peak_rss_runs_mib"]) < GOAL_RSS_MIB,
+            }
+        )
     for g in goals:
-        print(f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}")
+        print(
+            f"  goal: {g['goal']}: {g['measure']} = {g['value_best']} / {g['value_median']} -> {'MET' if g['met'] else 'NOT MET'}"
+        )
     result = {
         "bench": "pipeline",
-        "title": f"The steps around the marts at {meta['rows'] / 1e6:g} million staged rows: ingest, staging contract, publish, snapshot, "
-                 "verify, diff, briefing data",
+        "title": (
+            f"The steps around the marts at {meta['rows'] / 1e6:g} million staged rows: ingest, staging contract, publish, "
+            "snapshot, verify, diff, briefing data"
+        ),
         "command": ".venv/bin/python bench/bench_pipeline.py && .venv/bin/python bench/report.py",
         **provenance(PACKAGES),
         "repeat": args.repeat,
-        "method_readme": f"Best and median of {args.repeat} runs, ours and bare alternating, each a fresh process (a child of a bare "
-                         "parent); time from after imports to the end of the step (whole-process time in the notes); peak RSS is "
-                         "that child's ru_maxrss from os.wait4 (interpreter, imports, DuckDB buffers included). Every DuckDB "
-                         "connection, ours and bare, has the pipeline's one setting (`duckdb_config()`: memory_limit "
-                         f"{rs[-1][0]['duckdb']['memory_limit']}, threads {rs[-1][0]['duckdb']['threads']}). Input: "
-                         f"{meta['rows']:,} staged rows published ({meta['parquet_bytes'] / 2**20:.0f} MiB of Parquet; a snapshot is "
-                         f"{meta['snapshot_bytes'] / 2**20:.0f} MiB of CSV). A goal is met when both best and median meet it (RSS: every run).",
+        "method_readme": (
+            f"Best and median of {args.repeat} runs, ours and bare alternating, each a fresh process (a child of a bare "
+            "parent); time from after imports to the end of the step (whole-process time in the notes); peak RSS is "
+            "that child's ru_maxrss from os.wait4 (interpreter, imports, DuckDB buffers included). Every DuckDB "
+            "connection, ours and bare, has the pipeline's one setting (`duckdb_config()`: memory_limit "
+            f"{rs[-1][0]['duckdb']['memory_limit']}, threads {rs[-1][0]['duckdb']['threads']}). Input: "
+            f"{meta['rows']:,} staged rows published ({meta['parquet_bytes'] / 2**20:.0f} MiB of Parquet; a snapshot is "
+            f"{meta['snapshot_bytes'] / 2**20:.0f} MiB of CSV). "
+            "A goal is met when both best and median meet it (RSS: every run)."
+        ),
         "parent_rss_mib": round(rss_mb(), 1),
         "load_average": {"before": load_before, "after": list(os.getloadavg())},
         "inputs": meta,
-        "notes_readme": _notes(cases, load_before, runs["ingest_ours"][-1][0].get("history_rows") if "ingest_ours" in runs else None,
-                               {"before": load_before, "after": list(os.getloadavg())}),
+        "notes_readme": _notes(
+            cases,
+            load_before,
+            runs["ingest_ours"][-1][0].get("history_rows") if "ingest_ours" in runs else None,
+            {"before": load_before, "after": list(os.getloadavg())},
+        ),
         "cases": cases,
         "goals": goals,
     }
@@ -418,14 +506,21 @@ def _load_note(cases: list[dict], load: dict) -> str:
         if o["best_s"] / b["best_s"] <= GOAL_RATIO and o["median_s"] / b["median_s"] <= GOAL_RATIO:
             continue
         pairs = [x / y for x, y in zip(o["runs_s"], b["runs_s"], strict=True)]
-        missed.append(f"{STEPS[step][0].split(':')[0]}: {', '.join(f'{p:.2f}' for p in pairs)} "
-                      f"(ours {min(o['runs_s']):.1f}-{max(o['runs_s']):.1f} s, bare {min(b['runs_s']):.1f}-{max(b['runs_s']):.1f} s)")
-    text = (f"Load average {load['before'][0]:.1f} when measuring started and {load['after'][0]:.1f} at the end (other "
-            "engineers' test suites on the same two cores): the same case varies by up to 2x between its runs.")
+        missed.append(
+            f"{STEPS[step][0].split(':')[0]}: {', '.join(f'{p:.2f}' for p in pairs)} "
+            f"(ours {min(o['runs_s']):.1f}-{max(o['runs_s']):.1f} s, bare {min(b['runs_s']):.1f}-{max(b['runs_s']):.1f} s)"
+        )
+    text = (
+        f"Load average {load['before'][0]:.1f} when measuring started and {load['after'][0]:.1f} at the end (other "
+        "engineers' test suites on the same two cores): the same case varies by up to 2x between its runs."
+    )
     if missed:
-        text += (" Ratio goals not met, ours / bare for each alternating pair: " + "; ".join(missed)
-                 + ". At the run before (load 6.7, commit 3496da9, before the district mart and the programme-facts commits) "
-                 "verify measured 1.32 / 1.23; ingest is new in this run.")
+        text += (
+            " Ratio goals not met, ours / bare for each alternating pair: "
+            + "; ".join(missed)
+            + ". At the run before (load 6.7, commit 3496da9, before the district mart and the programme-facts commits) "
+            "verify measured 1.32 / 1.23; ingest is new in this run."
+        )
     return text
 
 
@@ -448,12 +543,22 @@ def _notes(cases: list[dict], load_before: list[float], history_rows: int | None
         notes.append(_load_note(cases, load))
     if "snapshot_ours" in by:
         o, b = by["snapshot_ours"], by["snapshot_bare"]
-        notes.append(NOTES[1].format(best=o["best_s"], median=o["median_s"], load=load_before[0],
-                                     bare_best=b["best_s"], bare_median=b["median_s"]))
+        notes.append(
+            NOTES[1].format(
+                best=o["best_s"], median=o["median_s"], load=load_before[0], bare_best=b["best_s"], bare_median=b["median_s"]
+            )
+        )
     if "ingest_ours" in by:
         o, b = by["ingest_ours"], by["ingest_bare"]
-        notes.append(NOTES[2].format(ours_best=o["best_s"], ours_median=o["median_s"], bare_best=b["best_s"],
-                                     bare_median=b["median_s"], history_rows=f"{history_rows:,}" if history_rows is not None else "?"))
+        notes.append(
+            NOTES[2].format(
+                ours_best=o["best_s"],
+                ours_median=o["median_s"],
+                bare_best=b["best_s"],
+                bare_median=b["median_s"],
+                history_rows=f"{history_rows:,}" if history_rows is not None else "?",
+            )
+        )
     return notes
 
 

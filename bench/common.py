@@ -137,7 +137,11 @@ def revised_build(layout, build: str) -> str:
 
 
 def summary(times: list[float]) -> dict:
-    return {"best_s": round(min(times), 4), "median_s": round(statistics.median(times), 4), "runs_s": [round(t, 4) for t in times]}
+    return {
+        "best_s": round(min(times), 4),
+        "median_s": round(statistics.median(times), 4),
+        "runs_s": [round(t, 4) for t in times],
+    }
 
 
 def machine() -> dict:
@@ -180,7 +184,11 @@ def git(*args: str) -> str:
 
 def dirty_files() -> list[str]:
     """Uncommitted files outside bench/ and README.md (the benchmarks' own files do not change what is measured)."""
-    return [line[3:] for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/") and line[3:] != "README.md"]
+    return [
+        line[3:]
+        for line in git("status", "--porcelain").splitlines()
+        if not line[3:].startswith("bench/") and line[3:] != "README.md"
+    ]
 
 
 def provenance(packages: list[str]) -> dict:

@@ -47,7 +47,8 @@ def _notes(c: dict) -> str:
     per_mart = c.get("per_mart_median_s")
     if per_mart:
         top = max(per_mart, key=per_mart.get)
-        note += f"; median {top} {_s(per_mart[top])} s, the other {len(per_mart) - 1} marts {_s(sum(v for k, v in per_mart.items() if k != top))} s"
+        rest = sum(v for k, v in per_mart.items() if k != top)
+        note += f"; median {top} {_s(per_mart[top])} s, the other {len(per_mart) - 1} marts {_s(rest)} s"
     if c.get("duckdb"):
         note += f"; DuckDB read back: memory_limit {c['duckdb']['memory_limit']}, threads {c['duckdb']['threads']}"
     problems = c.get("contract_problems")
@@ -65,7 +66,8 @@ def render_pages(r: dict) -> list[str]:
     sizes = r.get("sizes", {"demo": "demo", "big": "big"})
     big = sizes.get("big", "big")
     lines = [
-        f"| page | demo cold, ms | demo warm, ms | {big} cold, ms | {big} warm, ms | figures {big} warm, ms | slowest data step {big} warm | peak RSS {big} (MiB) |",
+        f"| page | demo cold, ms | demo warm, ms | {big} cold, ms | {big} warm, ms | figures {big} warm, ms "
+        f"| slowest data step {big} warm | peak RSS {big} (MiB) |",
         "|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for e in r["pages"]:
@@ -77,9 +79,11 @@ def render_pages(r: dict) -> list[str]:
         data_steps = {n: s["warm_median_s"] for n, s in b.get("steps", {}).items() if s["kind"] != "chart"}
         slow = max(data_steps, key=data_steps.get) if data_steps else None
         slow_text = f"{slow} {_ms(data_steps[slow])} ms" if slow else "–"
-        lines.append(f"| {e['page']} | {pair(d['cold_data'])} | {pair(d['warm_data'])} | {pair(b['cold_data'])} | "
-                     f"{pair(b['warm_data'])} | {_ms(b['warm_charts']['median_s'])} | {slow_text} | {b['peak_rss_mib']:.0f} |")
-    lines += ["", "Times are best / median; \"data\" excludes building the Plotly figures (shown apart, median)."]
+        lines.append(
+            f"| {e['page']} | {pair(d['cold_data'])} | {pair(d['warm_data'])} | {pair(b['cold_data'])} | "
+            f"{pair(b['warm_data'])} | {_ms(b['warm_charts']['median_s'])} | {slow_text} | {b['peak_rss_mib']:.0f} |"
+        )
+    lines += ["", 'Times are best / median; "data" excludes building the Plotly figures (shown apart, median).']
     return lines
 
 
@@ -91,14 +95,23 @@ def render_one(r: dict, name: str) -> list[str]:
     lines = [
         f"### {r.get('title', name)}",
         "",
-        wrap(f"`bench/results/{name}` — commit `{r.get('git_commit', '?')}`{' (+ uncommitted changes)' if dirty else ''}, "
-        f"{r.get('timestamp', '?')}; {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('ram_gib', '?')} GiB RAM; "
-        f"Python {r.get('python', '?')}, " + ", ".join(f"{k} {v}" for k, v in pk.items() if v) + "."
-        + (f" Load average when measuring started: {load['before'][0]:.1f}." if load else "")),
+        wrap(
+            f"`bench/results/{name}` — commit `{r.get('git_commit', '?')}`{' (+ uncommitted changes)' if dirty else ''}, "
+            f"{r.get('timestamp', '?')}; {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('ram_gib', '?')} GiB RAM; "
+            f"Python {r.get('python', '?')}, "
+            + ", ".join(f"{k} {v}" for k, v in pk.items() if v)
+            + "."
+            + (f" Load average when measuring started: {load['before'][0]:.1f}." if load else "")
+        ),
         "",
-        wrap(r.get("method_readme") or (f"Best and median of {r.get('repeat', '?')} runs, each in a fresh process; in-process cases are timed around "
-        "the call only (after imports and loading the catalogue); peak RSS is that process's high-water mark "
-        "(interpreter and imports included). A goal is met when both best and median meet it.")),
+        wrap(
+            r.get("method_readme")
+            or (
+                f"Best and median of {r.get('repeat', '?')} runs, each in a fresh process; in-process cases are timed around "
+                "the call only (after imports and loading the catalogue); peak RSS is that process's high-water mark "
+                "(interpreter and imports included). A goal is met when both best and median meet it."
+            )
+        ),
         "",
     ]
     if r.get("pages"):
@@ -106,11 +119,18 @@ def render_one(r: dict, name: str) -> list[str]:
     measured = (r.get("browser") or {}).get("measured")
     if measured:  # the Chromium rows were measured apart (bench_dashboard.py --browser-only): their own when and where
         bm, la = measured.get("machine", {}), measured.get("load_average") or {}
-        lines += [wrap(f"The Chromium and AppTest rows: commit `{measured.get('git_commit', '?')}`"
-                       f"{' (+ uncommitted changes)' if measured.get('git_dirty_files') else ''}, {measured.get('timestamp', '?')}; "
-                       f"{bm.get('cpu', '?')}, {bm.get('cores', '?')} cores, {bm.get('ram_gib', '?')} GiB RAM; "
-                       f"{measured.get('chromium') or 'Chromium'}, streamlit {measured.get('packages', {}).get('streamlit', '?')}; "
-                       f"load average {la['before'][0]:.1f} before and {la['after'][0]:.1f} after." if la else "."), ""]
+        lines += [
+            wrap(
+                f"The Chromium and AppTest rows: commit `{measured.get('git_commit', '?')}`"
+                f"{' (+ uncommitted changes)' if measured.get('git_dirty_files') else ''}, {measured.get('timestamp', '?')}; "
+                f"{bm.get('cpu', '?')}, {bm.get('cores', '?')} cores, {bm.get('ram_gib', '?')} GiB RAM; "
+                f"{measured.get('chromium') or 'Chromium'}, streamlit {measured.get('packages', {}).get('streamlit', '?')}; "
+                f"load average {la['before'][0]:.1f} before and {la['after'][0]:.1f} after."
+                if la
+                else "."
+            ),
+            "",
+        ]
     cases = r.get("cases", [])
     if cases:
         lines += [
@@ -119,13 +139,18 @@ def render_one(r: dict, name: str) -> list[str]:
         ]
     for c in cases:
         setup = c.get("rss_setup_mib")
-        lines.append(f"| {c['label']} | {_s(c['best_s'])} | {_s(c['median_s'])} | {c['peak_rss_mib']:.0f} | "
-                     f"{'–' if setup is None else f'{setup:.0f}'} | {_notes(c)} |")
+        lines.append(
+            f"| {c['label']} | {_s(c['best_s'])} | {_s(c['median_s'])} | {c['peak_rss_mib']:.0f} | "
+            f"{'–' if setup is None else f'{setup:.0f}'} | {_notes(c)} |"
+        )
     goals = r.get("goals") or []
     if goals:
         lines += ["", "| goal | measured (best / median) | target | met |", "|---|---:|---:|:---:|"]
         for g in goals:
-            lines.append(f"| {g['goal']} | {g['measure']} = {g['value_best']} / {g['value_median']} | {g['target']} | {'yes' if g['met'] else '**no**'} |")
+            lines.append(
+                f"| {g['goal']} | {g['measure']} = {g['value_best']} / {g['value_median']} | {g['target']} "
+                f"| {'yes' if g['met'] else '**no**'} |"
+            )
     for note in r.get("notes_readme") or []:  # why a goal is not met, and what was tried
         lines += ["", wrap(note)]
     if r.get("command"):
