@@ -30,10 +30,18 @@ from tests.conftest import run_bilim
 from tests.marts_fixtures import V, build, config
 
 C = "G1.T1.age1_6"
-BASE = [V(C, "KZ-19", 2023, "total", 8000, 10000), V(C, "KZ-19", 2023, "urban", 4500, 5000), V(C, "KZ-19", 2023, "rural", 3500, 5000),
-        V(C, "KZ-75", 2023, "total", 9000, 10000)]
-REVISED = [V(C, "KZ-19", 2023, "total", 8100, 10000), V(C, "KZ-19", 2023, "urban", 4600, 5000), V(C, "KZ-19", 2023, "rural", 3500, 5000),
-           V(C, "KZ-75", 2023, "total", 9000, 10000)]
+BASE = [
+    V(C, "KZ-19", 2023, "total", 8000, 10000),
+    V(C, "KZ-19", 2023, "urban", 4500, 5000),
+    V(C, "KZ-19", 2023, "rural", 3500, 5000),
+    V(C, "KZ-75", 2023, "total", 9000, 10000),
+]
+REVISED = [
+    V(C, "KZ-19", 2023, "total", 8100, 10000),
+    V(C, "KZ-19", 2023, "urban", 4600, 5000),
+    V(C, "KZ-19", 2023, "rural", 3500, 5000),
+    V(C, "KZ-75", 2023, "total", 9000, 10000),
+]
 
 
 def _publish(layout: Layout, rows: list[V], build_id: str) -> None:
@@ -103,7 +111,12 @@ def test_workbook_has_the_same_tables_native_charts_and_localised_headers(two_sn
     header_at = next(i for i, row in enumerate(targets) if row[0] == TEXTS["col_code"][lang])
     assert targets[header_at][:3] == [TEXTS["col_code"][lang], TEXTS["col_indicator"][lang], TEXTS["col_actual"][lang]]
     row = targets[header_at + 1]
-    assert row[0] == C and row[2] == pytest.approx(85.5) and row[3] == pytest.approx(83.5) and row[6] == TEXTS["coverage_regions"][lang].format(n=2, m=20)
+    assert (
+        row[0] == C
+        and row[2] == pytest.approx(85.5)
+        and row[3] == pytest.approx(83.5)
+        and row[6] == TEXTS["coverage_regions"][lang].format(n=2, m=20)
+    )
     behind = sheets[TEXTS["sheet_behind"][lang]]
     kz19 = next(r for r in behind if r[1] == 1 and r[6] is not None)  # Almaty Region: 1 series behind of 1
     assert kz19[6] == pytest.approx(2.5) and kz19[4] == pytest.approx(81.0)

@@ -39,7 +39,14 @@ from tests.returns_factory import data_row, edit_cells, filled_return
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CODE = "G1.T1.age1_6"
 OFFICER, REVIEWER = "Demo officer · Karaganda (KZ-35)", "Demo reviewer (ministry)"
 
@@ -75,16 +82,31 @@ def _wait_port(port: int, seconds: float = 60) -> None:
 
 def _with_total(base: Path, out: Path, num: int) -> Path:
     """``base`` with G1.T1.age1_6 total num/10000, urban 4500/5000, rural (num-4500)/5000."""
-    return edit_cells(base, out, {
-        (CODE, "total", 3): None, (CODE, "total", 4): num, (CODE, "total", 5): 10000,
-        (CODE, "urban", 3): None, (CODE, "urban", 4): 4500, (CODE, "urban", 5): 5000,
-        (CODE, "rural", 3): None, (CODE, "rural", 4): num - 4500, (CODE, "rural", 5): 5000,
-    })
+    return edit_cells(
+        base,
+        out,
+        {
+            (CODE, "total", 3): None,
+            (CODE, "total", 4): num,
+            (CODE, "total", 5): 10000,
+            (CODE, "urban", 3): None,
+            (CODE, "urban", 4): 4500,
+            (CODE, "urban", 5): 5000,
+            (CODE, "rural", 3): None,
+            (CODE, "rural", 4): num - 4500,
+            (CODE, "rural", 5): 5000,
+        },
+    )
 
 
 def _national_2023(layout: Layout) -> float:
     gaps = pl.read_parquet(layout.build_dir(layout.current_build_id()) / "indicator_gaps.parquet")
-    row = gaps.filter((pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ") & (pl.col("year") == 2023) & (pl.col("settlement") == "total"))
+    row = gaps.filter(
+        (pl.col("indicator_code") == CODE)
+        & (pl.col("region_code") == "KZ")
+        & (pl.col("year") == 2023)
+        & (pl.col("settlement") == "total")
+    )
     return row["actual"].item()
 
 
@@ -95,7 +117,10 @@ def served(tmp_path, bilim_home):
     ctx = load_context(layout)
     kz19 = _with_total(filled_return(tmp_path / "kz19.xlsx", "KZ-19", 2023), tmp_path / "KZ-19_2023.xlsx", 8000)
     assert submit_and_accept(kz19, ctx, layout, who="officer-kz-19").status == "accepted"
-    assert accept_file(filled_return(tmp_path / "KZ-10_2023.xlsx", "KZ-10", 2023), ctx, layout, who="officer-kz-10").status == "accepted"
+    assert (
+        accept_file(filled_return(tmp_path / "KZ-10_2023.xlsx", "KZ-10", 2023), ctx, layout, who="officer-kz-10").status
+        == "accepted"
+    )
     review.decide(layout, "exception", "KZ-35", 2023, Actor("demo-admin", "Demo administrator"), "test: late return allowed")
     prepare_dagster_home(layout)
     ok, _, message = run_all()
@@ -107,8 +132,13 @@ def served(tmp_path, bilim_home):
     log = (tmp_path / "serve.log").open("w")  # a pipe nobody reads would fill and stall the server
     procs = [
         subprocess.Popen(demo_idp_command(idp_port), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True),
-        subprocess.Popen([str(Path(sys.executable).parent / "bilim"), "serve", "--port", str(port)], env=env,
-                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True),
+        subprocess.Popen(
+            [str(Path(sys.executable).parent / "bilim"), "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
     ]
     _wait_port(idp_port)
     _wait_port(port)
@@ -193,7 +223,9 @@ def test_sign_in_review_and_the_official_figure(served):
         # No URL widens what the officer sees: another region's page and the review page are not theirs.
         page.goto(url + "/region?lang=kk&region_code=KZ-10")
         page.get_by_role("heading", name="Өңір").wait_for(timeout=60000)
-        page.locator("div[data-testid='stSelectbox']").filter(has=page.get_by_text("Өңір", exact=True)).first.locator("input").first.click()
+        page.locator("div[data-testid='stSelectbox']").filter(has=page.get_by_text("Өңір", exact=True)).first.locator(
+            "input"
+        ).first.click()
         options = page.get_by_role("option").all_inner_texts()
         assert options == ["Қарағанды облысы"], options
         page.keyboard.press("Escape")
@@ -275,8 +307,8 @@ def _shown(page, label: str) -> str:
 
 def test_urls_keep_the_view_and_unknown_pages_answer_in_the_language(served):
     """A shared URL opens the same view (page, indicator, year, settlement, language); the language switched twice
-    keeps the indicator and the settlement; ``/overview?lang=ru`` is the overview (not Streamlit's English "Page not found"); an unknown page
-    answers in Russian with the pages there are."""
+    keeps the indicator and the settlement; ``/overview?lang=ru`` is the overview (not Streamlit's English "Page not
+    found"); an unknown page answers in Russian with the pages there are."""
     from playwright.sync_api import sync_playwright
 
     url = served["url"]

@@ -12,8 +12,6 @@ A snapshot is taken, then KZ-19 revises its return (total numerator 8100, urban 
 
 import polars as pl
 import pytest
-
-from tests.conftest import grant, sign_in, submit_and_accept
 from streamlit.testing.v1 import AppTest
 
 from contracts.home import REPO_ROOT, Layout, repo_raw
@@ -21,9 +19,10 @@ from dashboard import views
 from dashboard.catalogue_view import catalogue_rows
 from dashboard.i18n import LANGS, STATUS_SYMBOLS, TEXTS, format_number, t
 from pipelines.catalogue.load import load_catalogue
-from pipelines.returns.ingest import accept_file, load_context
+from pipelines.returns.ingest import load_context
 from pipelines.runner import prepare_dagster_home, run_all
 from pipelines.snapshots import take_snapshot
+from tests.conftest import grant, sign_in, submit_and_accept
 from tests.html_tables import read_tables
 from tests.returns_factory import data_row, edit_cells, filled_return
 
@@ -46,7 +45,9 @@ def published(tmp_path_factory):
             (CODE, "rural", 3): None, (CODE, "rural", 4): 3500, (CODE, "rural", 5): 5000,
         })
         kz75 = filled_return(tmp / "kz75_base.xlsx", "KZ-75", 2023)
-        kz75 = edit_cells(kz75, tmp / "KZ-75_2023.xlsx", {(CODE, "total", 3): None, (CODE, "total", 4): 9000, (CODE, "total", 5): 10000})
+        kz75 = edit_cells(
+            kz75, tmp / "KZ-75_2023.xlsx", {(CODE, "total", 3): None, (CODE, "total", 4): 9000, (CODE, "total", 5): 10000}
+        )
         layout = Layout.current()
         ctx = load_context(layout)
         for f in (kz19, kz75):
@@ -56,7 +57,9 @@ def published(tmp_path_factory):
         assert ok, message
         take_snapshot(layout)
         revised = edit_cells(kz19, tmp / "KZ-19_2023_rev.xlsx", {(CODE, "total", 4): 8100, (CODE, "urban", 4): 4600})
-        assert submit_and_accept(revised, load_context(layout), layout, who="officer", reopen=("KZ-19", 2023)).status == "accepted"
+        assert (
+            submit_and_accept(revised, load_context(layout), layout, who="officer", reopen=("KZ-19", 2023)).status == "accepted"
+        )
         ok, build, message = run_all()
         assert ok, message
         take_snapshot(layout)
@@ -148,15 +151,25 @@ def test_indicator_page(published, lang):
     at = _app(published, lang, "indicator")
     table = at.dataframe[0].value
     kz19 = views.region_names(_regions(), lang)["KZ-19"]
-    row = table[(table[t("region", lang)] == kz19) & (table[t("year", lang)] == "2023") & (table[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
+    row = table[
+        (table[t("region", lang)] == kz19)
+        & (table[t("year", lang)] == "2023")
+        & (table[t("settlement", lang)] == t("settlement_total", lang))
+    ].iloc[0]
     comma = (lambda x: x.replace(".", ",").replace("%", "\u00a0%")) if lang != "en" else (lambda x: x)
     assert row[t("col_actual", lang)] == comma("81.0%") and row[t("col_target", lang)] == comma("83.5%")
     assert row[t("col_gap", lang)] == comma("2.5") + "\u00a0" + t("gap_unit_percent", lang)
     # (81.0-77.1)/(83.5-77.1) = 3.9/6.4 = 0.61 < 0.80; the shape beside the word (never colour or a word alone)
     assert row[t("col_status", lang)] == f"{STATUS_SYMBOLS['off_track']} {t('status_off_track', lang)}"
-    national = table[(table[t("region", lang)] == t("national", lang)) & (table[t("year", lang)] == "2023") & (table[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
+    national = table[
+        (table[t("region", lang)] == t("national", lang))
+        & (table[t("year", lang)] == "2023")
+        & (table[t("settlement", lang)] == t("settlement_total", lang))
+    ].iloc[0]
     assert national[t("col_actual", lang)] == comma("85.5%")
-    assert national[t("col_coverage", lang)].startswith(t("coverage_of", lang, n=2, m=20) + "; ")  # coverage beside it, and who is missing
+    assert national[t("col_coverage", lang)].startswith(
+        t("coverage_of", lang, n=2, m=20) + "; "
+    )  # coverage beside it, and who is missing
     if lang != "en":
         flat = " ".join(str(v) for v in table.to_numpy().ravel())
         assert not any(tok in flat for tok in ("off_track", "rolled_up", "national_only", "no_data", "None"))
@@ -168,7 +181,9 @@ def test_indicator_page(published, lang):
 def test_region_page_traces_a_number_to_its_cell(published, lang):
     at = _app(published, lang, "region", region_code="KZ-19", region_year=2023)
     provenance = at.dataframe[2].value
-    row = provenance[(provenance[t("col_code", lang)] == CODE) & (provenance[t("settlement", lang)] == t("settlement_total", lang))].iloc[0]
+    row = provenance[
+        (provenance[t("col_code", lang)] == CODE) & (provenance[t("settlement", lang)] == t("settlement_total", lang))
+    ].iloc[0]
     assert row[t("col_cell", lang)] == f"data!D{published['kz19_row']}"
     assert row[t("col_numerator", lang)] == ("8\u00a0100" if lang != "en" else "8,100")
 
@@ -198,7 +213,9 @@ def test_snapshots_page_shows_what_moved(published, lang):
     pp = t("gap_unit_percent", lang)
     one, two = ("1,0", "2,0") if lang != "en" else ("1.0", "2.0")
     assert moved[t("settlement_total", lang)] == f"{one}\u00a0{pp}" and moved[t("settlement_urban", lang)] == f"{two}\u00a0{pp}"
-    national = changes[(changes[region] == t("national", lang)) & (changes[code] == CODE) & (changes[place] == t("settlement_total", lang))]
+    national = changes[
+        (changes[region] == t("national", lang)) & (changes[code] == CODE) & (changes[place] == t("settlement_total", lang))
+    ]
     assert national[t("col_after", lang)].iloc[0] == ("85,5\u00a0%" if lang != "en" else "85.5%")
     assert not any("_" in str(v) for v in changes[t("col_status_after", lang)])  # statuses as words, never tokens
 
@@ -318,7 +335,11 @@ def test_a_kazakh_page_shows_no_english_interface_text(published):
     english = {v["en"] for v in TEXTS.values() if v["en"] != v["kk"] and len(v["en"]) > 3}
     for page in (None, "indicator", "region", "quality", "snapshots", "upload", "catalogue", "review", "audit"):
         at = _app(published, "kk", page, user={"upload": OFFICER_19, "review": REVIEWER}.get(page, ADMIN))
-        shown = [e.value for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.info, *at.warning) if isinstance(e.value, str)]
+        shown = [
+            e.value
+            for e in (*at.title, *at.subheader, *at.caption, *at.markdown, *at.info, *at.warning)
+            if isinstance(e.value, str)
+        ]
         shown += [s.label for s in at.selectbox] + [m.label for m in at.metric]
         leaks = [s for s in shown if s in english]
         assert leaks == [], (page, leaks)
@@ -329,7 +350,9 @@ def test_urban_rural_gap_in_the_mart(published):
     """KZ-19 2023 after the revision: urban 4600/5000 = 92.0, rural 70.0 -> gap 22.0 p.p., parity 70/92 = 0.76."""
     layout = Layout(published["home"])
     ur = pl.read_parquet(layout.build_dir(published["build"]) / "urban_rural.parquet")
-    row = ur.filter((pl.col("region_code") == "KZ-19") & (pl.col("indicator_code") == CODE) & (pl.col("year") == 2023)).row(0, named=True)
+    row = ur.filter((pl.col("region_code") == "KZ-19") & (pl.col("indicator_code") == CODE) & (pl.col("year") == 2023)).row(
+        0, named=True
+    )
     assert row["gap_urban_rural"] == pytest.approx(22.0) and row["parity_index"] == pytest.approx(70 / 92)
     assert row["parity_status"] == "rural_behind"
 

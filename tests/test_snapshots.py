@@ -18,7 +18,7 @@ import pytest
 
 from contracts.home import Layout
 from contracts.snapshots import diff_gaps, list_snapshots, read_output
-from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
+from pipelines.returns.ingest import ACCEPTED, load_context
 from pipelines.runner import prepare_dagster_home, run_all
 from pipelines.snapshots import take_snapshot, verify
 from tests.conftest import run_bilim, submit_and_accept
@@ -52,7 +52,9 @@ def two_snapshots(tmp_path_factory) -> dict:
     try:
         layout = Layout.current()
         base = filled_return(work / "base.xlsx", "KZ-75", 2023)
-        first = edit_cells(base, work / "KZ-75_2023.xlsx", {(CODE, "total", 3): None, (CODE, "total", 4): 10000, (CODE, "total", 5): 10000})
+        first = edit_cells(
+            base, work / "KZ-75_2023.xlsx", {(CODE, "total", 3): None, (CODE, "total", 4): 10000, (CODE, "total", 5): 10000}
+        )
         build_a = _ingest_and_build(first, "officer-75")
         a = take_snapshot(layout, now=TAKEN_A)
         revised = edit_cells(first, work / "KZ-75_2023_rev.xlsx", {(CODE, "total", 4): 4750, (CODE, "total", 5): 5000})
@@ -135,7 +137,9 @@ def test_diff_names_the_revised_value_and_its_status(snap_env):
     layout = Layout.current()
     a, b = snap_env["a"]["snapshot_id"], snap_env["b"]["snapshot_id"]
     gaps_b = read_output(layout, b, "indicator_gaps")
-    row = gaps_b.filter((pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ-75") & (pl.col("year") == 2023)).to_dicts()[0]
+    row = gaps_b.filter(
+        (pl.col("indicator_code") == CODE) & (pl.col("region_code") == "KZ-75") & (pl.col("year") == 2023)
+    ).to_dicts()[0]
     assert row["gap"] == pytest.approx(5.0) and row["achievement"] == pytest.approx(-0.2 / 4.8)
     diff = diff_gaps(read_output(layout, a, "indicator_gaps"), gaps_b)
     got = {(r["indicator_code"], r["region_code"], r["year"], r["settlement"]): r for r in diff.to_dicts()}
