@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import io
-
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from contracts.spreadsheet import escape_frame, text_cell
-
+from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, status_word
 from contracts.locale import LOCAL_TZ, local_time  # noqa: F401  (pages call views.local_time)
 from contracts.programme import BASELINE_YEAR, SETTLEMENTS, census_date
-from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, status_word
+from contracts.spreadsheet import escape_frame, text_cell
 from dashboard.i18n import TEXTS, format_number, t
 
 GAP_DECIMALS = 1
@@ -91,14 +89,25 @@ def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, 
     verdict, and — given ``national`` values and ``regions`` — the coverage beside every national figure.
     Assessment series show the cycle held in (or nearest before) the year."""
     latest = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == year))
-    pace_kz = {r["indicator_code"]: r for r in pace.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total")).iter_rows(named=True)}
+    pace_kz = {
+        r["indicator_code"]: r
+        for r in pace.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total")).iter_rows(named=True)
+    }
     latest_by = {r["indicator_code"]: r for r in latest.iter_rows(named=True)}
     nat_by: dict[str, dict] = {}
     reported_by: dict[str, set[str]] = {}
     alive: dict[str, str] = {}
     if national is not None and regions is not None:
-        nat_by = {r["indicator_code"]: r for r in national.filter((pl.col("year") == year) & (pl.col("settlement") == "total")).iter_rows(named=True)}
-        regional = gaps.filter((pl.col("year") == year) & (pl.col("settlement") == "total") & (pl.col("region_code") != "KZ") & pl.col("actual").is_not_null())
+        nat_by = {
+            r["indicator_code"]: r
+            for r in national.filter((pl.col("year") == year) & (pl.col("settlement") == "total")).iter_rows(named=True)
+        }
+        regional = gaps.filter(
+            (pl.col("year") == year)
+            & (pl.col("settlement") == "total")
+            & (pl.col("region_code") != "KZ")
+            & pl.col("actual").is_not_null()
+        )
         for code, region in regional.select("indicator_code", "region_code").iter_rows():
             reported_by.setdefault(code, set()).add(region)
         alive = region_names(alive_regions(regions, year), lang)
@@ -112,7 +121,9 @@ def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, 
         pace_text = t(f"verdict_{verdict}", lang) if verdict else (t(f"pace_{prec['pace_status']}", lang) if prec else "–")
         if verdict == "missed" and prec.get("verdict_gap") is not None:
             pace_text += f" ({format_gap(prec['verdict_gap'], s['unit'], s['decimals'], lang)})"
-        status_text = f"{STATUS_SYMBOLS[status]} {t(f'verdict_{final}', lang)}" if final else status_word(status, lang, symbol=True)
+        status_text = (
+            f"{STATUS_SYMBOLS[status]} {t(f'verdict_{final}', lang)}" if final else status_word(status, lang, symbol=True)
+        )
         row = {
             "code": s["code"],
             "level": s["level"],
@@ -127,12 +138,16 @@ def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, 
         }
         if national is not None and regions is not None:
             shown = rec.get("actual") is not None
-            row[t("col_coverage", lang)] = coverage_text(nat_by.get(s["code"]) if shown else None, reported_by.get(s["code"], set()), alive, lang)
+            row[t("col_coverage", lang)] = coverage_text(
+                nat_by.get(s["code"]) if shown else None, reported_by.get(s["code"], set()), alive, lang
+            )
         rows.append(row)
     return pl.DataFrame(rows)
 
 
-def headline_cards(missed: dict | None, indicators: pl.DataFrame, region_labels: dict[str, str], lang: str, coverage: str = "") -> list[dict]:
+def headline_cards(
+    missed: dict | None, indicators: pl.DataFrame, region_labels: dict[str, str], lang: str, coverage: str = ""
+) -> list[dict]:
     """The overview's three cards (most-missed target, region furthest behind, cities or villages) as
     ``st.metric`` arguments. Arrows mean better or worse, never up or down: a shortfall is a negative delta
     ("−3,2 п.т. мақсаттан артта"), which Streamlit draws as a downward arrow in its "worse" colour, whatever the
@@ -150,17 +165,41 @@ def headline_cards(missed: dict | None, indicators: pl.DataFrame, region_labels:
         return f"-{text} {t('behind_target', lang)}" if gap > 0 else f"+{text} {t('ahead_of_target', lang)}"
 
     name = series[f"name_{lang}"]
-    cards = [{"label": t("missed_most", lang), "value": missed["indicator_code"], "delta": worse(missed["gap"]), "delta_color": "normal",
-              "caption": f"{name}" + (f" · {coverage}" if coverage else "")}]
+    cards = [
+        {
+            "label": t("missed_most", lang),
+            "value": missed["indicator_code"],
+            "delta": worse(missed["gap"]),
+            "delta_color": "normal",
+            "caption": f"{name}" + (f" · {coverage}" if coverage else ""),
+        }
+    ]
     if missed["region_code"]:
-        cards.append({"label": t("furthest_behind", lang), "value": region_labels.get(missed["region_code"], missed["region_code"]),
-                      "delta": worse(missed["region_gap"]), "delta_color": "normal", "caption": f"{name} ({missed['indicator_code']})"})
+        cards.append(
+            {
+                "label": t("furthest_behind", lang),
+                "value": region_labels.get(missed["region_code"], missed["region_code"]),
+                "delta": worse(missed["region_gap"]),
+                "delta_color": "normal",
+                "caption": f"{name} ({missed['indicator_code']})",
+            }
+        )
     if missed["larger_in"]:
-        cards.append({
-            "label": t("urban_vs_rural", lang), "value": t(f"settlement_{missed['larger_in']}", lang), "delta": None, "delta_color": "off",
-            "caption": t("gap_in_settlements", lang, larger=t(f"settlement_{missed['larger_in']}", lang),
-                         urban=format_gap(missed["urban_gap"], unit, decimals, lang), rural=format_gap(missed["rural_gap"], unit, decimals, lang)),
-        })
+        cards.append(
+            {
+                "label": t("urban_vs_rural", lang),
+                "value": t(f"settlement_{missed['larger_in']}", lang),
+                "delta": None,
+                "delta_color": "off",
+                "caption": t(
+                    "gap_in_settlements",
+                    lang,
+                    larger=t(f"settlement_{missed['larger_in']}", lang),
+                    urban=format_gap(missed["urban_gap"], unit, decimals, lang),
+                    rural=format_gap(missed["rural_gap"], unit, decimals, lang),
+                ),
+            }
+        )
     return cards
 
 
@@ -175,8 +214,11 @@ def most_missed(gaps: pl.DataFrame, indicators: pl.DataFrame, year: int) -> dict
     villages (national urban and rural rows)."""
     targets = set(indicators.filter(pl.col("level") == "target")["code"])
     national = gaps.filter(
-        (pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == year)
-        & pl.col("indicator_code").is_in(list(targets)) & (pl.col("gap") > 0)
+        (pl.col("region_code") == "KZ")
+        & (pl.col("settlement") == "total")
+        & (pl.col("year") == year)
+        & pl.col("indicator_code").is_in(list(targets))
+        & (pl.col("gap") > 0)
         & (pl.col("target") != pl.col("baseline"))
     ).with_columns(relative_shortfall(gaps).alias("rel"))
     if national.is_empty():
@@ -184,8 +226,11 @@ def most_missed(gaps: pl.DataFrame, indicators: pl.DataFrame, year: int) -> dict
     worst = national.sort("rel", descending=True).row(0, named=True)
     code = worst["indicator_code"]
     regional = gaps.filter(
-        (pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") != "KZ")
-        & (pl.col("settlement") == "total") & pl.col("gap").is_not_null()
+        (pl.col("indicator_code") == code)
+        & (pl.col("year") == year)
+        & (pl.col("region_code") != "KZ")
+        & (pl.col("settlement") == "total")
+        & pl.col("gap").is_not_null()
     ).sort("gap", descending=True)
     split = gaps.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("region_code") == "KZ"))
     urban = split.filter(pl.col("settlement") == "urban")["gap"].to_list()
@@ -215,7 +260,13 @@ def status_grid(gaps: pl.DataFrame, indicators: pl.DataFrame, year: int) -> pl.D
 def settlement_options(gaps: pl.DataFrame, code: str) -> list[str]:
     """The settlements (total, urban, rural, in the programme's order) for which regions report ``code``: the
     choice the Indicator page offers (``?settlement=``); always at least ``total``."""
-    present = set(gaps.filter((pl.col("indicator_code") == code) & (pl.col("region_code") != "KZ") & pl.col("actual").is_not_null())["settlement"].unique().to_list())
+    present = set(
+        gaps.filter((pl.col("indicator_code") == code) & (pl.col("region_code") != "KZ") & pl.col("actual").is_not_null())[
+            "settlement"
+        ]
+        .unique()
+        .to_list()
+    )
     return [s for s in SETTLEMENTS if s == "total" or s in present]
 
 
@@ -223,14 +274,22 @@ def settlement_values(gaps: pl.DataFrame, code: str, year: int, settlement: str 
     """The regions' rows of one series, year and settlement (region_code, actual, target, gap, status): what the
     Indicator page's map colours and its ranked bars order, for cities, villages or the whole region."""
     return gaps.filter(
-        (pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("settlement") == settlement) & (pl.col("region_code") != "KZ")
+        (pl.col("indicator_code") == code)
+        & (pl.col("year") == year)
+        & (pl.col("settlement") == settlement)
+        & (pl.col("region_code") != "KZ")
     ).select("region_code", "actual", "target", "gap", "status")
 
 
 def ranked_regions(gaps: pl.DataFrame, code: str, year: int, settlement: str = "total") -> pl.DataFrame:
     """Regions by gap (largest shortfall first) for one series, year and settlement (total, urban or rural)."""
     return (
-        gaps.filter((pl.col("indicator_code") == code) & (pl.col("year") == year) & (pl.col("settlement") == settlement) & (pl.col("region_code") != "KZ"))
+        gaps.filter(
+            (pl.col("indicator_code") == code)
+            & (pl.col("year") == year)
+            & (pl.col("settlement") == settlement)
+            & (pl.col("region_code") != "KZ")
+        )
         .filter(pl.col("actual").is_not_null())
         .sort("gap", descending=True, nulls_last=True)
         .select("region_code", "actual", "target", "gap", "status")
@@ -269,14 +328,22 @@ def completeness_grid(completeness: pl.DataFrame) -> pl.DataFrame:
     """Region x year: on_time, late, partial, missing, baseline. The baseline year (2018: the programme's facts are
     its baseline) expects no return, so a region without one that year is "baseline" (not "missing"); a 2018 return
     that did arrive is shown as it arrived."""
-    return completeness.filter(pl.col("region_code") != "KZ").with_columns(
-        pl.when(~pl.col("arrived") & (pl.col("year") == BASELINE_YEAR)).then(pl.lit("baseline"))
-        .when(~pl.col("arrived")).then(pl.lit("missing"))
-        .when(pl.col("share_complete") < 1).then(pl.lit("partial"))
-        .when(pl.col("on_time")).then(pl.lit("on_time"))
-        .otherwise(pl.lit("late"))
-        .alias("state")
-    ).select("region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected")
+    return (
+        completeness.filter(pl.col("region_code") != "KZ")
+        .with_columns(
+            pl.when(~pl.col("arrived") & (pl.col("year") == BASELINE_YEAR))
+            .then(pl.lit("baseline"))
+            .when(~pl.col("arrived"))
+            .then(pl.lit("missing"))
+            .when(pl.col("share_complete") < 1)
+            .then(pl.lit("partial"))
+            .when(pl.col("on_time"))
+            .then(pl.lit("on_time"))
+            .otherwise(pl.lit("late"))
+            .alias("state")
+        )
+        .select("region_code", "year", "state", "revisions", "first_received_at", "values_reported", "values_expected")
+    )
 
 
 def completeness_table(completeness: pl.DataFrame, regions: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -292,36 +359,66 @@ def completeness_table(completeness: pl.DataFrame, regions: pl.DataFrame, lang: 
             state = "partial"
         else:
             state = "on_time" if r["on_time"] else "late"
-        rows.append({
-            t("col_region_code", lang): r["region_code"],
-            t("region", lang): places.get(r["region_code"], r["region_code"]),
-            t("year", lang): str(r["year"]),
-            t("col_return_state", lang): t(f"q_{state}", lang),
-            t("col_first_received", lang): local_time(r["first_received_at"]) or "–",
-            t("revisions", lang): format_number(r["revisions"], lang, 0),
-            t("col_values", lang): t("values_of_expected", lang, values=format_number(r["values_reported"], lang, 0),
-                                     expected=format_number(r["values_expected"], lang, 0)) if r["values_expected"] else "–",
-        })
-    return pl.DataFrame(rows) if rows else pl.DataFrame(schema={t(k, lang): pl.String for k in (
-        "col_region_code", "region", "year", "col_return_state", "col_first_received", "revisions", "col_values")})
+        rows.append(
+            {
+                t("col_region_code", lang): r["region_code"],
+                t("region", lang): places.get(r["region_code"], r["region_code"]),
+                t("year", lang): str(r["year"]),
+                t("col_return_state", lang): t(f"q_{state}", lang),
+                t("col_first_received", lang): local_time(r["first_received_at"]) or "–",
+                t("revisions", lang): format_number(r["revisions"], lang, 0),
+                t("col_values", lang): t(
+                    "values_of_expected",
+                    lang,
+                    values=format_number(r["values_reported"], lang, 0),
+                    expected=format_number(r["values_expected"], lang, 0),
+                )
+                if r["values_expected"]
+                else "–",
+            }
+        )
+    return (
+        pl.DataFrame(rows)
+        if rows
+        else pl.DataFrame(
+            schema={
+                t(k, lang): pl.String
+                for k in (
+                    "col_region_code",
+                    "region",
+                    "year",
+                    "col_return_state",
+                    "col_first_received",
+                    "revisions",
+                    "col_values",
+                )
+            }
+        )
+    )
 
 
 def submissions_table(submissions: pl.DataFrame, regions: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Submissions with their warning counts, for people: region name, year, file, warnings, when (Kazakhstan
     time) and whether it is the current return, as words."""
     places = region_names(regions, lang)
-    return pl.DataFrame([
-        {
-            t("col_region_code", lang): r["region_code"],
-            t("region", lang): places.get(r["region_code"], r["region_code"]),
-            t("year", lang): str(r["year"]),
-            t("col_file", lang): r["file_name"] or "",
-            t("warnings", lang): format_number(r["warnings"], lang, 0),
-            t("col_received", lang): local_time(r["received_at"]),
-            t("col_current", lang): t("yes" if r["is_current"] else "no", lang),
-        }
-        for r in submissions.iter_rows(named=True)
-    ], schema={t(k, lang): pl.String for k in ("col_region_code", "region", "year", "col_file", "warnings", "col_received", "col_current")})
+    return pl.DataFrame(
+        [
+            {
+                t("col_region_code", lang): r["region_code"],
+                t("region", lang): places.get(r["region_code"], r["region_code"]),
+                t("year", lang): str(r["year"]),
+                t("col_file", lang): r["file_name"] or "",
+                t("warnings", lang): format_number(r["warnings"], lang, 0),
+                t("col_received", lang): local_time(r["received_at"]),
+                t("col_current", lang): t("yes" if r["is_current"] else "no", lang),
+            }
+            for r in submissions.iter_rows(named=True)
+        ],
+        schema={
+            t(k, lang): pl.String
+            for k in ("col_region_code", "region", "year", "col_file", "warnings", "col_received", "col_current")
+        },
+    )
 
 
 def provenance_table(actuals: pl.DataFrame, indicators: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -329,19 +426,44 @@ def provenance_table(actuals: pl.DataFrame, indicators: pl.DataFrame, lang: str)
     the value with the series' decimals and unit, numerator and denominator as whole numbers, the sheet and cell it
     was typed in, the file's hash (first 12 characters) and when it was accepted (Kazakhstan time)."""
     names = series_names(indicators, lang)
-    meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
-    keys = ("col_code", "col_name", "settlement", "col_actual", "col_numerator", "col_denominator", "col_cell", "col_file_hash", "col_received")
+    meta = {
+        r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"]))
+        for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)
+    }
+    keys = (
+        "col_code",
+        "col_name",
+        "settlement",
+        "col_actual",
+        "col_numerator",
+        "col_denominator",
+        "col_cell",
+        "col_file_hash",
+        "col_received",
+    )
     rows = []
     for r in actuals.sort("indicator_code", "settlement").iter_rows(named=True):
         unit, decimals = meta.get(r["indicator_code"], ("", 1))
-        rows.append(dict(zip([t(k, lang) for k in keys], [
-            r["indicator_code"], names.get(r["indicator_code"], r["indicator_code"]), t(f"settlement_{r['settlement']}", lang),
-            format_value(r["value"], unit, decimals, lang), format_number(r["numerator"], lang, 0), format_number(r["denominator"], lang, 0),
-            r["cell"] if "!" in (r["cell"] or "") else f"{r['sheet']}!{r['cell']}", (r["sha256"] or "")[:12], local_time(r["received_at"]),
-        ], strict=True)))
+        rows.append(
+            dict(
+                zip(
+                    [t(k, lang) for k in keys],
+                    [
+                        r["indicator_code"],
+                        names.get(r["indicator_code"], r["indicator_code"]),
+                        t(f"settlement_{r['settlement']}", lang),
+                        format_value(r["value"], unit, decimals, lang),
+                        format_number(r["numerator"], lang, 0),
+                        format_number(r["denominator"], lang, 0),
+                        r["cell"] if "!" in (r["cell"] or "") else f"{r['sheet']}!{r['cell']}",
+                        (r["sha256"] or "")[:12],
+                        local_time(r["received_at"]),
+                    ],
+                    strict=True,
+                )
+            )
+        )
     return pl.DataFrame(rows, schema={t(k, lang): pl.String for k in keys})
-
-
 
 
 def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -353,9 +475,13 @@ def history_table(submissions: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("received_at").dt.convert_time_zone(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M").alias(t("col_received", lang)),
         pl.col("values").map_elements(lambda v: format_number(v, lang, 0), return_dtype=pl.String).alias(t("col_values", lang)),
         pl.col("warnings").map_elements(lambda v: format_number(v, lang, 0), return_dtype=pl.String).alias(t("warnings", lang)),
-        pl.col("review_state").map_elements(lambda v: t(f"review_state_{v}", lang), return_dtype=pl.String).alias(t("col_review_state", lang)),
+        pl.col("review_state")
+        .map_elements(lambda v: t(f"review_state_{v}", lang), return_dtype=pl.String)
+        .alias(t("col_review_state", lang)),
         pl.col("review_reason").fill_null("").alias(t("col_reason", lang)),
-        pl.col("is_current").map_elements(lambda v: t("yes" if v else "no", lang), return_dtype=pl.String).alias(t("col_current", lang)),
+        pl.col("is_current")
+        .map_elements(lambda v: t("yes" if v else "no", lang), return_dtype=pl.String)
+        .alias(t("col_current", lang)),
     )
 
 
@@ -379,13 +505,17 @@ def alive_regions(regions: pl.DataFrame, year: int) -> pl.DataFrame:
     """The regions that existed on 1 September of ``year`` (the census date; ``valid_to`` is exclusive)."""
     day = pl.lit(census_date(year))
     return regions.filter(
-        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day)) & (pl.col("valid_to").is_null() | (day < pl.col("valid_to")))
+        (pl.col("valid_from").is_null() | (pl.col("valid_from") <= day))
+        & (pl.col("valid_to").is_null() | (day < pl.col("valid_to")))
     )
 
 
 def series_meta(indicators: pl.DataFrame) -> dict[str, tuple[str, int]]:
     """Each series' unit and decimals (1 where the catalogue gives none)."""
-    return {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+    return {
+        r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"]))
+        for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)
+    }
 
 
 def _shown(column: str, lang: str, meta: dict[str, tuple[str, int]] | None, gap: bool = False) -> pl.Expr:
@@ -400,8 +530,15 @@ def _shown(column: str, lang: str, meta: dict[str, tuple[str, int]] | None, gap:
     return pl.struct("indicator_code", column).map_elements(show, return_dtype=pl.String)
 
 
-def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str,
-                  meta: dict[str, tuple[str, int]] | None = None) -> pl.DataFrame:
+def value_changes(
+    official: pl.DataFrame,
+    pending: pl.DataFrame,
+    region: str,
+    year: int,
+    names: dict[str, str],
+    lang: str,
+    meta: dict[str, tuple[str, int]] | None = None,
+) -> pl.DataFrame:
     """What a return awaiting review changes against the region's accepted return for that year: one row per value
     that differs, appears or disappears (region-level rows)."""
     keys = ["indicator_code", "settlement"]
@@ -416,26 +553,39 @@ def value_changes(official: pl.DataFrame, pending: pl.DataFrame, region: str, ye
     return changed.select(
         pl.col("indicator_code").alias(t("col_code", lang)),
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
-        pl.col("settlement").map_elements(lambda s: t(f"settlement_{s}", lang), return_dtype=pl.String).alias(t("col_settlement", lang)),
+        pl.col("settlement")
+        .map_elements(lambda s: t(f"settlement_{s}", lang), return_dtype=pl.String)
+        .alias(t("col_settlement", lang)),
         # Display text in the language's numbers ("–" where there is none): a number column would show "None".
         _shown("before", lang, meta).alias(t("col_review_before", lang)),
         _shown("after", lang, meta).alias(t("col_review_after", lang)),
     )
 
 
-def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: int, names: dict[str, str], lang: str,
-                meta: dict[str, tuple[str, int]] | None = None) -> pl.DataFrame:
+def gap_changes(
+    before: pl.DataFrame,
+    after: pl.DataFrame,
+    region: str,
+    year: int,
+    names: dict[str, str],
+    lang: str,
+    meta: dict[str, tuple[str, int]] | None = None,
+) -> pl.DataFrame:
     """How accepting the return would change the region's gaps and statuses for the year (totals only)."""
     keys = ["indicator_code", "settlement"]
 
     def side(frame: pl.DataFrame, tag: str) -> pl.DataFrame:
-        return frame.filter((pl.col("region_code") == region) & (pl.col("year") == year) & (pl.col("settlement") == "total")).select(
-            *keys, pl.col("gap").alias(f"gap_{tag}"), pl.col("status").alias(f"status_{tag}")
-        )
+        return frame.filter(
+            (pl.col("region_code") == region) & (pl.col("year") == year) & (pl.col("settlement") == "total")
+        ).select(*keys, pl.col("gap").alias(f"gap_{tag}"), pl.col("status").alias(f"status_{tag}"))
 
     both = side(before, "before").join(side(after, "after"), on=keys, how="full", coalesce=True)
-    changed = both.filter(~pl.col("gap_before").eq_missing(pl.col("gap_after")) | ~pl.col("status_before").eq_missing(pl.col("status_after")))
-    status = lambda c: pl.col(c).map_elements(lambda s: t(f"status_{s}", lang) if s else "–", return_dtype=pl.String, skip_nulls=False)  # noqa: E731
+    changed = both.filter(
+        ~pl.col("gap_before").eq_missing(pl.col("gap_after")) | ~pl.col("status_before").eq_missing(pl.col("status_after"))
+    )
+    status = lambda c: pl.col(c).map_elements(  # noqa: E731
+        lambda s: t(f"status_{s}", lang) if s else "–", return_dtype=pl.String, skip_nulls=False
+    )
     return changed.sort(keys).select(
         pl.col("indicator_code").alias(t("col_code", lang)),
         pl.col("indicator_code").replace_strict(names, default="").alias(t("col_name", lang)),
@@ -446,10 +596,22 @@ def gap_changes(before: pl.DataFrame, after: pl.DataFrame, region: str, year: in
     )
 
 
-AUDIT_DETAIL_KEYS = {"accepted": "audit_detail_accepted", "rules": "audit_detail_rules", "roles": "audit_detail_roles", "role": "audit_detail_roles",
-                     "reason": "col_reason", "file": "col_file", "snapshot_id": "col_snapshot", "build_id": "build", "user": "audit_user",
-                     "wanted": "audit_detail_wanted", "expected": "audit_detail_expected", "values": "col_values", "warnings": "warnings",
-                     "review": "audit_detail_review"}
+AUDIT_DETAIL_KEYS = {
+    "accepted": "audit_detail_accepted",
+    "rules": "audit_detail_rules",
+    "roles": "audit_detail_roles",
+    "role": "audit_detail_roles",
+    "reason": "col_reason",
+    "file": "col_file",
+    "snapshot_id": "col_snapshot",
+    "build_id": "build",
+    "user": "audit_user",
+    "wanted": "audit_detail_wanted",
+    "expected": "audit_detail_expected",
+    "values": "col_values",
+    "warnings": "warnings",
+    "review": "audit_detail_review",
+}
 
 
 def audit_detail(detail: dict, lang: str) -> str:
@@ -462,15 +624,25 @@ def audit_detail(detail: dict, lang: str) -> str:
         if key in ("roles", "role") and v == "none":
             return "–"
         if key in ("roles", "role"):
-            return ", ".join(t(f"role_{r.split(':')[0]}", lang) + (f" · {r.split(':', 1)[1]}" if ":" in r else "")
-                             if f"role_{r.split(':')[0]}" in TEXTS else r for r in str(v).split(",") if r) or "–"
+            return (
+                ", ".join(
+                    t(f"role_{r.split(':')[0]}", lang) + (f" · {r.split(':', 1)[1]}" if ":" in r else "")
+                    if f"role_{r.split(':')[0]}" in TEXTS
+                    else r
+                    for r in str(v).split(",")
+                    if r
+                )
+                or "–"
+            )
         if key == "wanted" and f"page_{v}" in TEXTS:
             return t(f"page_{v}", lang)
         if key == "wanted" and v == "dashboard":
             return t("app_title", lang)
         return str(v)
 
-    return "; ".join(f"{t(AUDIT_DETAIL_KEYS[k], lang) if k in AUDIT_DETAIL_KEYS else k}: {value(k, v)}" for k, v in sorted(detail.items()))
+    return "; ".join(
+        f"{t(AUDIT_DETAIL_KEYS[k], lang) if k in AUDIT_DETAIL_KEYS else k}: {value(k, v)}" for k, v in sorted(detail.items())
+    )
 
 
 def audit_table(entries: list[dict], lang: str, regions: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -481,13 +653,20 @@ def audit_table(entries: list[dict], lang: str, regions: pl.DataFrame | None = N
 
     rows = [flat(e) for e in reversed(entries)]
     cols = ["at", "actor_id", "actor_name", "action", "region_code", "year", "submission_id", "sha256", "detail", "hash"]
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in cols}, orient="row") if rows else pl.DataFrame(schema={c: pl.String for c in cols})
-    frame = frame.with_columns(pl.Series("detail", [audit_detail(e.get("detail") or {}, lang) for e in reversed(entries)], dtype=pl.String))
+    frame = (
+        pl.DataFrame(rows, schema={c: pl.String for c in cols}, orient="row")
+        if rows
+        else pl.DataFrame(schema={c: pl.String for c in cols})
+    )
+    frame = frame.with_columns(
+        pl.Series("detail", [audit_detail(e.get("detail") or {}, lang) for e in reversed(entries)], dtype=pl.String)
+    )
     return frame.select(
         pl.col("at").map_elements(local_time, return_dtype=pl.String).alias(t("col_when", lang)),
         pl.col("actor_name").alias(t("col_who", lang)),
         pl.col("actor_id").alias(t("col_user_id", lang)),
-        pl.col("action").map_elements(lambda a: t(f"audit_action_{a}", lang) if f"audit_action_{a}" in TEXTS else a, return_dtype=pl.String)
+        pl.col("action")
+        .map_elements(lambda a: t(f"audit_action_{a}", lang) if f"audit_action_{a}" in TEXTS else a, return_dtype=pl.String)
         .alias(t("audit_action", lang)),
         pl.col("region_code").alias(t("col_region_code", lang)),
         pl.col("region_code").replace_strict(names, default=pl.col("region_code")).alias(t("region", lang)),
@@ -517,7 +696,10 @@ def snapshot_changes(changes: pl.DataFrame, indicators: pl.DataFrame, regions: p
     with the series' decimals and unit as the language writes them (the raw rows are ``contracts.snapshots.diff_gaps``)."""
     names = series_names(indicators, lang)
     places = region_names(regions, lang)
-    meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+    meta = {
+        r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"]))
+        for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)
+    }
 
     def status(token: str | None) -> str:
         return t(f"status_{token}", lang) if token else "–"
@@ -525,18 +707,20 @@ def snapshot_changes(changes: pl.DataFrame, indicators: pl.DataFrame, regions: p
     rows = []
     for r in changes.iter_rows(named=True):
         unit, decimals = meta.get(r["indicator_code"], ("", 1))
-        rows.append({
-            t("col_code", lang): r["indicator_code"],
-            t("indicator", lang): names.get(r["indicator_code"], r["indicator_code"]),
-            t("region", lang): places.get(r["region_code"], r["region_code"]),
-            t("settlement", lang): t(f"settlement_{r['settlement']}", lang),
-            t("year", lang): str(r["year"]),
-            t("col_before", lang): format_value(r["actual_before"], unit, decimals, lang),
-            t("col_after", lang): format_value(r["actual_after"], unit, decimals, lang),
-            t("col_change", lang): format_gap(r["change"], unit, decimals, lang),
-            t("col_status_before", lang): status(r["status_before"]),
-            t("col_status_after", lang): status(r["status_after"]),
-        })
+        rows.append(
+            {
+                t("col_code", lang): r["indicator_code"],
+                t("indicator", lang): names.get(r["indicator_code"], r["indicator_code"]),
+                t("region", lang): places.get(r["region_code"], r["region_code"]),
+                t("settlement", lang): t(f"settlement_{r['settlement']}", lang),
+                t("year", lang): str(r["year"]),
+                t("col_before", lang): format_value(r["actual_before"], unit, decimals, lang),
+                t("col_after", lang): format_value(r["actual_after"], unit, decimals, lang),
+                t("col_change", lang): format_gap(r["change"], unit, decimals, lang),
+                t("col_status_before", lang): status(r["status_before"]),
+                t("col_status_after", lang): status(r["status_after"]),
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -552,13 +736,18 @@ def uploader_css(browse: str) -> str:
     )
 
 
-def gap_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, national: pl.DataFrame | None, lang: str) -> pl.DataFrame:
+def gap_table(
+    gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, national: pl.DataFrame | None, lang: str
+) -> pl.DataFrame:
     """Rows of ``indicator_gaps`` for people: the code and the name, the region's name, the settlement and the status
     as words, actual, target and gap with the series' decimals and unit as the language writes them, and beside
     every national figure its coverage (``2 / 20`` regions reported)."""
     names = series_names(indicators, lang)
     places = region_names(regions, lang)
-    meta = {r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"])) for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)}
+    meta = {
+        r["code"]: (r["unit"], 1 if r["decimals"] is None else int(r["decimals"]))
+        for r in indicators.select("code", "unit", "decimals").iter_rows(named=True)
+    }
     cover = {}
     if national is not None:
         # Beside every national figure: how many regions it covers and which are missing (``coverage_text``).
@@ -575,18 +764,22 @@ def gap_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFram
     rows = []
     for r in gaps.sort("indicator_code", "year", "region_code", "settlement").iter_rows(named=True):
         unit, decimals = meta.get(r["indicator_code"], ("", 1))
-        rows.append({
-            t("col_code", lang): r["indicator_code"],
-            t("col_name", lang): names.get(r["indicator_code"], r["indicator_code"]),
-            t("region", lang): places.get(r["region_code"], r["region_code"]),
-            t("year", lang): str(r["year"]),
-            t("settlement", lang): t(f"settlement_{r['settlement']}", lang),
-            t("col_actual", lang): format_value(r["actual"], unit, decimals, lang),
-            t("col_target", lang): format_value(r["target"], unit, decimals, lang),
-            t("col_gap", lang): format_gap(r["gap"], unit, decimals, lang),
-            t("col_status", lang): status_word(r["status"], lang, symbol=True),
-            t("col_coverage", lang): cover.get((r["indicator_code"], r["year"], r["settlement"]), "") if r["region_code"] == "KZ" else "",
-        })
+        rows.append(
+            {
+                t("col_code", lang): r["indicator_code"],
+                t("col_name", lang): names.get(r["indicator_code"], r["indicator_code"]),
+                t("region", lang): places.get(r["region_code"], r["region_code"]),
+                t("year", lang): str(r["year"]),
+                t("settlement", lang): t(f"settlement_{r['settlement']}", lang),
+                t("col_actual", lang): format_value(r["actual"], unit, decimals, lang),
+                t("col_target", lang): format_value(r["target"], unit, decimals, lang),
+                t("col_gap", lang): format_gap(r["gap"], unit, decimals, lang),
+                t("col_status", lang): status_word(r["status"], lang, symbol=True),
+                t("col_coverage", lang): cover.get((r["indicator_code"], r["year"], r["settlement"]), "")
+                if r["region_code"] == "KZ"
+                else "",
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -602,7 +795,10 @@ def status_tints(frame: pl.DataFrame, lang: str) -> list[str]:
     """The CSS of each row's status cell: the status's colour-blind-safe tint (``STATUS_TINTS``) with dark text
     (WCAG AA); none where the row has no status."""
     column = t("col_status", lang)
-    return [f"background-color: {STATUS_TINTS[token]}; color: #111111" if token else "" for token in map(status_of_text, frame[column].to_list())]
+    return [
+        f"background-color: {STATUS_TINTS[token]}; color: #111111" if token else ""
+        for token in map(status_of_text, frame[column].to_list())
+    ]
 
 
 def status_styled(frame: pl.DataFrame, lang: str):

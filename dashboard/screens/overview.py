@@ -37,9 +37,27 @@ if ctx is not None:
     if mapped is not None:
         mapped_series = indicators.filter(pl.col("code") == mapped).row(0, named=True)
         chart_ui.show(
-            region_map.region_map(region_map.values_for(gaps, mapped, year), ctx.table("region_changes"), region_labels, year, lang,
-                                  mapped_series["unit"], mapped_series["decimals"], subject=f"{names[mapped]} ({mapped}), {year}"),
-            img, "map", mapped, year, lang,
+            region_map.region_map(
+                region_map.values_for(gaps, mapped, year),
+                ctx.table("region_changes"),
+                region_labels,
+                year,
+                lang,
+                mapped_series["unit"],
+                mapped_series["decimals"],
+                subject=f"{names[mapped]} ({mapped}), {year}",
+            ),
+            img,
+            "map",
+            mapped,
+            year,
+            lang,
         )
-    chart_ui.show(charts.status_heatmap(views.status_grid(gaps, indicators, year), region_labels, names, lang), img, "status_grid", year, lang)
+    chart_ui.show(
+        charts.status_heatmap(views.status_grid(gaps, indicators, year), region_labels, names, lang),
+        img,
+        "status_grid",
+        year,
+        lang,
+    )
     footer(ctx)
