@@ -4,6 +4,7 @@ region traffic lights."""
 import polars as pl
 import streamlit as st
 
+from contracts import programme
 from dashboard import chart_ui, charts, scorecard, views
 from dashboard import map as region_map
 from dashboard.i18n import t
@@ -14,7 +15,7 @@ if ctx is not None:
     lang = ctx.lang
     gaps, pace, indicators = ctx.table("indicator_gaps"), ctx.table("indicator_pace"), ctx.table("programme_indicators")
     regions = ctx.table("regions")
-    years = sorted(gaps.filter(pl.col("actual").is_not_null())["year"].unique().to_list()) or [2025]
+    years = sorted(gaps.filter(pl.col("actual").is_not_null())["year"].unique().to_list()) or [programme.LAST_YEAR]
     year = url_select(t("year", lang), years, param="year", key="overview_year", lang=lang, default=years[-1])
     st.caption(t("overview_intro", lang))
     names = views.series_names(indicators, lang)
