@@ -8,6 +8,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.programme import BASELINE_YEAR, LAST_YEAR, SETTLEMENTS
+from contracts.sets import SET_ID_PATTERN, IndicatorSets, Institutions, SetIndicators, SetRules
 
 STATUSES = ["met", "on_track", "at_risk", "off_track", "no_data", "no_target", "national_only", "incomplete"]
 PACE_STATUSES = ["met", "on_track", "acceleration_needed", "limited", "deterioration", "insufficient_data"]
@@ -274,6 +275,38 @@ class DistrictValues(pa.DataFrameModel):
         unique = ["indicator_code", "region_code", "district_kato", "year", "settlement"]
 
 
+def _set_id() -> object:
+    return pa.Field(str_matches=SET_ID_PATTERN, description="The indicator set (indicator_sets.set_id) the row belongs to")
+
+
+class SetIndicatorRows(SetIndicators):
+    """``set_indicators``: every set's indicators (``SetIndicators``), each with its set."""
+
+    set_id: str = _set_id()
+
+    class Config:
+        strict = True
+
+
+class SetRuleRows(SetRules):
+    """``set_rules``: every set's checks between indicators (``SetRules``), each with its set."""
+
+    set_id: str = _set_id()
+
+    class Config:
+        strict = True
+        unique = ["set_id", "rule_id"]
+
+
+class InstitutionRows(Institutions):
+    """``institutions``: the institutions reporting sets reported by institutions (``Institutions``), with the set."""
+
+    set_id: str = _set_id()
+
+    class Config:
+        strict = True
+
+
 MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "ref_cycles": RefCycles,
     "ref_region_years": RefRegionYears,
@@ -287,4 +320,8 @@ MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "pre_split_territories": PreSplitTerritories,
     "ref_districts": RefDistricts,
     "district_values": DistrictValues,
+    "indicator_sets": IndicatorSets,
+    "set_indicators": SetIndicatorRows,
+    "set_rules": SetRuleRows,
+    "institutions": InstitutionRows,
 }

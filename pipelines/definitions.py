@@ -8,6 +8,7 @@ from pipelines.resources import CatalogueResource, WarehouseResource
 defs = dg.Definitions(
     assets=[
         catalogue.programme_catalogue,
+        catalogue.indicator_set_tables,
         catalogue.region_tables,
         returns.inbox_returns,
         returns.submissions,
@@ -20,6 +21,7 @@ defs = dg.Definitions(
     ],
     asset_checks=[
         catalogue.indicators_match_seed,
+        catalogue.set_indicators_match_seed,
         catalogue.every_series_targeted,
         catalogue.region_counts,
         returns.staged_values_match_ledger,

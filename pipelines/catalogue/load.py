@@ -18,8 +18,9 @@ from contracts.catalogue import (
 )
 from contracts.home import REPO_ROOT
 from contracts.regions import RegionChanges, Regions
+from contracts.sets import Institutions, SetIndicators, SetRules
 from pipelines.catalogue.cache import CATALOGUE_FILES, REGION_FILES
-from pipelines.tables import Problem, TableError, load_table
+from pipelines.tables import Problem, TableError, load_table, model_dtypes
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,45 @@ def load_catalogue(raw_dir: Path) -> dict[str, pl.DataFrame]:
 def load_regions(raw_dir: Path) -> dict[str, pl.DataFrame]:
     """Regions and their changes, validated; raises ``TableError`` with every problem if any."""
     return _load_validated(raw_dir, REGION_SOURCES, region_rules)
+
+
+# The indicator-set registry and every set's own catalogue (DESIGN §9) as warehouse tables: each row of a set's
+# table carries its set_id. The programme's catalogue stays in the programme_* tables above.
+SET_TABLES: dict[str, str] = {
+    "indicator_sets": "the registry of indicator sets (data/raw/sets.csv)",
+    "set_indicators": "every set's indicators (data/raw/<set_id>/indicators.csv), with their set",
+    "set_rules": "every set's checks between indicators (data/raw/<set_id>/rules.csv), with their set",
+    "institutions": "the institutions that report sets reported by institutions (data/raw/<set_id>/institutions.csv)",
+}
+_SET_PARTS = {"set_indicators": "indicators", "set_rules": "rules", "institutions": "institutions"}
+
+
+def load_set_tables(raw_dir: Path) -> dict[str, pl.DataFrame]:
+    """The ``SET_TABLES``: the registry and, for every set with its own catalogue, its tables with a leading
+    ``set_id`` column, each file validated against its contract (``contracts.sets``) and the cross-table rules.
+    Raises ``TableError`` with every problem of every set at once."""
+    # Imported here: pipelines.catalogue.sets builds on this module.
+    from pipelines.catalogue.sets import load_set_catalogue, load_sets
+
+    sets = load_sets(raw_dir)
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in _SET_PARTS}
+    problems: list[Problem] = []
+    for meta in sets.iter_rows(named=True):
+        if meta["catalogue_format"] != "set":
+            continue
+        try:
+            frames = load_set_catalogue(raw_dir, meta["set_id"])
+        except TableError as exc:
+            problems += exc.problems
+            continue
+        for table, part in _SET_PARTS.items():
+            if part in frames:
+                parts[table].append(frames[part].select(pl.lit(meta["set_id"]).alias("set_id"), pl.all()))
+    if problems:
+        raise TableError(problems)
+    models = {"set_indicators": SetIndicators, "set_rules": SetRules, "institutions": Institutions}
+    out = {"indicator_sets": sets}
+    for table, frames in parts.items():
+        empty = pl.DataFrame(schema={"set_id": pl.String, **model_dtypes(models[table])})
+        out[table] = pl.concat(frames, how="vertical") if frames else empty
+    return out

@@ -1,13 +1,23 @@
-"""Assets of the hand-curated layer: the programme catalogue and the regions, loaded whole or not at all."""
+"""Assets of the hand-curated layer: the programme catalogue, the indicator sets and the regions, each loaded whole
+or not at all."""
 
 
 import dagster as dg
 
 from contracts.home import shared_dir
-from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES, load_catalogue, load_regions
+from contracts.marts import MART_CONTRACTS
+from pipelines.catalogue.load import (
+    CATALOGUE_SOURCES,
+    REGION_SOURCES,
+    SET_TABLES,
+    load_catalogue,
+    load_regions,
+    load_set_tables,
+)
 from pipelines.catalogue.seed import find_seed
 from pipelines.catalogue.verify import verify_against_seed
 from pipelines.resources import CatalogueResource, WarehouseResource
+from pipelines.tables import validate_frame
 
 GROUP = "catalogue"
 
@@ -26,6 +36,27 @@ def programme_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueR
     """Validate every catalogue table against its contract and the cross-table rules, then replace them all in one
     transaction. A broken row fails the run before anything is written."""
     frames = load_catalogue(catalogue.path())
+    counts = warehouse.warehouse().replace_tables(frames)
+    for name, n in counts.items():
+        yield dg.MaterializeResult(asset_key=name, metadata={"row_count": n})
+
+SET_SPECS = [
+    dg.AssetSpec(name, group_name=GROUP, description=f"{name}: {what}", metadata={"contract": MART_CONTRACTS[name].__name__})
+    for name, what in SET_TABLES.items()
+]
+
+
+@dg.multi_asset(specs=SET_SPECS, can_subset=False)
+def indicator_set_tables(context: dg.AssetExecutionContext, catalogue: CatalogueResource, warehouse: WarehouseResource):
+    """The indicator-set registry and every set's indicators, rules and institutions: each file validated against
+    its contract (contracts.sets) and the cross-table rules, the assembled tables against their published contracts
+    (contracts.marts.MART_CONTRACTS), then all replaced in one transaction. A broken row fails the run before
+    anything is written."""
+    frames = load_set_tables(catalogue.path())
+    for name, df in frames.items():
+        problems = validate_frame(df, MART_CONTRACTS[name], name)
+        if problems:
+            raise dg.Failure(f"{name} fails its contract: {problems[0]}", metadata={"problems": len(problems)})
     counts = warehouse.warehouse().replace_tables(frames)
     for name, n in counts.items():
         yield dg.MaterializeResult(asset_key=name, metadata={"row_count": n})
@@ -49,6 +80,29 @@ def indicators_match_seed(catalogue: CatalogueResource) -> dg.AssetCheckResult:
         )
     raw = catalogue.path()
     problems = verify_against_seed(raw / "programme/indicators.csv", raw / "programme/targets.csv", find_seed(seed_dir))
+    return dg.AssetCheckResult(
+        passed=not problems, metadata={"problems": len(problems), "first": str(problems[0]) if problems else ""}
+    )
+
+
+@dg.asset_check(
+    asset="set_indicators", description="Each set's document, dates and indicators re-read from the seed lines they cite"
+)
+def set_indicators_match_seed(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+    from pipelines.catalogue.sets import load_sets, verify_registry_against_seeds, verify_set_against_seed
+
+    seed_dir = shared_dir() / "seeds"
+    if not seed_dir.exists():
+        return dg.AssetCheckResult(
+            passed=True, severity=dg.AssetCheckSeverity.WARN, metadata={"skipped": f"no seeds at {seed_dir}"}
+        )
+    raw = catalogue.path()
+    sets = load_sets(raw)
+    problems = verify_registry_against_seeds(sets, seed_dir)
+    indicators = load_set_tables(raw)["set_indicators"]
+    for s in sets.filter(sets["catalogue_format"] == "set").iter_rows(named=True):
+        mine = indicators.filter(indicators["set_id"] == s["set_id"]).drop("set_id")
+        problems += verify_set_against_seed(mine, seed_dir / s["seed_file"])
     return dg.AssetCheckResult(
         passed=not problems, metadata={"problems": len(problems), "first": str(problems[0]) if problems else ""}
     )

@@ -3,14 +3,14 @@
 
 import dagster as dg
 
-from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES
+from pipelines.catalogue.load import CATALOGUE_SOURCES, REGION_SOURCES, SET_TABLES
 from pipelines.marts.build import MARTS, WITH_PENDING, monitoring_config, with_pending_name
 from pipelines.publish import publish
 from pipelines.resources import CatalogueResource, WarehouseResource
 from pipelines.warehouse import build_sources
 
 PUBLISHED_TABLES = [
-    *CATALOGUE_SOURCES, *REGION_SOURCES, "submissions", "stg_returns__values", "stg_returns__pending", *MARTS,
+    *CATALOGUE_SOURCES, *SET_TABLES, *REGION_SOURCES, "submissions", "stg_returns__values", "stg_returns__pending", *MARTS,
     *(with_pending_name(n) for n in WITH_PENDING),
 ]
 
