@@ -66,12 +66,56 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_listing(listing, fmt: str, table_columns: list[str] | None = None) -> None:
+    from pipelines.catalogue.listing import render_table
+
+    if fmt == "csv":
+        sys.stdout.write(listing.write_csv())
+    elif fmt == "json":
+        print(json.dumps(listing.to_dicts(), ensure_ascii=False, indent=2))
+    else:
+        print(render_table(listing.select(table_columns) if table_columns else listing))
+
+
+def cmd_sets(args: argparse.Namespace) -> int:
+    """Every indicator set: id, reporting unit, period, indicator count, targets, ranking rule, name in --lang."""
+    from pipelines.catalogue.set_listing import sets_listing
+    from pipelines.tables import TableError
+
+    try:
+        listing = sets_listing(repo_raw(), args.lang)
+    except TableError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return EXIT_REJECTED
+    _print_listing(listing, args.format)
+    return EXIT_OK
+
+
 def cmd_catalogue(args: argparse.Namespace) -> int:
-    """Every series: code, unit, direction, kind, 2018 baseline, targets 2020-2025 (cycle where there is one)."""
+    """Every series: code, unit, direction, kind, 2018 baseline, targets 2020-2025 (cycle where there is one);
+    with ``--set`` another set's indicators: code, unit, kind, relation, seed lines, design, names."""
     from pipelines.catalogue.listing import catalogue_listing, render_table
     from pipelines.catalogue.load import load_catalogue
     from pipelines.tables import TableError
 
+    if args.set is not None:
+        from pipelines.catalogue.set_listing import set_catalogue_listing
+        from pipelines.catalogue.sets import get_set, load_sets
+
+        try:
+            meta = get_set(load_sets(repo_raw()), args.set)
+            listing = set_catalogue_listing(repo_raw(), args.set) if meta["catalogue_format"] == "set" else None
+        except TableError as exc:
+            for p in exc.problems:
+                print(f"error: {p}", file=sys.stderr)
+            return EXIT_REJECTED
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return EXIT_USAGE
+        if listing is not None:  # the programme's own catalogue is listed below, as without --set
+            _print_listing(listing, args.format, [c for c in listing.columns if c not in ("name_kk", "name_ru")])
+            return EXIT_OK
     try:
         frames = load_catalogue(repo_raw())
     except TableError as exc:
@@ -554,9 +598,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate the catalogue, materialize every asset, publish the marts")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("catalogue", help="list every series with its baseline and targets")
+    p = sub.add_parser("catalogue", help="list every series with its baseline and targets (or a set's indicators)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--set", default=None, help="an indicator set's id (`bilim sets`); default: the programme")
     p.set_defaults(func=cmd_catalogue)
+
+    p = sub.add_parser("sets", help="list the indicator sets with their reporting unit, period and indicator count")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--lang", choices=["kk", "ru", "en"], default="en", help="the language of the sets' names")
+    p.set_defaults(func=cmd_sets)
 
     p = sub.add_parser("template", help="write the Excel return template for a region and year")
     p.add_argument("--region", required=True, help="region code KZ-NN, or KZ for the national return")
