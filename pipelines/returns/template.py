@@ -16,6 +16,7 @@ Layout (a fixed contract with the reader):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -260,33 +261,76 @@ def protect(ws: Worksheet) -> None:
     ws.protection.formatRows = False
 
 
-def fill_meta(ws: Worksheet, region_code: str, year: int, version: str, names: tuple[str, str]) -> None:
-    values: dict[str, object] = {"region_code": region_code, "year": year, "template_version": version, "nothing_to_report": "no"}
-    for i, key in enumerate(META_KEYS, start=1):
+# ---------------------------------------------------------------------------------------------------------------
+# The generic workbook: every indicator set's template (the programme's and pipelines.returns.set_template's) is
+# described by a ``TemplateContent`` and written by ``assemble_workbook``, so all of them share one layout and one
+# protection scheme.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DataRow:
+    """One expected row of the data sheet: code, settlement, the input columns to highlight, and columns G.."""
+
+    code: str
+    settlement: str
+    expected: str
+    info: list
+
+
+@dataclass
+class TemplateContent:
+    """What a template says; ``assemble_workbook`` lays it out.
+
+    ``meta``: (key, value, label) rows from row 1 of the meta sheet; ``inputs``: the meta keys the officer fills in
+    (unlocked, highlighted) and each one's number format; ``meta_validations``: drop-downs and checks on meta
+    values, each with the keys it covers; ``names``: informational (key, value, label) rows below the keys.
+    ``columns``: the data sheet's columns (machine key or None, Kazakh, Russian, width); ``rows``: its expected
+    rows; ``validations``: data-sheet validations with the cell ranges they cover; ``codes``: column A's drop-down
+    source on the hidden lists sheet."""
+
+    meta: list[tuple[str, object, str]]
+    inputs: dict[str, str]
+    meta_validations: list[tuple[DataValidation, list[str]]]
+    names: list[tuple[str, object, str]]
+    columns: list[tuple[str | None, str, str, float]]
+    rows: list[DataRow]
+    validations: list[tuple[DataValidation, list[str]]]
+    instructions_kk: list[str]
+    instructions_ru: list[str]
+    codes: list[str]
+    wrapped: str = WRAPPED_COLUMNS
+    meta_widths: tuple[float, float, float] = (20, 36, 64)
+
+
+def fill_meta_sheet(ws: Worksheet, content: TemplateContent) -> None:
+    keys = [key for key, _, _ in content.meta]
+    for i, (key, value, label) in enumerate(content.meta, start=1):
         ws.cell(i, 1, key).font = BOLD
-        ws.cell(i, 2, values.get(key))
-        ws.cell(i, 3, META_LABELS[key])
-    for key in ("prepared_by", "phone", "nothing_to_report"):
-        cell = ws.cell(META_KEYS.index(key) + 1, 2)
+        ws.cell(i, 2, value)
+        ws.cell(i, 3, label)
+    for key, number_format in content.inputs.items():
+        cell = ws.cell(keys.index(key) + 1, 2)
         cell.protection = UNLOCKED
         cell.fill = INPUT_FILL
-        cell.number_format = "@"
-    answer = DataValidation(type="list", formula1='"no,yes"', allow_blank=True, error="yes / no", errorTitle="Қате / Ошибка")
-    answer.showErrorMessage = True
-    answer.add(f"B{META_KEYS.index('nothing_to_report') + 1}")
-    ws.add_data_validation(answer)
-    for offset, ((key, label), name) in enumerate(zip(META_NAME_ROWS, names, strict=True)):
-        r = META_NAME_FIRST_ROW + offset
+        cell.number_format = number_format
+    for dv, covered in content.meta_validations:
+        dv.showErrorMessage = True
+        for key in covered:
+            dv.add(f"B{keys.index(key) + 1}")
+        ws.add_data_validation(dv)
+    for offset, (key, value, label) in enumerate(content.names):
+        r = len(content.meta) + 1 + offset
         ws.cell(r, 1, key)
-        ws.cell(r, 2, name)
+        ws.cell(r, 2, value)
         ws.cell(r, 3, label)
-    for col, width in zip("ABC", (20, 36, 64), strict=True):
+    for col, width in zip("ABC", content.meta_widths, strict=True):
         ws.column_dimensions[col].width = width
     protect(ws)
 
 
-def fill_data_header(ws: Worksheet) -> None:
-    for c, (key, kk, ru, width) in enumerate(DATA_COLUMNS, start=1):
+def fill_data_header(ws: Worksheet, columns: list[tuple[str | None, str, str, float]] = DATA_COLUMNS) -> None:
+    for c, (key, kk, ru, width) in enumerate(columns, start=1):
         letter = get_column_letter(c)
         for r, text in ((1, kk), (2, ru)):
             cell = ws.cell(r, c, text)
@@ -298,73 +342,29 @@ def fill_data_header(ws: Worksheet) -> None:
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
 
 
-def fill_data_rows(ws: Worksheet, rows: list[ExpectedRow], series_by_code: dict[str, dict], year: int) -> None:
+def fill_rows(ws: Worksheet, rows: list[DataRow], wrapped: str = WRAPPED_COLUMNS) -> None:
     for i, row in enumerate(rows):
         r = FIRST_DATA_ROW + i
-        series = series_by_code[row.indicator_code]
-        ws.cell(r, 1, row.indicator_code)
+        ws.cell(r, 1, row.code)
         ws.cell(r, 2, row.settlement)
-        expected = "DE" if is_rate(series) else "C"
         for letter in INPUT_COLUMNS:
             cell = ws[f"{letter}{r}"]
             cell.protection = UNLOCKED
-            if letter in expected:
+            if letter in row.expected:
                 cell.fill = INPUT_FILL
-        for c, value in enumerate(info_cells(series, row, year), start=len(DATA_KEYS) + 1):
+        for c, value in enumerate(row.info, start=len(DATA_KEYS) + 1):
             cell = ws.cell(r, c, value)
-            if get_column_letter(c) in WRAPPED_COLUMNS:
+            if get_column_letter(c) in wrapped:
                 cell.alignment = WRAP
 
 
-def add_data_validations(ws: Worksheet, n_rows: int, n_codes: int) -> None:
-    """Drop-downs for A (codes on the hidden sheet) and B (settlements); decimals for C, D and E."""
-    last = FIRST_DATA_ROW + max(n_rows, 1) - 1
-    title = "Қате / Ошибка"
-    code = DataValidation(
-        type="list",
-        formula1=f"{SHEET_LISTS}!$A$1:$A${n_codes}",
-        allow_blank=False,
-        error="Каталогтағы көрсеткіш коды / Код показателя из каталога",
-        errorTitle=title,
-    )
-    settlement = DataValidation(
-        type="list",
-        formula1=f'"{",".join(SETTLEMENTS)}"',
-        allow_blank=False,
-        error="total, urban немесе rural / total, urban или rural",
-        errorTitle=title,
-    )
-    value = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1000000000000",
-        formula2="1000000000000",
-        allow_blank=True,
-        error="Сан енгізіңіз / Введите число",
-        errorTitle=title,
-    )
-    count = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        error="Теріс емес сан енгізіңіз / Введите неотрицательное число",
-        errorTitle=title,
-    )
-    for dv, cols in ((code, "A"), (settlement, "B"), (value, "C"), (count, "DE")):
-        dv.showErrorMessage = True
-        for col in cols:
-            dv.add(f"{col}{FIRST_DATA_ROW}:{col}{last}")
-        ws.add_data_validation(dv)
-
-
-def fill_instructions(ws: Worksheet) -> None:
+def fill_instructions(ws: Worksheet, kk: list[str] = INSTRUCTIONS_KK, ru: list[str] = INSTRUCTIONS_RU) -> None:
     ws.column_dimensions["A"].width = 120
-    lines = INSTRUCTIONS_KK + [""] + INSTRUCTIONS_RU
+    lines = kk + [""] + ru
     for r, text in enumerate(lines, start=1):
         cell = ws.cell(r, 1, text or None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r in (1, len(INSTRUCTIONS_KK) + 2):
+    for r in (1, len(kk) + 2):
         ws.cell(r, 1).font = Font(bold=True, size=13)
 
 
@@ -375,16 +375,8 @@ def fill_lists(ws: Worksheet, codes: list[str]) -> None:
     protect(ws)
 
 
-def build_workbook(
-    catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int, version: str
-) -> tuple[Workbook, int]:
-    """The template workbook and its number of data rows."""
-    names = check_request(regions, region_code, year, version)
-    indicators, targets = catalogue["programme_indicators"], catalogue["programme_targets"]
-    rows = expected_rows(indicators, targets, regions, region_code, year)
-    series_by_code = {s["code"]: s for s in indicators.iter_rows(named=True)}
-    codes = indicators["code"].to_list()
-
+def assemble_workbook(content: TemplateContent) -> Workbook:
+    """The template workbook of any indicator set: meta, data, instructions and the hidden lists sheet."""
     wb = Workbook()
     meta = wb.active
     meta.title = SHEET_META
@@ -392,14 +384,134 @@ def build_workbook(
     instructions = wb.create_sheet(SHEET_INSTRUCTIONS)
     lists = wb.create_sheet(SHEET_LISTS)
 
-    fill_meta(meta, region_code, year, version, names)
-    fill_data_header(data)
-    fill_data_rows(data, rows, series_by_code, year)
-    add_data_validations(data, len(rows), len(codes))
+    fill_meta_sheet(meta, content)
+    fill_data_header(data, content.columns)
+    fill_rows(data, content.rows, content.wrapped)
+    for dv, ranges in content.validations:
+        dv.showErrorMessage = True
+        for cells in ranges:
+            dv.add(cells)
+        data.add_data_validation(dv)
     protect(data)
-    fill_instructions(instructions)
-    fill_lists(lists, codes)
-    return wb, len(rows)
+    fill_instructions(instructions, content.instructions_kk, content.instructions_ru)
+    fill_lists(lists, content.codes)
+    return wb
+
+
+def save_workbook(wb: Workbook, out: Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The programme's content
+# ---------------------------------------------------------------------------------------------------------------
+
+VALIDATION_TITLE = "Қате / Ошибка"
+
+
+def yes_no_validation(first: str = "no") -> DataValidation:
+    """A yes/no drop-down (``first`` listed first)."""
+    order = "no,yes" if first == "no" else "yes,no"
+    return DataValidation(type="list", formula1=f'"{order}"', allow_blank=True, error="yes / no", errorTitle=VALIDATION_TITLE)
+
+
+def code_validation(n_codes: int) -> DataValidation:
+    return DataValidation(
+        type="list",
+        formula1=f"{SHEET_LISTS}!$A$1:$A${n_codes}",
+        allow_blank=False,
+        error="Каталогтағы көрсеткіш коды / Код показателя из каталога",
+        errorTitle=VALIDATION_TITLE,
+    )
+
+
+def settlement_validation() -> DataValidation:
+    return DataValidation(
+        type="list",
+        formula1=f'"{",".join(SETTLEMENTS)}"',
+        allow_blank=False,
+        error="total, urban немесе rural / total, urban или rural",
+        errorTitle=VALIDATION_TITLE,
+    )
+
+
+def count_validation() -> DataValidation:
+    return DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        error="Теріс емес сан енгізіңіз / Введите неотрицательное число",
+        errorTitle=VALIDATION_TITLE,
+    )
+
+
+def column_ranges(cols: str, n_rows: int) -> list[str]:
+    last = FIRST_DATA_ROW + max(n_rows, 1) - 1
+    return [f"{col}{FIRST_DATA_ROW}:{col}{last}" for col in cols]
+
+
+def data_validations(n_rows: int, n_codes: int) -> list[tuple[DataValidation, list[str]]]:
+    """The programme's: drop-downs for A (codes on the hidden sheet) and B (settlements); decimals for C, D and E."""
+    value = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1000000000000",
+        formula2="1000000000000",
+        allow_blank=True,
+        error="Сан енгізіңіз / Введите число",
+        errorTitle=VALIDATION_TITLE,
+    )
+    return [
+        (code_validation(n_codes), column_ranges("A", n_rows)),
+        (settlement_validation(), column_ranges("B", n_rows)),
+        (value, column_ranges("C", n_rows)),
+        (count_validation(), column_ranges("DE", n_rows)),
+    ]
+
+
+def programme_content(
+    catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int, version: str
+) -> TemplateContent:
+    """The programme's template for ``region_code`` and ``year`` as content (validates the request)."""
+    names = check_request(regions, region_code, year, version)
+    indicators, targets = catalogue["programme_indicators"], catalogue["programme_targets"]
+    expected = expected_rows(indicators, targets, regions, region_code, year)
+    series_by_code = {s["code"]: s for s in indicators.iter_rows(named=True)}
+    codes = indicators["code"].to_list()
+    values: dict[str, object] = {"region_code": region_code, "year": year, "template_version": version, "nothing_to_report": "no"}
+    rows = [
+        DataRow(
+            row.indicator_code,
+            row.settlement,
+            "DE" if is_rate(series_by_code[row.indicator_code]) else "C",
+            info_cells(series_by_code[row.indicator_code], row, year),
+        )
+        for row in expected
+    ]
+    return TemplateContent(
+        meta=[(key, values.get(key), META_LABELS[key]) for key in META_KEYS],
+        inputs={key: "@" for key in ("prepared_by", "phone", "nothing_to_report")},
+        meta_validations=[(yes_no_validation("no"), ["nothing_to_report"])],
+        names=[(key, name, label) for (key, label), name in zip(META_NAME_ROWS, names, strict=True)],
+        columns=DATA_COLUMNS,
+        rows=rows,
+        validations=data_validations(len(rows), len(codes)),
+        instructions_kk=INSTRUCTIONS_KK,
+        instructions_ru=INSTRUCTIONS_RU,
+        codes=codes,
+    )
+
+
+def build_workbook(
+    catalogue: dict[str, pl.DataFrame], regions: pl.DataFrame, region_code: str, year: int, version: str
+) -> tuple[Workbook, int]:
+    """The template workbook and its number of data rows."""
+    content = programme_content(catalogue, regions, region_code, year, version)
+    return assemble_workbook(content), len(content.rows)
 
 
 def write_template(
@@ -415,7 +527,5 @@ def write_template(
     Raises ``ValueError`` for an unknown region or version, a region that did not exist on 1 September of the
     year, or a year outside the programme window."""
     wb, n = build_workbook(catalogue, regions, region_code, year, version)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    save_workbook(wb, out)
     return n
