@@ -141,3 +141,18 @@ def test_a_broken_set_file_writes_nothing(tmp_path, monkeypatch):
     bad = _materialize(raise_on_error=False)
     assert not bad.success
     assert Warehouse(layout).content_hash() == before
+
+
+@pytest.mark.slow  # a real Dagster run of build_all (its compute-log capture starts subprocesses)
+def test_the_published_build_carries_the_set_tables():
+    from pipelines.runner import prepare_dagster_home, run_all
+
+    layout = Layout.current()
+    prepare_dagster_home(layout)
+    ok, build_id, message = run_all()
+    assert ok, message
+    for name in SET_TABLES:
+        df = pl.read_parquet(layout.build_dir(build_id) / f"{name}.parquet")
+        assert validate_frame(df, MART_CONTRACTS[name], name) == [], name
+    published = pl.read_parquet(layout.build_dir(build_id) / "set_indicators.parquet")
+    assert dict(published.group_by("set_id").len().iter_rows()) == SET_COUNTS
