@@ -5,6 +5,9 @@ through ``make_template`` is the programme's template, cell for cell."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -316,3 +319,42 @@ def test_programme_template_is_unchanged(tmp_path, region, year):
     assert len(a["data"][0]) > 13 * (n_direct + 3) - 1  # the comparison covers every data cell
     with pytest.raises(ValueError, match="for a year"):
         make_template("programme", region, "final", tmp_path / "x.xlsx")
+
+
+# (5) LibreOffice re-saves them with their validations ---------------------------------------------------------
+
+
+@pytest.mark.slow  # starts a subprocess
+def test_libreoffice_round_trip(tmp_path):
+    """The campaign's date check and the inclusive set's flag and share checks survive LibreOffice re-saving."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        if os.environ.get("BILIM_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("soffice is missing and BILIM_REQUIRE_LIBREOFFICE=1 (apt-get install libreoffice-calc-nogui)")
+        pytest.skip("soffice is not installed")
+    campaign, inclusive = tmp_path / "campaign.xlsx", tmp_path / "inclusive.xlsx"
+    make_template("road_to_school_2023", "KZ-63", "interim", campaign, as_of="2023-09-01")
+    n = make_template("inclusive_higher_ed", "SYN-HEI-02", 2025, inclusive)
+    outdir = tmp_path / "converted"
+    result = subprocess.run(
+        [binary, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "xlsx"]
+        + ["--outdir", str(outdir), str(campaign), str(inclusive)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0 and (outdir / campaign.name).exists(), result.stdout + result.stderr
+    wb = openpyxl.load_workbook(outdir / campaign.name)
+    ws = wb["meta"]
+    assert meta_values(ws)["as_of"] == datetime(2023, 9, 1) and meta_values(ws)["return_kind"] == "interim"
+    (day,) = validations_covering(ws, meta_cell(ws, "as_of").coordinate)
+    assert day.type == "date" and [date.fromordinal(EXCEL_EPOCH.toordinal() + int(f)) for f in (day.formula1, day.formula2)] == [
+        date(2023, 8, 1),
+        date(2023, 9, 30),
+    ]
+    wb = openpyxl.load_workbook(outdir / inclusive.name)
+    assert_protection(wb, n, OFFICER)
+    rows = data_rows(wb["data"])
+    flag_row = FIRST + [r[0] for r in rows].index("IHE.access.materials")
+    (flag,) = validations_covering(wb["data"], f"C{flag_row}")
+    assert flag.type == "list" and flag.formula1 == '"yes,no"'
