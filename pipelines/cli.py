@@ -133,7 +133,13 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    """Write the Excel return template for one region (or ``KZ``) and year."""
+    """Write the Excel return template for one region (or ``KZ``) and year; with ``--set`` another indicator set's
+    template for a region or ``--institution`` and a year, or a campaign's ``--period interim|final`` and ``--as-of``."""
+    if args.set is not None or args.institution is not None or args.period is not None or args.as_of is not None:
+        return _template_for_set(args)
+    if args.region is None or args.year is None:
+        print("error: --region and --year are required", file=sys.stderr)
+        return EXIT_USAGE
     from pipelines.catalogue.load import load_catalogue, load_regions
     from pipelines.returns.template import write_template
     from pipelines.tables import TableError
@@ -146,6 +152,35 @@ def cmd_template(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     try:
         n = write_template(args.out, catalogue, regions, args.region, args.year)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"template {args.out}: {n} data rows")
+    return EXIT_OK
+
+
+def _template_for_set(args: argparse.Namespace) -> int:
+    """``bilim template --set ID``: the same layout as the programme's (pipelines.returns.set_template)."""
+    from pipelines.returns.set_template import make_template
+    from pipelines.tables import TableError
+
+    set_id = args.set or "programme"
+    if (args.region is None) == (args.institution is None):
+        print("error: give one of --region and --institution", file=sys.stderr)
+        return EXIT_USAGE
+    if (args.period is None) == (args.year is None):
+        print("error: give --year, or --period interim|final (with --as-of) for a campaign", file=sys.stderr)
+        return EXIT_USAGE
+    unit = args.institution or args.region
+    try:
+        n = make_template(set_id, unit, args.period or args.year, args.out, as_of=args.as_of)
+    except TableError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return EXIT_REJECTED
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -608,9 +643,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["kk", "ru", "en"], default="en", help="the language of the sets' names")
     p.set_defaults(func=cmd_sets)
 
-    p = sub.add_parser("template", help="write the Excel return template for a region and year")
-    p.add_argument("--region", required=True, help="region code KZ-NN, or KZ for the national return")
-    p.add_argument("--year", type=int, required=True)
+    p = sub.add_parser("template", help="write the Excel return template for a region (or institution) and period")
+    p.add_argument("--region", default=None, help="region code KZ-NN, or KZ for the programme's national return")
+    p.add_argument("--year", type=int, default=None, help="the year (a school or academic year's first year)")
+    p.add_argument("--set", default=None, help="an indicator set's id (`bilim sets`); default: the programme")
+    p.add_argument("--institution", default=None, help="an institution code of the set's registry")
+    p.add_argument("--period", choices=["interim", "final"], default=None, help="a campaign's return: interim or final")
+    p.add_argument("--as-of", dest="as_of", default=None, help="a campaign return's date, YYYY-MM-DD (final: the last day)")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     p.set_defaults(func=cmd_template)
 
