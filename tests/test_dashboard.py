@@ -142,6 +142,9 @@ def test_overview_scorecard(published, lang):
     assert row[t("col_actual", lang)] == ("85,5\u00a0%" if lang != "en" else "85.5%")
     assert row[t("col_status", lang)] == f"{STATUS_SYMBOLS['incomplete']} {t('status_incomplete', lang)}"  # word and shape
     assert any(w.value == t("synthetic_banner", lang) for w in at.warning) is False  # submitted by 'officer'
+    # the scorecard's table downloads too (CSV and Excel, labelled in the language)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("download_csv", lang) in labels and t("download_xlsx", lang) in labels, labels
 
 
 @pytest.mark.slow  # a real Dagster run builds its home (its compute-log capture starts subprocesses)

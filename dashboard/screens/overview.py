@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from contracts import programme
-from dashboard import chart_ui, charts, scorecard, views
+from dashboard import chart_ui, charts, downloads, scorecard, views
 from dashboard import map as region_map
 from dashboard.i18n import t
 from dashboard.page import footer, start, url_select
@@ -33,6 +33,11 @@ if ctx is not None:
     for level, key in (("target", "target_indicators"), ("result", "result_indicators")):
         st.subheader(t(key, lang))
         st.markdown(scorecard.scorecard_html(card, level, lang), unsafe_allow_html=True)
+    # The scorecard's national rows as a download (typed numbers with the series' decimals, words, names), through
+    # the one download function every table uses; built after the tables are sent, so the first paint does not wait.
+    national_rows = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == year))
+    scorecard_table = downloads.gaps_table(national_rows, indicators, regions, ctx.table("national_values"), lang, ctx.build)
+    downloads.offer(st, downloads.download(scorecard_table, lang), lang, f"bilim_scorecard_{year}_{lang}", "scorecard")
     img = chart_ui.image_format(lang)
     mapped = region_map.default_series(gaps, indicators, year, missed["indicator_code"] if missed else None)
     if mapped is not None:
