@@ -235,7 +235,7 @@ def reconcile_audit(layout: Layout) -> int:
     Returns how many were recovered."""
     from contracts import chain
     from pipelines import review
-    from pipelines.returns.ledger import read_ledger
+    from pipelines.returns.ledger import audit_submit, read_ledger
 
     with chain.lock_for(layout.audit_log):
         logged = audit.read(layout).entries
@@ -244,22 +244,7 @@ def reconcile_audit(layout: Layout) -> int:
         n = 0
         for e in read_ledger(layout):
             if e.submission_id not in submitted:
-                audit.record(
-                    layout,
-                    audit.Actor(e.who, e.who),
-                    "submit",
-                    {
-                        "set": "programme",
-                        "region_code": e.region_code,
-                        "year": e.year,
-                        "submission_id": e.submission_id,
-                        "sha256": e.sha256,
-                    },
-                    values=e.values,
-                    expected=e.expected,
-                    warnings=e.warnings,
-                    recovered=True,
-                )
+                audit_submit(layout, audit.Actor(e.who, e.who), e, recovered=True)
                 n += 1
         for r in review.read_reviews(layout):
             if r["hash"] not in decided:

@@ -27,6 +27,7 @@ from pipelines.returns.ledger import (
     UNCHANGED,
     LedgerEntry,
     add_dropped_rows_warnings,
+    audit_submit,
     read_ledger,
     record_rejection,
     record_submission,
@@ -118,21 +119,7 @@ def accept_file(
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     for e in entries:
-        record(
-            layout,
-            actor,
-            "submit",
-            {
-                "set": "programme",
-                "region_code": e.region_code,
-                "year": e.year,
-                "submission_id": e.submission_id,
-                "sha256": e.sha256,
-            },
-            values=e.values,
-            expected=e.expected,
-            warnings=e.warnings,
-        )
+        audit_submit(layout, actor, e)
     return IngestResult(ACCEPTED, verdict, entries)
 
 

@@ -291,3 +291,26 @@ def add_dropped_rows_warnings(layout: Layout, verdict: Verdict, ledger: list[Led
         if dropped:
             examples = ", ".join(f"{c} ({s})" for c, s, _ in dropped[:3])
             g.issues.append(warning("W_DROPPED_ROWS", count=len(dropped), examples=examples))
+
+
+def audit_submit(layout: Layout, actor, entry: LedgerEntry, *, recovered: bool = False) -> None:
+    """The audit log's ``submit`` record of one ledger entry: written by ingest as it records the return, and by
+    ``reconcile_audit`` (``recovered=True``) for an entry a killed process recorded without it."""
+    from contracts.audit import record
+
+    record(
+        layout,
+        actor,
+        "submit",
+        {
+            "set": "programme",
+            "region_code": entry.region_code,
+            "year": entry.year,
+            "submission_id": entry.submission_id,
+            "sha256": entry.sha256,
+        },
+        values=entry.values,
+        expected=entry.expected,
+        warnings=entry.warnings,
+        **({"recovered": True} if recovered else {}),
+    )
