@@ -288,3 +288,36 @@ class Institutions(pa.DataFrameModel):
             & c("name_en").str.contains("(synthetic)", literal=True)
         )
         return data.lazyframe.select((c("synthetic") == "false") | labelled)
+
+
+SET_LEVELS = ["institution", "region", "national"]
+
+
+class SetValues(pa.DataFrameModel):
+    """The published values of the indicator sets other than the programme (mart ``set_values``): accepted returns
+    only, rolled up institution → region → nation by each indicator's ``rollup`` (counts and tenge summed; shares
+    from summed numerators and denominators, never averaged; flags counted as the number of units answering yes),
+    and **already suppressed** (``contracts.suppression``): a hidden cell has ``value`` null and ``hidden`` true,
+    and every output shows it as ``hidden_mark()``. The warehouse keeps the true values in a table that is never
+    published. A campaign has one row per return date (``as_of``: cumulative values to that date; the final return
+    has ``return_kind`` final); other sets have ``as_of`` null."""
+
+    set_id: str = _text("The indicator set", str_matches=SET_ID_PATTERN)
+    level: str = _text("institution, region or national", isin=SET_LEVELS)
+    unit_code: str = _text("Institution code, region code, or KZ for the nation")
+    region_code: Optional[str] = _opt("The region (institution and region rows); null for the nation")
+    year: int = pa.Field(ge=2000, le=2100, description="Year (school/academic year's first year; campaign's year)")
+    return_kind: Optional[str] = _opt("Campaign only: interim or final", isin=["interim", "final"])
+    as_of: Optional[pl.Date] = _opt("Campaign only: the date the cumulative values stand at")
+    indicator_code: str = _text("Indicator code of the set", str_matches=SET_CODE_PATTERN)
+    settlement: str = _text("total, urban or rural", isin=["total", "urban", "rural"])
+    value: Optional[float] = _opt("The published value; null when hidden or not reported")
+    hidden: bool = pa.Field(description="true when the value is not published (<10 or complementary)")
+    numerator: Optional[float] = _opt("Shares: the summed numerator (null when hidden)")
+    denominator: Optional[float] = _opt("Shares: the summed denominator (null when hidden)")
+    units_reporting: int = pa.Field(ge=0, description="Reporting units whose accepted return is behind this value")
+    synthetic: bool = pa.Field(description="true when any unit behind the value is a synthetic demo unit")
+
+    class Config:
+        strict = True
+        unique = ["set_id", "level", "unit_code", "year", "as_of", "indicator_code", "settlement"]

@@ -66,6 +66,30 @@ PARSED_SCHEMA = {
     "cell": pl.String,
 }
 
+# The accepted values of one return of an indicator set other than the programme (DESIGN §9), one frame per file:
+# what ``verdict.parsed_rows`` gives for a set return and what the ledger caches. ``unit_code`` is the reporting
+# unit (a region code, or an institution code from the set's registry); ``region_code`` the region it is in.
+# ``year``: the programme year, school year's or academic year's first year, or the campaign's year. ``return_kind``
+# and ``as_of`` only for a campaign (interim/final; the date the cumulative values stand at), null otherwise.
+# ``value``: counts and tenge as typed, a share in 0..100 (from numerator/denominator when given), a flag 1.0/0.0.
+SET_PARSED_SCHEMA = {
+    "sha256": pl.String,
+    "set_id": pl.String,
+    "unit_code": pl.String,
+    "region_code": pl.String,
+    "year": pl.Int64,
+    "return_kind": pl.String,
+    "as_of": pl.Date,
+    "indicator_code": pl.String,
+    "settlement": pl.String,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "comment": pl.String,
+    "sheet": pl.String,
+    "cell": pl.String,
+}
+
 # Each template version maps to its indicator list (the catalogue's series as they stood) and the years it serves.
 TEMPLATE_VERSIONS: dict[str, range] = {"2025.1": range(FIRST_YEAR, LAST_YEAR + 1)}
 CURRENT_TEMPLATE_VERSION = "2025.1"
