@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import polars as pl
 
@@ -59,6 +60,12 @@ class Checked:
     rows: pl.DataFrame
     issues: list[Issue] = field(default_factory=list)
     expected: int = 0
+    # An indicator set's return (DESIGN §9): which set, the reporting unit (a region code or an institution code;
+    # ``region_code`` is then the region the unit is in) and, for a campaign, interim/final and the date it stands at.
+    set_id: str = "programme"
+    unit_code: str | None = None
+    return_kind: str | None = None
+    as_of: date | None = None
 
 
 def _capped(issues: list[Issue]) -> list[Issue]:
