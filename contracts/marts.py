@@ -8,7 +8,8 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.programme import BASELINE_YEAR, LAST_YEAR, SETTLEMENTS
-from contracts.sets import SET_ID_PATTERN, IndicatorSets, Institutions, SetIndicators, SetRules
+from contracts.sets import SET_ID_PATTERN, IndicatorSets, Institutions, SetIndicators, SetRules, SetValues
+from contracts.suppression import REASONS
 
 STATUSES = ["met", "on_track", "at_risk", "off_track", "no_data", "no_target", "national_only", "incomplete"]
 PACE_STATUSES = ["met", "on_track", "acceleration_needed", "limited", "deterioration", "insufficient_data"]
@@ -307,6 +308,26 @@ class InstitutionRows(Institutions):
         strict = True
 
 
+class SetValuesTrue(SetValues):
+    """``set_values_true``: the rows of the published ``set_values`` with their true values, and why a hidden one is
+    hidden. Kept in the warehouse for the ministry's reviewers; **never published** (not in the published build,
+    not in a snapshot, read by no ``bilim`` command)."""
+
+    value: Optional[float] = pa.Field(nullable=True, description="The true value (null only when not reported)")
+    numerator: Optional[float] = pa.Field(nullable=True, description="Shares: the true summed numerator")
+    denominator: Optional[float] = pa.Field(nullable=True, description="Shares: the true summed denominator")
+    suppression_reason: Optional[str] = pa.Field(
+        nullable=True, isin=REASONS, description="primary (1-9), complementary, or rate; null when published"
+    )
+
+    class Config:
+        strict = True
+        unique = ["set_id", "level", "unit_code", "year", "as_of", "indicator_code", "settlement"]
+
+
+# Tables the warehouse keeps but never publishes (true values behind suppression); they have contracts all the same.
+UNPUBLISHED = ["set_values_true"]
+
 MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "ref_cycles": RefCycles,
     "ref_region_years": RefRegionYears,
@@ -324,4 +345,6 @@ MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "set_indicators": SetIndicatorRows,
     "set_rules": SetRuleRows,
     "institutions": InstitutionRows,
+    "set_values_true": SetValuesTrue,
+    "set_values": SetValues,
 }

@@ -16,6 +16,7 @@ defs = dg.Definitions(
         returns.stg_returns__pending,
         *marts.MART_ASSETS,
         marts.marts_with_pending,
+        marts.set_value_marts,
         publish.published_build,
         snapshots.kpi_snapshot,
     ],

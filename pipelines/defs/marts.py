@@ -8,6 +8,7 @@ from pipelines.marts.build import (
     MARTS,
     WITH_PENDING,
     build_mart,
+    build_set_marts,
     build_with_pending,
     check_gap_sign_matches_status,
     check_rollups_are_ratios_of_sums,
@@ -16,6 +17,8 @@ from pipelines.marts.build import (
     register_inputs,
     with_pending_name,
 )
+from pipelines.marts.set_values import INPUTS as SET_INPUTS
+from pipelines.marts.set_values import SET_MARTS
 from pipelines.resources import CatalogueResource, WarehouseResource
 from pipelines.tables import validate_frame
 from pipelines.warehouse import fetch
@@ -104,3 +107,39 @@ def gap_sign_matches_status(warehouse: WarehouseResource) -> dg.AssetCheckResult
     return dg.AssetCheckResult(
         passed=not problems, metadata={"violations": len(problems), "first": problems[0] if problems else ""}
     )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            "set_values_true",
+            group_name=GROUP,
+            deps=SET_INPUTS,
+            description="The indicator sets' values rolled up, with what is hidden and why: warehouse only, never published",
+        ),
+        dg.AssetSpec(
+            "set_values",
+            group_name=GROUP,
+            deps=SET_INPUTS,
+            description="The indicator sets' values rolled up institution -> region -> nation, small counts suppressed",
+        ),
+    ],
+    can_subset=False,
+)
+def set_value_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource):
+    """``set_values_true`` and the published ``set_values`` (pipelines.marts.set_values), each checked against its
+    contract, written in one transaction."""
+    with warehouse.warehouse().connect() as con:
+        con.execute("begin transaction")
+        try:
+            counts = build_set_marts(con, catalogue.path())
+            for name in SET_MARTS:
+                problems = validate_frame(fetch(con, f'select * from "{name}"'), mart_contract(name), name)
+                if problems:
+                    raise dg.Failure(f"{name} fails its contract: {problems[0]}", metadata={"problems": len(problems)})
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    for name in SET_MARTS:
+        yield dg.MaterializeResult(asset_key=name, metadata={"row_count": counts[name]})

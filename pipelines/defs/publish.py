@@ -11,7 +11,7 @@ from pipelines.warehouse import build_sources
 
 PUBLISHED_TABLES = [
     *CATALOGUE_SOURCES, *SET_TABLES, *REGION_SOURCES, "submissions", "stg_returns__values", "stg_returns__pending", *MARTS,
-    *(with_pending_name(n) for n in WITH_PENDING),
+    "set_values", *(with_pending_name(n) for n in WITH_PENDING),
 ]
 
 

@@ -15,6 +15,8 @@ import polars as pl
 
 from contracts import programme
 from contracts.home import repo_raw
+from contracts.suppression import load_threshold
+from pipelines.marts.set_values import build_set_values
 from pipelines.returns.spec import CYCLE_HELD_IN
 
 SQL_DIR = Path(__file__).parent
@@ -139,6 +141,13 @@ def build_mart(con: duckdb.DuckDBPyConnection, name: str) -> int:
     """Create or replace one mart table from its SQL; returns its row count."""
     con.execute(f'create or replace table "{name}" as {mart_sql(name)}')
     return con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
+
+
+def build_set_marts(con: duckdb.DuckDBPyConnection, raw_dir: Path | None = None) -> dict[str, int]:
+    """The indicator sets' marts (``set_values.SET_MARTS``: ``set_values_true``, kept in the warehouse only, and the published,
+    suppressed ``set_values``), computed in Python (``pipelines.marts.set_values``: suppression is not SQL) from
+    ``set_values.INPUTS``, with the threshold of ``[suppression]`` in the configuration at ``raw_dir``."""
+    return build_set_values(con, load_threshold((raw_dir or repo_raw()) / CONFIG_FILE))
 
 
 def build_all(con: duckdb.DuckDBPyConnection, config: dict, raw_dir: Path | None = None) -> dict[str, int]:
