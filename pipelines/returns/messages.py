@@ -194,6 +194,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{cell}: неожиданный идентификатор (12-значный БИН организации) там, где ожидается итоговое число.",
         "kk": "{cell}: жиынтық сан күтілген жерде күтпеген сәйкестендіргіш (12 таңбалы БСН).",
     },
+    # --- an indicator set's return (DESIGN §9) ------------------------------------------------------------------------
+    "F_UNKNOWN_SET": {
+        "en": "{cell}: '{found}' is not an indicator set; expected one of {known}. Download the template of your set again.",
+        "ru": "{cell}: «{found}» не является набором показателей; ожидается один из: {known}. Скачайте шаблон своего набора заново.",
+        "kk": "{cell}: «{found}» көрсеткіштер жиынтығы емес; мыналардың бірі күтіледі: {known}. Өз жиынтығыңыздың үлгісін қайта жүктеп алыңыз.",
+    },
+    "F_SET_MISMATCH": {
+        "en": "{cell}: this file is a return of the set '{found}', but you are checking returns of '{expected}'.",
+        "ru": "{cell}: этот файл — отчёт по набору «{found}», а вы проверяете отчёты по набору «{expected}».",
+        "kk": "{cell}: бұл файл — «{found}» жиынтығының есебі, ал сіз «{expected}» жиынтығының есептерін тексеріп отырсыз.",
+    },
+    "F_SET_UNIT_KIND": {
+        "en": "{cell}: «{set}» is reported by another kind of unit: expected {key}, but the file gives {found}. Download the template of your unit.",
+        "ru": "{cell}: по набору «{set}» отчитывается другой вид организации: ожидается {key}, а в файле указан {found}. Скачайте шаблон для своей организации.",
+        "kk": "{cell}: «{set}» жиынтығы бойынша басқа түрдегі бірлік есеп береді: {key} күтіледі, ал файлда {found} көрсетілген. Өз бірлігіңіздің үлгісін жүктеп алыңыз.",
+    },
+    "F_SET_BAD_REGION": {
+        "en": "{cell}: '{found}' is not a region code; «{set}» is reported by regions (KZ-NN, e.g. KZ-75).",
+        "ru": "{cell}: «{found}» не является кодом региона; по набору «{set}» отчитываются регионы (KZ-NN, например, KZ-75).",
+        "kk": "{cell}: «{found}» өңір коды емес; «{set}» жиынтығы бойынша өңірлер есеп береді (KZ-NN, мысалы, KZ-75).",
+    },
+    "F_UNKNOWN_INSTITUTION": {
+        "en": "{cell}: '{found}' is not in the registry of institutions of «{set}». Download the template of your institution.",
+        "ru": "{cell}: «{found}» нет в реестре организаций набора «{set}». Скачайте шаблон своей организации.",
+        "kk": "{cell}: «{found}» «{set}» жиынтығы ұйымдарының тізілімінде жоқ. Өз ұйымыңыздың үлгісін жүктеп алыңыз.",
+    },
+    "F_SET_BAD_YEAR": {
+        "en": "{cell}: '{found}' is not a year of «{set}»; expected {span}.",
+        "ru": "{cell}: «{found}» не является годом набора «{set}»; ожидается {span}.",
+        "kk": "{cell}: «{found}» — «{set}» жиынтығының жылы емес; {span} күтіледі.",
+    },
+    "F_BAD_RETURN_KIND": {
+        "en": "{cell}: '{found}' is not a kind of return; expected {expected}.",
+        "ru": "{cell}: «{found}» — неизвестный вид отчёта; ожидается {expected}.",
+        "kk": "{cell}: «{found}» — белгісіз есеп түрі; {expected} күтіледі.",
+    },
+    "F_BAD_AS_OF": {
+        "en": "{cell}: '{found}' is not a date; expected the date the figures stand at (YYYY-MM-DD).",
+        "ru": "{cell}: «{found}» не является датой; ожидается дата, на которую приведены данные (ГГГГ-ММ-ДД).",
+        "kk": "{cell}: «{found}» күн емес; деректер берілген күн күтіледі (ЖЖЖЖ-АА-КК).",
+    },
+    "F_AS_OF_OUTSIDE": {
+        "en": "{cell}: the return is dated {found}, outside «{set}» ({start} – {end}); a campaign return is dated inside the campaign.",
+        "ru": "{cell}: отчёт датирован {found}, вне сроков «{set}» ({start} – {end}); отчёт по акции датируется днём в пределах акции.",
+        "kk": "{cell}: есеп {found} күнімен көрсетілген, бұл «{set}» мерзімінен тыс ({start} – {end}); акция есебінің күні акция мерзімінің ішінде болуы керек.",
+    },
+    "F_FINAL_AS_OF": {
+        "en": "{cell}: a final return stands at the campaign's last day {end}, not {found}; for an earlier date send an interim return.",
+        "ru": "{cell}: итоговый отчёт составляется на последний день акции {end}, а не на {found}; на более раннюю дату сдайте промежуточный отчёт.",
+        "kk": "{cell}: қорытынды есеп акцияның соңғы күніне ({end}) жасалады, {found} күніне емес; ертерек күнге аралық есеп тапсырыңыз.",
+    },
+    "F_PLAN_FIELD": {
+        "en": "{cell}: this holds a field of a pupil's individual prevention plan (name, birth date, ИИН or address). A return carries totals only; such data never enters the system. The file was rejected and not kept anywhere.",
+        "ru": "{cell}: здесь поле индивидуального плана профилактической работы с обучающимся (ФИО, дата рождения, ИИН или адрес). Отчёт содержит только итоговые числа; такие данные в систему не вносятся. Файл отклонён и нигде не сохранён.",
+        "kk": "{cell}: мұнда білім алушымен профилактикалық жеке жұмыс жоспарының өрісі бар (аты-жөні, туған күні, ЖСН немесе мекенжайы). Есепте тек жиынтық сандар болады; мұндай деректер жүйеге енгізілмейді. Файл қабылданбады және еш жерде сақталмады.",
+    },
     "F_NO_VALUES": {
         "en": "{cell}: the file holds no values. If there is really nothing to report for this year, type 'yes' in nothing_to_report on the meta sheet; otherwise fill in the data sheet.",
         "ru": "{cell}: в файле нет ни одного значения. Если за этот год действительно нечего представить, укажите «yes» (да) в поле nothing_to_report на листе meta; иначе заполните лист data.",
@@ -219,6 +275,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{cell}: '{found}' is not an indicator code of the programme.",
         "ru": "{cell}: «{found}» не является кодом индикатора программы.",
         "kk": "{cell}: «{found}» бағдарлама индикаторының коды емес.",
+    },
+    "R_SET_UNKNOWN_INDICATOR": {
+        "en": "{cell}: '{found}' is not an indicator code of «{set}».",
+        "ru": "{cell}: «{found}» не является кодом показателя набора «{set}».",
+        "kk": "{cell}: «{found}» — «{set}» жиынтығы көрсеткішінің коды емес.",
+    },
+    "R_BAD_FLAG": {
+        "en": "{cell}: '{found}' for {indicator}: expected yes or no (as in the drop-down).",
+        "ru": "{cell}: «{found}» для {indicator}: ожидается «да» или «нет» (как в выпадающем списке).",
+        "kk": "{cell}: {indicator} үшін «{found}»: «иә» немесе «жоқ» күтіледі (ашылмалы тізімдегідей).",
+    },
+    "R_NEGATIVE_AMOUNT": {
+        "en": "{cell}: {found} is negative for {indicator}; expected an amount in tenge of 0 or more.",
+        "ru": "{cell}: {found} — отрицательная сумма для {indicator}; ожидается 0 тенге или больше.",
+        "kk": "{cell}: {found} — {indicator} үшін теріс сома; 0 теңге немесе одан көп күтіледі.",
+    },
+    "R_NOT_WHOLE": {
+        "en": "{cell}: {found} is not a whole number for {indicator}; expected a count (0, 1, 2, …).",
+        "ru": "{cell}: {found} — не целое число для {indicator}; ожидается количество (0, 1, 2, …).",
+        "kk": "{cell}: {found} — {indicator} үшін бүтін сан емес; сан күтіледі (0, 1, 2, …).",
     },
     "R_NOT_REPORTABLE": {
         "en": "{cell}: indicator {found} is not reported by {region} ({reason}).",
@@ -316,6 +392,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{cell}: значение «всего» {total} для {indicator} не лежит между городом {urban} и селом {rural}.",
         "kk": "{cell}: {indicator} үшін барлығы {total} мәні қала {urban} мен ауыл {rural} арасында емес.",
     },
+    "X_SET_RULE": {
+        "en": "{cell}: {message} ({left} {op} {right}; {settlement}).",
+        "ru": "{cell}: {message} ({left} {op} {right}; {settlement}).",
+        "kk": "{cell}: {message} ({left} {op} {right}; {settlement}).",
+    },
     # --- warnings --------------------------------------------------------------------------------------------------
     "W_PLAUSIBLE": {
         "en": "{cell}: {found} is unusual for {indicator} (usually {low}–{high} {unit}); check it.",
@@ -331,6 +412,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{cell}: the value {found} looks like a fraction typed for a percentage: numerator/denominator give {computed} %. Read as {computed} % (the computed rate is what counts); type {computed} in the value cell to confirm.",
         "ru": "{cell}: значение {found_dc} похоже на долю вместо процента: числитель/знаменатель дают {computed_dc} %. Принято как {computed_dc} % (учитывается рассчитанная доля); чтобы подтвердить, укажите в ячейке значения {computed_dc}.",
         "kk": "{cell}: {found_dc} мәні пайыздың орнына бөлшек сияқты: алым/бөлім {computed_dc} % береді. {computed_dc} % ретінде қабылданды (есептелген үлес ескеріледі); растау үшін мән ұяшығына {computed_dc} деп жазыңыз.",
+    },
+    "W_OVERLAP_SUMMED": {
+        "en": "{cell}: {indicator} ({settlement}) is {total}, exactly the sum of its categories {categories} (rows {rows}). The categories overlap (one person can be in several), so they are never summed: give the number of distinct persons, each counted once.",
+        "ru": "{cell}: {indicator} ({settlement}) равно {total} — ровно сумме категорий {categories} (строки {rows}). Категории пересекаются (один человек может входить в несколько), поэтому их не суммируют: укажите число человек без повторного счёта, каждого один раз.",
+        "kk": "{cell}: {indicator} ({settlement}) {total} санына тең — дәл санаттардың қосындысы {categories} (жолдар {rows}). Санаттар қиылысады (бір адам бірнеше санатта болуы мүмкін), сондықтан оларды қоспайды: әр адамды бір рет санап, қайталанбайтын санын көрсетіңіз.",
     },
     "W_JUMP": {
         "en": "{cell}: {found} against {previous} in {previous_year}: an unusual change for {indicator}; check it.",
@@ -369,7 +455,10 @@ PART_WORDS = {
 PART_KEYS = ("found", "missing", "part")
 SETTLEMENT_KEYS = ("settlement",)
 # Parameters that hold a number: written with a decimal comma in Kazakh and Russian, as the officer's Excel shows it.
-NUMBER_KEYS = ("found", "low", "high", "denominator", "computed", "urban", "rural", "sum", "total", "previous", "percent", "given")
+NUMBER_KEYS = (
+    "found", "low", "high", "denominator", "computed", "urban", "rural", "sum", "total", "previous", "percent", "given",
+    "left", "right",
+)
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:\s?%)?$")  # 85.3, or a percent-formatted cell's 85.3 %
 
 

@@ -24,6 +24,8 @@ from pipelines.returns.issues import PERSONAL_DATA_CODES, Issue, error, warning
 from pipelines.returns.spec import DATA_KEYS, FLAT_KEYS, FLAT_REQUIRED, META_KEYS, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META
 
 TEXT_COLUMNS = FLAT_KEYS
+# Meta keys of an indicator set's template (pipelines.returns.set_template) besides the programme's META_KEYS.
+SET_META_KEYS = ["set_id", "institution_code", "return_kind", "as_of"]
 MAX_HEADER_SCAN_ROWS = 30
 
 
@@ -153,7 +155,7 @@ def _read_xlsx(path: Path, display_name: str) -> RawReturn:
             issues.append(warning("W_SHEET_RENAMED", found=meta_ws.title, expected=SHEET_META))
         for row in meta_ws.iter_rows(min_row=1, max_row=60, max_col=2):
             key = _norm_key(row[0].value)
-            if key in META_KEYS and key not in meta:
+            if (key in META_KEYS or key in SET_META_KEYS) and key not in meta:
                 meta[key] = (row[1].value, f"{meta_ws.title}!B{row[0].row}")
 
     formula_cells = _formulas_without_values(path, ws.title, header_row, columns)
@@ -224,7 +226,7 @@ def _find_meta(wb, exclude: str):
     candidates += [ws for ws in wb.worksheets if ws.title not in (exclude, SHEET_META)]
     for ws in candidates:
         keys = {_norm_key(r[0].value) for r in ws.iter_rows(min_row=1, max_row=60, max_col=1)}
-        if {"region_code", "year"} <= keys:
+        if {"region_code", "year"} <= keys or {"institution_code", "year"} <= keys:
             return ws
     return None
 

@@ -15,7 +15,9 @@ from pipelines.returns.guards import MAX_FILE_BYTES, MAX_FLAT_FILE_BYTES, sniff
 from pipelines.returns.issues import ERROR, PERSONAL_DATA_CODES, Issue, error
 from pipelines.returns.read import RawReturn, ReadFailure, read_csv, read_flat_xlsx, read_xlsx
 from pipelines.returns.rules import Checked, Context, validate_groups
-from pipelines.returns.spec import PARSED_SCHEMA
+from pipelines.returns.set_rules import PROGRAMME as DEFAULT_SET
+from pipelines.returns.set_rules import check_expected_set, is_set_return
+from pipelines.returns.spec import PARSED_SCHEMA, SET_PARSED_SCHEMA
 
 
 @dataclass
@@ -60,10 +62,7 @@ class Verdict:
             "sha256": self.sha256,
             "accepted": self.accepted,
             "kind": self.kind,
-            "submissions": [
-                {"region_code": g.region_code, "year": g.year, "values": g.rows.height, "expected": g.expected}
-                for g in self.groups
-            ],
+            "submissions": [_submission(g) for g in self.groups],
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
         }
@@ -76,7 +75,7 @@ class Verdict:
         }[lang][0 if self.accepted else 1]
         lines = [f"{self.file_name}: {head}"]
         for g in self.groups:
-            lines.append(f"  {g.region_code} {g.year}: {g.rows.height} values of {g.expected} expected")
+            lines.append(f"  {_group_label(g)}: {g.rows.height} values of {g.expected} expected")
         for i in self.errors:
             lines.append(f"  error   {i.code}: {i.message(lang)}")
         for i in self.warnings:
@@ -84,8 +83,42 @@ class Verdict:
         return "\n".join(lines)
 
 
+def _submission(g: Checked) -> dict:
+    out = {"region_code": g.region_code, "year": g.year, "values": g.rows.height, "expected": g.expected}
+    if g.set_id != DEFAULT_SET:  # a set return also says which set, unit and (for a campaign) which return
+        out |= {
+            "set_id": g.set_id,
+            "unit_code": g.unit_code,
+            "return_kind": g.return_kind,
+            "as_of": g.as_of.isoformat() if g.as_of else None,
+        }
+    return out
+
+
+def _group_label(g: Checked) -> str:
+    if g.set_id == DEFAULT_SET:
+        return f"{g.region_code} {g.year}"
+    when = f" {g.return_kind} {g.as_of.isoformat()}" if g.as_of else ""
+    return f"{g.set_id} {g.unit_code} {g.year}{when}"
+
+
+def require_set(verdict: Verdict, set_id: str) -> None:
+    """``bilim validate --set ID``: a file of another set (or the programme's) gets a located error at its set_id
+    cell; a file that could not be read has its own errors already."""
+    if verdict.raw is not None:
+        verdict.file_issues += check_expected_set(verdict.raw, set_id)
+
+
+def is_set_verdict(verdict: Verdict) -> bool:
+    """Whether the file was read as an indicator set's return (its rows are SET_PARSED_SCHEMA)."""
+    return verdict.raw is not None and is_set_return(verdict.raw)
+
+
 def parsed_rows(verdict: Verdict) -> pl.DataFrame:
-    """The accepted values with where each was typed (sheet and cell), one frame for the whole file."""
+    """The accepted values with where each was typed (sheet and cell), one frame for the whole file:
+    SET_PARSED_SCHEMA for an indicator set's return, PARSED_SCHEMA for the programme's."""
+    if is_set_verdict(verdict):
+        return _set_parsed_rows(verdict)
     frames = []
     for g in verdict.groups:
         raw = verdict.raw
@@ -116,6 +149,39 @@ def parsed_rows(verdict: Verdict) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=PARSED_SCHEMA)
 
 
+def _set_parsed_rows(verdict: Verdict) -> pl.DataFrame:
+    """A set return's accepted values: the value that counts (a share from its parts, a flag 1.0/0.0) and the cell
+    it comes from (the numerator's for a share computed from its parts)."""
+    frames = []
+    for g in verdict.groups:
+        raw, rows = verdict.raw, g.rows
+        if rows.is_empty():
+            continue
+        cell_key = pl.when(pl.col("computed").is_not_null()).then(pl.lit("numerator")).otherwise(pl.lit("value"))
+        rows = rows.with_columns(cell_key.alias("_cell_key"))
+        cells = raw.locations(rows["_cell_key"], rows["_row"])
+        frames.append(
+            rows.select(
+                pl.lit(verdict.sha256).alias("sha256"),
+                pl.lit(g.set_id).alias("set_id"),
+                pl.lit(g.unit_code).alias("unit_code"),
+                pl.lit(g.region_code).alias("region_code"),
+                pl.lit(g.year, dtype=pl.Int64).alias("year"),
+                pl.lit(g.return_kind, dtype=pl.String).alias("return_kind"),
+                pl.lit(g.as_of, dtype=pl.Date).alias("as_of"),
+                pl.col("indicator_code"),
+                pl.col("settlement_token").alias("settlement"),
+                pl.col("actual").alias("value"),
+                pl.col("numerator_v").alias("numerator"),
+                pl.col("denominator_v").alias("denominator"),
+                pl.col("comment"),
+                pl.lit(raw.data_sheet).alias("sheet"),
+                pl.lit(cells).alias("cell"),
+            ).cast(SET_PARSED_SCHEMA)
+        )
+    return pl.concat(frames) if frames else pl.DataFrame(schema=SET_PARSED_SCHEMA)
+
+
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -124,8 +190,11 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def validate_file(path: Path, ctx: Context, display_name: str | None = None, max_bytes: int | None = None) -> Verdict:
-    """The whole verdict for one file; changes nothing anywhere."""
+def validate_file(
+    path: Path, ctx: Context, display_name: str | None = None, max_bytes: int | None = None, expected_set: str | None = None
+) -> Verdict:
+    """The whole verdict for one file; changes nothing anywhere. A set return (``set_rules.is_set_return``) is
+    checked by its set's rules; ``expected_set`` (``bilim validate --set``): the file must be that set's return."""
     name = display_name or path.name
     verdict = Verdict(name, file_hash(path), path.stat().st_size)
     limit = max_bytes or (MAX_FLAT_FILE_BYTES if path.suffix.lower() == ".csv" else MAX_FILE_BYTES)
@@ -142,7 +211,14 @@ def validate_file(path: Path, ctx: Context, display_name: str | None = None, max
         verdict.file_issues += failure.issues
         return verdict
     verdict.raw, verdict.kind = raw, raw.kind
-    verdict.groups, verdict.file_issues = validate_groups(raw, ctx)
+    if is_set_return(raw):  # an indicator set's template (DESIGN §9): its set's meta and catalogue
+        from pipelines.returns.set_rules import validate_set_groups
+
+        verdict.groups, verdict.file_issues = validate_set_groups(raw, ctx)
+    else:
+        verdict.groups, verdict.file_issues = validate_groups(raw, ctx)
+    if expected_set is not None:
+        require_set(verdict, expected_set)
     return verdict
 
 
