@@ -198,6 +198,7 @@ def _print_verdicts(results: list[dict], texts: list[str], as_json: bool) -> Non
 def cmd_validate(args: argparse.Namespace) -> int:
     """Dry run: the verdict for each file; nothing is written anywhere."""
     from pipelines.returns.ingest import load_context, validate_only
+    from pipelines.returns.verdict import require_set
 
     layout = Layout.current()
     ctx = load_context(layout, args.region, args.year)
@@ -207,6 +208,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"error: {path}: no such file", file=sys.stderr)
             return EXIT_USAGE
         verdict = validate_only(path, ctx, layout, args.name)
+        if args.set is not None:  # ``--set ID``: the file must be that set's return (its own meta decides otherwise)
+            require_set(verdict, args.set)
         rejected |= not verdict.accepted
         report = verdict.to_dict()
         if (
@@ -661,6 +664,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="the file must be for this year")
     p.add_argument("--name", default=None, help="the file's name as the officer knows it (for messages)")
     p.add_argument("--annotate", type=Path, default=None, help="folder for a copy of a rejected workbook with the cells marked")
+    p.add_argument("--set", default=None, help="the files must be returns of this indicator set (`bilim sets`)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("ingest", help="accept returns into the archive and ledger, rebuild and publish")
