@@ -10,8 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 from contracts import access
+from contracts.home import Layout
 from dashboard import auth
+from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
+from dashboard.sets_view import PROGRAMME, SET_PAGE_ACTION, set_name, sets_with_data
 
 # Not "pages/": Streamlit treats a pages/ folder beside the main script as a legacy multipage app, and a widget
 # in the entrypoint then loses its value on the rerun it triggers (the language switch did nothing).
@@ -60,17 +63,46 @@ def main() -> None:
         st.sidebar.toggle(t("include_pending", lang), key="include_pending", help=t("include_pending_help", lang))
     allowed = access.pages_for(who)
     pages = [st.Page(str(PAGES / f"{name}.py"), title=t(f"page_{name}", lang), url_path=name) for name in allowed]
+    # One section per indicator set with published values, after the programme's pages: one page each, at the
+    # set's id (/school_registration), drawn by screens/sets.py, which learns its set from session state.
+    sets = published_sets(lang) if access.allowed(who, SET_PAGE_ACTION) else {}
+    set_pages = {
+        set_id: st.Page(str(PAGES / "sets.py"), title=t("nav_set_page", lang), url_path=set_id) for set_id in sets
+    }
     # Streamlit serves the default page at "/" only, so a default "overview" page would answer "/overview" with its
     # own English "Page not found". Every page keeps its own path; the hidden default page routes "/" to the first
     # page this person may open (query parameters kept) and answers any other path in the person's language.
-    home = st.Page(lambda: route(pages, lang), title=t("app_title", lang), url_path="home", default=True, visibility="hidden")
-    st.navigation([home, *pages]).run()
+    home = st.Page(
+        lambda: route(pages + list(set_pages.values()), lang, set_pages),
+        title=t("app_title", lang), url_path="home", default=True, visibility="hidden",
+    )
+    programme = sets.pop(PROGRAMME, None) or t("app_title", lang)
+    sections = {programme: [home, *pages]} | {name: [set_pages[set_id]] for set_id, name in sets.items()}
+    chosen = st.navigation(sections if set_pages else [home, *pages])
+    st.session_state["set_id"] = chosen.url_path if chosen.url_path in set_pages else None
+    chosen.run()
 
 
-def route(pages: list, lang: str) -> None:
+def published_sets(lang: str) -> dict[str, str]:
+    """The programme's name and every other set with published values (id -> name in ``lang``), registry order;
+    empty before a build that publishes the set tables."""
+    build = resolve_build().build_id
+    layout = Layout.current()
+    if build is None or not layout.published_table(build, "indicator_sets").is_file():
+        return {}
+    registry = read_table(build, "indicator_sets")
+    values = read_table(build, "set_values") if layout.published_table(build, "set_values").is_file() else None
+    names = {PROGRAMME: set_name(registry, PROGRAMME, lang)} if PROGRAMME in registry["set_id"].to_list() else {}
+    return names | {s: set_name(registry, s, lang) for s in sets_with_data(registry, values)}
+
+
+def route(pages: list, lang: str, set_pages: dict | None = None) -> None:
     from urllib.parse import urlparse
 
     path = urlparse(st.context.url or "").path.strip("/")
+    wanted = (set_pages or {}).get(st.query_params.get("set", ""))
+    if path in ("", "home") and wanted is not None:  # "/?set=ID" opens that set's page
+        st.switch_page(wanted, query_params=dict(st.query_params))
     if path in ("", "home") and pages:
         st.switch_page(pages[0], query_params=dict(st.query_params))
     st.title(t("page_not_found_title", lang))

@@ -44,16 +44,17 @@ class PageContext:
         return frame.filter(pl.col("region_code").is_in(self.who.regions))
 
 
-def start(title_key: str) -> PageContext | None:
+def start(title_key: str, *, action: str | None = None, title: str | None = None) -> PageContext | None:
     """Title, language, grant and build; ``None`` (with a message) when nothing is published. A page whose grant
-    the signed-in person lacks stops here, whatever URL was opened."""
+    the signed-in person lacks stops here, whatever URL was opened. An indicator set's page passes its own
+    ``action`` and ``title`` (the set's name in the language)."""
     lang = st.session_state.get("ui_lang", DEFAULT_LANG)
     who = current()
     page = title_key.removeprefix("page_")
-    if not access.allowed(who, access.PAGE_ACTIONS[page]):
+    if not access.allowed(who, action or access.PAGE_ACTIONS[page]):
         st.error(t("no_access", lang, user=who.user_id))
         st.stop()
-    st.title(t(title_key, lang))
+    st.title(title or t(title_key, lang))
     resolution = resolve_build()
     build = resolution.build_id
     if resolution.problem is not None:
