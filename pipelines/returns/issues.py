@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pipelines.returns.messages import LANGS, render
 
 ERROR, WARNING = "error", "warning"
-PERSONAL_DATA_CODES = {"F_PERSONAL_DATA", "F_NAME_COLUMN", "F_PERSON_NAME"}
+# F_PLAN_FIELD: a field of a personal form a set's return must never carry (school_registration: Appendix 1's plan).
+PERSONAL_DATA_CODES = {"F_PERSONAL_DATA", "F_NAME_COLUMN", "F_PERSON_NAME", "F_PLAN_FIELD"}
 
 
 @dataclass(frozen=True)

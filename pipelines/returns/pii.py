@@ -218,3 +218,52 @@ def has_person_name(cell: object) -> bool:
                     return True
             run = []
     return False
+
+
+# --- a pupil's individual prevention plan (seed 003, Appendix 1) --------------------------------------------------
+#
+# The registration set's returns are aggregates; the plan kept at school holds the pupil's name, birth date, ИИН and
+# address (Appendix 1: "Оқушының тегі, аты, әкесінің аты", "Туған күні, айы, жылы", "ЖСН", "Мекен-жайы", "Тіркелген
+# мекен-жайы"). For a set whose registry row cites such a form (sets.csv ``personal_data_lines``) these fields are
+# looked for too, in kk, ru and en, beside the programme's guard (names, ИИН, name columns), which applies as ever.
+
+PLAN_FIELD_WORDS = re.compile(
+    r"(мекен[\s-]*жай|тіркелген\s+мекен|тұрғылықты\s+жер|\bадрес|место\s+жительства|прописк|\baddress\b|"
+    r"туған\s+күн|туылған\s+күн|тұған\s+күн|туған\s+жыл|дата\s+рожд|год\s+рождения|date\s+of\s+birth|birth\s*date|\bdob\b|"
+    r"баланың\s+аты|оқушының\s+(?:тегі|аты)|білім\s+алушының\s+(?:тегі|аты)|ф\.?\s*и\.?\s*о\.?\s+(?:ребенка|ребёнка|обучающегося|учащегося)|"
+    r"имя\s+(?:ребенка|ребёнка|обучающегося)|child'?s?\s+name|pupil'?s?\s+name|student'?s?\s+name|"
+    r"\bиин\b|\bжсн\b|\biin\b)",
+    re.IGNORECASE,
+)
+# Street, house and flat markers followed (or preceded) by a number: an address, not a place name.
+_ADDRESS = re.compile(
+    r"(\bул\.|\bулица\b|\bкөшесі\b|\bкөш\.|\bпр\.|\bпр-т\b|\bпроспект|\bдаңғылы\b|\bмкр\b|\bмкр\.|\bмикрорайон|"
+    r"\bшағын\s*аудан|\bstreet\b|\bst\.|\bavenue\b)[^\n]{0,40}?\d"
+    r"|(\bд\.|\bдом\b|\bүй\b|\bкв\.|\bквартира\b|\bпәтер\b|\bapt\.?|\bflat\b)\s*№?\s*\d",
+    re.IGNORECASE,
+)
+_TEXT_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})(?!\d)|(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
+
+
+def is_plan_field_label(cell: object) -> bool:
+    """Whether a header-like cell names a field of the individual plan (name, birth date, ИИН, address)."""
+    return isinstance(cell, str) and bool(PLAN_FIELD_WORDS.search(cell))
+
+
+def has_address(cell: object) -> bool:
+    """Whether a text cell holds a street address (a street, house or flat marker with a number)."""
+    return isinstance(cell, str) and bool(_ADDRESS.search(cell))
+
+
+def birth_date_in(cell: object, latest_birth_year: int) -> bool:
+    """Whether a cell is, or holds, a date of a year no later than ``latest_birth_year`` (a pupil's birth date:
+    the return's year minus five). A date cell counts by its value; a text cell by a dd.mm.yyyy or yyyy-mm-dd date."""
+    if isinstance(cell, date):
+        return cell.year <= latest_birth_year
+    if not isinstance(cell, str):
+        return False
+    for m in _TEXT_DATE.finditer(cell):
+        year = int(m.group(3) or m.group(4))
+        if year <= latest_birth_year:
+            return True
+    return False

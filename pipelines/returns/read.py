@@ -15,6 +15,7 @@ import warnings
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -128,7 +129,7 @@ def _read_xlsx(path: Path, display_name: str) -> RawReturn:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise ReadFailure([error("F_CORRUPT")]) from None
     issues: list[Issue] = []
-    issues += _scan_personal_data(wb_values)
+    issues += _scan_personal_data(wb_values, _plan_birth_year(wb_values))
     if any(i.code in PERSONAL_DATA_CODES for i in issues):
         raise ReadFailure(issues)
 
@@ -241,11 +242,35 @@ def _value_cells(ws):
             yield c
 
 
-def _scan_personal_data(wb) -> list[Issue]:
+def _plan_birth_year(wb) -> int | None:
+    """For a return of a set whose registry cites a personal form (school_registration: the individual plan of
+    Appendix 1), the latest birth year a pupil can have (the return's year minus five); ``None`` otherwise."""
+    for ws in wb.worksheets[:4]:
+        meta = {}
+        for row in ws.iter_rows(min_row=1, max_row=20, max_col=2):
+            key = _norm_key(row[0].value)
+            if key in ("set_id", "year") and key not in meta:
+                meta[key] = row[1].value
+        if meta.get("set_id"):
+            from pipelines.returns.set_rules import personal_data_set
+
+            if not personal_data_set(str(meta["set_id"]).strip()):
+                return None
+            year = str(meta.get("year") or "").strip()
+            return (int(float(year)) if re.fullmatch(r"\d{4}(\.0)?", year) else date.today().year) - 5
+    return None
+
+
+def _scan_personal_data(wb, plan_birth_year: int | None = None) -> list[Issue]:
     """Every cell of every sheet: an ИИН anywhere, a column labelled as personal data, or a person's name in any
     cell (comments included) rejects the file. A БСН is an unexpected identifier. Locations only: the identifier or
-    name itself is never repeated. Names under a column already flagged by its label are not listed again."""
+    name itself is never repeated. Names under a column already flagged by its label are not listed again.
+
+    ``plan_birth_year`` (a set return carrying a personal form's fields, ``_plan_birth_year``): the individual
+    plan's fields are looked for too — a label naming one (address, birth date, the pupil's name), a street
+    address, or a date no later than that year outside the meta sheet (a birth date) — as F_PLAN_FIELD."""
     out: list[Issue] = []
+    plan = plan_birth_year is not None
     for ws in wb.worksheets:
         labelled: dict[int, int] = {}  # column -> row of its personal-data label
         names: list = []
@@ -259,6 +284,13 @@ def _scan_personal_data(wb) -> list[Issue]:
                 out.append(error("R_BIN", loc, ws.title, c.coordinate))
             elif ws.title != SHEET_INSTRUCTIONS and pii.is_name_column_label(v):
                 out.append(error("F_NAME_COLUMN", loc, ws.title, c.coordinate))
+                labelled.setdefault(c.column, c.row)
+            elif plan and ws.title != SHEET_INSTRUCTIONS and (
+                pii.is_plan_field_label(v)
+                or pii.has_address(v)
+                or (ws.title != SHEET_META and pii.birth_date_in(v, plan_birth_year))
+            ):
+                out.append(error("F_PLAN_FIELD", loc, ws.title, c.coordinate))
                 labelled.setdefault(c.column, c.row)
             elif ws.title != SHEET_INSTRUCTIONS and pii.has_person_name(v):
                 names.append(c)

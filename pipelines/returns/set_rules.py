@@ -102,6 +102,16 @@ def _cached_catalogue(set_id: str, raw: Path, stamp: tuple) -> SetCatalogue | No
     return SetCatalogue(rows[0], frames["indicators"], frames.get("institutions"), tuple(set_rules(frames)), known)
 
 
+def personal_data_set(set_id: str, raw_dir: Path | None = None) -> bool:
+    """Whether the set's registry row cites a form holding personal data (``personal_data_lines``), whose fields
+    the personal-data guard then looks for too (read._scan_personal_data)."""
+    try:
+        cat = set_catalogue(set_id, raw_dir)
+    except Exception:  # noqa: BLE001 - a broken catalogue is reported by the meta check; the guard stays on
+        return True
+    return cat is not None and bool(cat.meta.get("personal_data_lines"))
+
+
 def known_sets(raw_dir: Path | None = None) -> tuple[str, ...]:
     from contracts.home import repo_raw
     from pipelines.catalogue.sets import load_sets
