@@ -340,10 +340,59 @@ def _emit(frame, fmt: str) -> None:
         print(render_table(frame))
 
 
+def _set_without_targets(set_id: str) -> tuple[dict | None, int]:
+    """The registry row of ``set_id`` (None and EXIT_USAGE, said on stderr, for an unknown id)."""
+    from pipelines.catalogue.sets import get_set, load_sets
+
+    try:
+        return get_set(load_sets(repo_raw()), set_id), EXIT_OK
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return None, EXIT_USAGE
+
+
+def cmd_values(args: argparse.Namespace) -> int:
+    """The published, suppressed values of a set without targets, ordered by unit and indicator code (pipelines.values)."""
+    from contracts.suppression import load_threshold
+    from pipelines.values import TABLE_COLUMNS, table_footer, values_listing
+
+    meta, code = _set_without_targets(args.set)
+    if meta is None:
+        return code
+    if meta["has_targets"] == "yes":
+        print(f"error: {args.set} has targets: its published values and gaps are `bilim gaps`", file=sys.stderr)
+        return EXIT_USAGE
+    layout = Layout.current()
+    values = _published_table(layout, "set_values")
+    if values is None:
+        if layout.resolve_build().problem is None:
+            print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
+        return EXIT_REJECTED
+    threshold = load_threshold(repo_raw() / "config" / "monitoring.toml")
+    listing = values_listing(
+        values, _published_table(layout, "set_indicators"), args.set, region=args.region, year=args.year,
+        lang=args.lang, threshold=threshold,
+    )
+    _emit(listing.select(TABLE_COLUMNS) if args.format == "table" else listing, args.format)
+    if args.format == "table" and (footer := table_footer(listing, args.lang, threshold)):
+        print(footer)
+    return EXIT_OK
+
+
 def cmd_gaps(args: argparse.Namespace) -> int:
     """indicator_gaps from the published build, filtered."""
     import polars as pl
 
+    if args.set is not None:  # only a set with targets has gaps; the programme's output is unchanged
+        meta, code = _set_without_targets(args.set)
+        if meta is None:
+            return code
+        if meta["has_targets"] != "yes":
+            print(
+                f"error: {args.set} has no targets, so it has no gaps; its published values: bilim values --set {args.set}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     layout = Layout.current()
     gaps = _published_table(layout, "indicator_gaps_with_pending" if args.include_pending else "indicator_gaps")
     if gaps is None:
@@ -699,7 +748,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="count the returns awaiting review as if accepted (not official); adds a review_state column",
     )
+    p.add_argument("--set", default=None, help="an indicator set's id (`bilim sets`); default: the programme")
     p.set_defaults(func=cmd_gaps)
+
+    # No option sorts, ranks or picks the worst: rows are by unit and indicator code (ranking_forbidden, order 398 §26).
+    p = sub.add_parser("values", help="the published (suppressed) values of an indicator set without targets")
+    p.add_argument("--set", required=True, help="the indicator set's id (`bilim sets`)")
+    p.add_argument("--region", default=None, help="a region code KZ-NN: its own rows and its institutions'")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--lang", choices=["kk", "ru", "en"], default="en", help="the language of names and the legend")
+    p.set_defaults(func=cmd_values)
 
     p = sub.add_parser("snapshot", help="take a KPI snapshot now, or compare two (--diff A B)")
     p.add_argument("--diff", nargs=2, metavar=("A", "B"), default=None)
