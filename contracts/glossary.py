@@ -78,6 +78,8 @@ WORDS: dict[str, dict[str, str]] = {
     "verdict_met": {"kk": "орындалды", "ru": "выполнен", "en": "met"},
     "verdict_missed": {"kk": "орындалмады", "ru": "не выполнен", "en": "missed"},
     "verdict_no_data": {"kk": "дерек жоқ", "ru": "нет данных", "en": "no data"},
+    # which of the two the last target year shows (``final_year_status``), said wherever a status is shown
+    "final_year_rule": {"kk": "Күйі: жылдың мәні сол жылдың мақсатымен салыстырылады; индикатордың соңғы мақсат жылында күйі — бағдарлама қорытындысы (орындалды немесе орындалмады), сондықтан күйі мен қорытынды бір-біріне қайшы келмейді.", "ru": "Статус: значение года сравнивается с планом этого года; в последний плановый год индикатора статус — это итог программы (выполнен или не выполнен), поэтому статус и итог не противоречат друг другу.", "en": "Status: the year's value against the year's target; in a series' last target year the status is the end-of-programme verdict (met or missed), so a status and a verdict never contradict."},
     # --- urban and rural ---------------------------------------------------------------------------------------------
     "parity_parity": {"kk": "паритет", "ru": "паритет", "en": "parity"},
     "parity_rural_behind": {"kk": "ауыл артта", "ru": "село отстаёт", "en": "villages behind"},
@@ -121,6 +123,33 @@ WORDS: dict[str, dict[str, str]] = {
     "build_problem_no_such_build": {"kk": "ол жоқ құрастыруды көрсетеді", "ru": "он указывает на несуществующую сборку", "en": "it names a build that does not exist"},
     "build_problem_missing_files": {"kk": "көрсетілген құрастырудың файлы жоқ", "ru": "в указанной сборке не хватает файла", "en": "a file of the build it names is missing"},
     "build_problem_no_pointer": {"kk": "ол жоқ", "ru": "он отсутствует", "en": "it is missing"},
+    # --- headings and column headers the dashboard's pages and downloads and the briefing pack share --------------------
+    "national": {"kk": "Қазақстан Республикасы", "ru": "Республика Казахстан", "en": "Kazakhstan"},
+    "indicator": {"kk": "Индикатор", "ru": "Индикатор", "en": "Indicator"},
+    "region": {"kk": "Өңір", "ru": "Регион", "en": "Region"},
+    "year": {"kk": "Жыл", "ru": "Год", "en": "Year"},
+    "settlement": {"kk": "Елді мекен", "ru": "Местность", "en": "Settlement"},
+    "target_indicators": {"kk": "Нысаналы индикаторлар", "ru": "Целевые индикаторы", "en": "Target indicators"},
+    "urban_vs_rural": {"kk": "Қала мен ауыл", "ru": "Город и село", "en": "Urban and rural"},
+    "changes": {"kk": "Өзгерістер", "ru": "Изменения", "en": "Changes"},
+    "col_code": {"kk": "Код", "ru": "Код", "en": "Code"},
+    "col_unit": {"kk": "Өлш. бірл.", "ru": "Ед. изм.", "en": "Unit"},
+    "col_actual": {"kk": "Нақты", "ru": "Факт", "en": "Actual"},
+    "col_target": {"kk": "Мақсат", "ru": "План", "en": "Target"},
+    "col_gap": {"kk": "Айырма", "ru": "Отставание", "en": "Gap"},
+    "col_status": {"kk": "Күйі", "ru": "Статус", "en": "Status"},
+    "col_verdict": {"kk": "Бағдарлама қорытындысы", "ru": "Итог программы", "en": "End of programme"},
+    "col_gap_ur": {"kk": "Қала − ауыл", "ru": "Город − село", "en": "Urban − rural"},
+    "col_parity": {"kk": "Паритет индексі (ауыл/қала)", "ru": "Индекс паритета (село/город)", "en": "Parity index (rural/urban)"},
+    "col_values": {"kk": "Мәндер", "ru": "Значений", "en": "Values"},
+    "col_file": {"kk": "Файл", "ru": "Файл", "en": "File"},
+    "col_return_state": {"kk": "Есеп", "ru": "Отчёт", "en": "Return"},
+    "col_before": {"kk": "Бұрын", "ru": "Было", "en": "Before"},
+    "col_after": {"kk": "Қазір", "ru": "Стало", "en": "After"},
+    "col_change": {"kk": "Өзгеріс", "ru": "Изменение", "en": "Change"},
+    "col_status_before": {"kk": "Бұрынғы күйі", "ru": "Прежний статус", "en": "Status before"},
+    "col_status_after": {"kk": "Қазіргі күйі", "ru": "Новый статус", "en": "Status after"},
+    "coverage_national_return": {"kk": "республикалық есеп", "ru": "республиканский отчёт", "en": "national return"},
     # --- yes and no, synthetic data -------------------------------------------------------------------------------------
     "yes": {"kk": "иә", "ru": "да", "en": "yes"},
     "no": {"kk": "жоқ", "ru": "нет", "en": "no"},
@@ -140,6 +169,29 @@ def status_word(token: str | None, lang: str, symbol: bool = False) -> str:
         return "–"
     text = WORDS[f"status_{token}"][lang]
     return f"{STATUS_SYMBOLS[token]} {text}" if symbol else text
+
+
+def final_year_status(status: str | None, pace_row: dict, year: int) -> tuple[str, str | None]:
+    """The status shown for ``year``, and the end-of-programme verdict that replaces its word, if any.
+
+    The rule (``final_year_rule``, said on the dashboard's overview and in the briefing pack): in a series' last
+    target year the status *is* the end-of-programme verdict — met, or missed by the gap — so a status and a verdict
+    never contradict ("at risk" beside "missed" did). Before that year the status compares the year's value with the
+    year's target. A missed verdict takes the off-track colour and shape, a met one met's. ``pace_row`` is the
+    series' ``indicator_pace`` row for the same region and settlement (empty when there is none)."""
+    verdict = pace_row.get("verdict")
+    if verdict in ("met", "missed") and pace_row.get("target_year") == year:
+        return ("met" if verdict == "met" else "off_track"), verdict
+    return (status or "no_target"), None
+
+
+def status_label(status: str | None, verdict: str | None, lang: str, symbol: bool = False) -> str:
+    """The word a status cell shows: the verdict's word when ``final_year_status`` gave one (``орындалмады``),
+    else the status's word; with the status's shape in front when ``symbol``."""
+    if not verdict:
+        return status_word(status, lang, symbol=symbol)
+    text = WORDS[f"verdict_{verdict}"][lang]
+    return f"{STATUS_SYMBOLS[status]} {text}" if symbol and status in STATUS_SYMBOLS else text
 
 
 def words_with_prefix(prefix: str, strip: bool = False) -> dict[str, dict[str, str]]:

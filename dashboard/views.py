@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, status_word
+from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, final_year_status, status_label, status_word  # noqa: F401
 from contracts.locale import LOCAL_TZ, local_time  # noqa: F401  (pages call views.local_time)
 from contracts.programme import BASELINE_YEAR, SETTLEMENTS, census_date
 from contracts.spreadsheet import escape_frame, text_cell
@@ -48,19 +48,6 @@ def format_gap(gap: float | None, unit: str, decimals: int, lang: str) -> str:
     if unit == "percent":
         return f"{text}\u00a0{t('gap_unit_percent', lang)}"
     return text
-
-
-def final_year_status(status: str | None, pace_row: dict, year: int) -> tuple[str, str | None]:
-    """The status a scorecard shows for ``year``, and the verdict word that replaces it, if any.
-
-    The rule, said on the page (``status_rule``): in a series' last target year the status *is* the
-    end-of-programme verdict — met, or missed by the gap — so the two columns never contradict ("at risk" beside
-    "missed" did). Before that year the status compares the year's value with the year's target and the last column
-    gives the pace toward the last target. A missed verdict takes the off-track colour and shape, a met one met's."""
-    verdict = pace_row.get("verdict")
-    if verdict in ("met", "missed") and pace_row.get("target_year") == year:
-        return ("met" if verdict == "met" else "off_track"), verdict
-    return (status or "no_target"), None
 
 
 def coverage_text(national_row: dict | None, reported: set[str], alive: dict[str, str], lang: str) -> str:
@@ -121,9 +108,7 @@ def scorecard(gaps: pl.DataFrame, pace: pl.DataFrame, indicators: pl.DataFrame, 
         pace_text = t(f"verdict_{verdict}", lang) if verdict else (t(f"pace_{prec['pace_status']}", lang) if prec else "–")
         if verdict == "missed" and prec.get("verdict_gap") is not None:
             pace_text += f" ({format_gap(prec['verdict_gap'], s['unit'], s['decimals'], lang)})"
-        status_text = (
-            f"{STATUS_SYMBOLS[status]} {t(f'verdict_{final}', lang)}" if final else status_word(status, lang, symbol=True)
-        )
+        status_text = status_label(status, final, lang, symbol=True)
         row = {
             "code": s["code"],
             "level": s["level"],

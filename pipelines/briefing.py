@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from contracts.glossary import STATUS_ORDER, STATUS_TINTS, WORDS
+from contracts.glossary import STATUS_ORDER, STATUS_TINTS, WORDS, final_year_status, status_label
 from contracts.home import Layout
 from contracts.locale import NBSP, format_number, local_time  # Kazakhstan time has one home
 from contracts.snapshots import (
@@ -62,7 +62,6 @@ TOP_ROWS = 15
 
 TEXTS: dict[str, dict[str, str]] = {
     **WORDS,  # statuses, units, settlements, parity... as the dashboard words them (contracts.glossary)
-    "gap_pp": WORDS["gap_unit_percent"],
     "title": {
         "kk": "Брифинг: Білім мен ғылымды дамытудың 2020–2025 жылдарға арналған мемлекеттік бағдарламасы",
         "ru": "Брифинг: Государственная программа развития образования и науки на 2020–2025 годы",
@@ -93,7 +92,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Статус республиканских показателей",
         "en": "Status of the national figures",
     },
-    "target_indicators": {"kk": "Нысаналы индикаторлар", "ru": "Целевые индикаторы", "en": "Target indicators"},
     "missed": {
         "kk": "Орындалмаған мақсаттар, {year} жыл (республика)",
         "ru": "Невыполненные плановые значения, {year} год (республика)",
@@ -140,7 +138,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Отчётов, ожидающих проверки, нет.",
         "en": "No return is awaiting review.",
     },
-    "changes": {
+    "changes_since": {
         "kk": "Алдыңғы суреттен ({prev}) бері не өзгерді: {n} жол",
         "ru": "Что изменилось с предыдущего снимка ({prev}): {n} строк",
         "en": "What changed since the previous snapshot ({prev}): {n} rows",
@@ -157,45 +155,18 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "page": {"kk": "{id} · {n}-бет", "ru": "{id} · стр. {n}", "en": "{id} · page {n}"},
     "coverage_regions": {"kk": "{n} / {m} өңір", "ru": "{n} из {m} регионов", "en": "{n} of {m} regions"},
-    "coverage_national": {"kk": "республикалық есеп", "ru": "республиканский отчёт", "en": "national return"},
-    "national": {"kk": "Қазақстан Республикасы", "ru": "Республика Казахстан", "en": "Kazakhstan"},
-    "col_code": {"kk": "Код", "ru": "Код", "en": "Code"},
-    "col_indicator": {"kk": "Индикатор", "ru": "Индикатор", "en": "Indicator"},
-    "col_unit": {"kk": "Өлш. бірл.", "ru": "Ед. изм.", "en": "Unit"},
-    "col_actual": {"kk": "Нақты", "ru": "Факт", "en": "Actual"},
-    "col_target": {"kk": "Мақсат", "ru": "План", "en": "Target"},
-    "col_gap": {"kk": "Айырма", "ru": "Отставание", "en": "Gap"},
-    "col_status": {"kk": "Күйі", "ru": "Статус", "en": "Status"},
     "col_coverage": {"kk": "Қамту", "ru": "Охват", "en": "Coverage"},
-    "col_region": {"kk": "Өңір", "ru": "Регион", "en": "Region"},
     "col_behind": {"kk": "Артта қалған көрсеткіштер", "ru": "Показателей с отставанием", "en": "Series behind"},
     "col_with_data": {"kk": "Деректері бар көрсеткіштер", "ru": "Показателей с данными", "en": "Series with data"},
     "col_worst": {"kk": "Ең үлкен артта қалу", "ru": "Наибольшее отставание", "en": "Furthest behind on"},
-    "col_urban": {"kk": "Қала", "ru": "Город", "en": "Urban"},
-    "col_rural": {"kk": "Ауыл", "ru": "Село", "en": "Rural"},
-    "col_gap_ur": {"kk": "Қала − ауыл", "ru": "Город − село", "en": "Urban − rural"},
-    "col_parity": {"kk": "Паритет индексі (ауыл/қала)", "ru": "Индекс паритета (село/город)", "en": "Parity index (rural/urban)"},
-    "col_state": {"kk": "Есеп", "ru": "Отчёт", "en": "Return"},
-    "col_values": {"kk": "Мәндер", "ru": "Значений", "en": "Values"},
     "col_expected": {"kk": "Күтілгені", "ru": "Ожидалось", "en": "Expected"},
-    "col_year": {"kk": "Жыл", "ru": "Год", "en": "Year"},
-    "col_file": {"kk": "Файл", "ru": "Файл", "en": "File"},
     "col_received": {"kk": "Келді (Қазақстан уақыты)", "ru": "Поступил (время Казахстана)", "en": "Received (Kazakhstan time)"},
-    "col_settlement": {"kk": "Елді мекен", "ru": "Местность", "en": "Settlement"},
-    "col_before": {"kk": "Бұрын", "ru": "Было", "en": "Before"},
-    "col_after": {"kk": "Қазір", "ru": "Стало", "en": "After"},
-    "col_change": {"kk": "Өзгеріс", "ru": "Изменение", "en": "Change"},
-    "col_status_before": {"kk": "Бұрынғы күйі", "ru": "Прежний статус", "en": "Status before"},
-    "col_status_after": {"kk": "Қазіргі күйі", "ru": "Новый статус", "en": "Status after"},
     "col_count": {"kk": "Саны", "ru": "Количество", "en": "Count"},
     "sheet_summary": {"kk": "Қорытынды", "ru": "Итоги", "en": "Summary"},
-    "sheet_targets": {"kk": "Нысаналы индикаторлар", "ru": "Целевые индикаторы", "en": "Target indicators"},
     "sheet_missed": {"kk": "Орындалмағандар", "ru": "Невыполненные", "en": "Missed targets"},
     "sheet_behind": {"kk": "Артта қалған өңірлер", "ru": "Отстающие регионы", "en": "Regions behind"},
-    "sheet_urban_rural": {"kk": "Қала мен ауыл", "ru": "Город и село", "en": "Urban and rural"},
     "sheet_completeness": {"kk": "Толықтық", "ru": "Полнота", "en": "Completeness"},
     "sheet_pending": {"kk": "Тексеруді күтетіндер", "ru": "Ожидают проверки", "en": "Awaiting review"},
-    "sheet_changes": {"kk": "Өзгерістер", "ru": "Изменения", "en": "Changes"},
     "unit_other": {"kk": "—", "ru": "—", "en": "—"},
     "status_none": {"kk": "—", "ru": "—", "en": "—"},
 }
@@ -220,9 +191,12 @@ class Num:
 
 @dataclass(frozen=True)
 class Status:
-    """A status shown as its word on its colour (never colour alone)."""
+    """A status shown as its word on its colour (never colour alone). In a series' last target year the word is the
+    end-of-programme verdict (``verdict``: met or missed) on the status's colour (``contracts.glossary``'s
+    ``final_year_status``), as on the dashboard."""
 
     token: str | None
+    verdict: str | None = None
 
 
 @dataclass
@@ -256,10 +230,10 @@ def show(cell: object, lang: str) -> str:
         if cell.kind == "percent":
             return f"{text}{NBSP}%" if lang in ("kk", "ru") else f"{text}%"
         if cell.kind == "pp":
-            return f"{text}{NBSP}{tr('gap_pp', lang)}"
+            return f"{text}{NBSP}{tr('gap_unit_percent', lang)}"
         return text
     if isinstance(cell, Status):
-        return tr(f"status_{cell.token}", lang) if cell.token else tr("status_none", lang)
+        return status_label(cell.token, cell.verdict, lang) if cell.token else tr("status_none", lang)
     if cell is None:
         return "–"
     if isinstance(cell, int):
@@ -280,6 +254,30 @@ def _shortfall(gap: float | None, target: float | None, baseline: float | None) 
     return gap / span
 
 
+def _numbers(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """``columns`` as numbers: a snapshot's CSV column with no value at all (no urban/rural figure in any row) reads
+    back as text."""
+    return frame.with_columns(pl.col(c).cast(pl.Float64) for c in columns if frame.schema.get(c) == pl.String)
+
+
+def _pace_by_series(layout: Layout, snapshot_id: str) -> dict[tuple[str, str, str], dict]:
+    """The snapshot's ``indicator_pace`` rows by (indicator, region, settlement); empty for a snapshot without it."""
+    try:
+        pace = read_output(layout, snapshot_id, "indicator_pace")
+    except FileNotFoundError:
+        return {}
+    return {(r["indicator_code"], r["region_code"], r["settlement"]): r for r in pace.iter_rows(named=True)}
+
+
+def shown_status(status: str | None, pace_row: dict | None, year: int) -> Status:
+    """A year's status as the pack shows it: the dashboard's rule (``final_year_status``), so in a series' last
+    target year the cell says the verdict, never "at risk" beside "missed"."""
+    if not status and not (pace_row or {}).get("verdict"):
+        return Status(None)
+    token, verdict = final_year_status(status, pace_row or {}, year)
+    return Status(token, verdict)
+
+
 def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
     """Every table of the pack for ``lang``, read from the snapshot's own files (and the previous snapshot's
     ``indicator_gaps`` for what changed)."""
@@ -289,10 +287,11 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
     indicators = read_input(layout, snapshot_id, "programme_indicators")
     regions = read_input(layout, snapshot_id, "regions")
     submissions = read_input(layout, snapshot_id, "submissions")
-    gaps = read_output(layout, snapshot_id, "indicator_gaps")
+    gaps = _numbers(read_output(layout, snapshot_id, "indicator_gaps"), "actual", "target", "baseline", "gap")
     national = read_output(layout, snapshot_id, "national_values")
-    urban_rural = read_output(layout, snapshot_id, "urban_rural")
+    urban_rural = _numbers(read_output(layout, snapshot_id, "urban_rural"), "urban", "rural", "gap_urban_rural", "parity_index")
     completeness = read_output(layout, snapshot_id, "completeness")
+    pace_of = _pace_by_series(layout, snapshot_id)
 
     series = {r["code"]: r for r in indicators.iter_rows(named=True)}
     order = {
@@ -331,22 +330,45 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
         if r["source"] == "rolled_up":
             cover[(r["indicator_code"], r["year"])] = tr("coverage_regions", lang, n=r["n_reported"], m=r["n_expected"])
         elif r["value"] is not None:
-            cover[(r["indicator_code"], r["year"])] = tr("coverage_national", lang)
+            cover[(r["indicator_code"], r["year"])] = tr("coverage_national_return", lang)
 
     kz = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == (year or 0)))
     kz = kz.sort(
         pl.col("indicator_code").replace_strict(order, default=len(order), return_dtype=pl.Int64), "cycle", nulls_last=True
     )
 
-    counts = kz.filter(pl.col("actual").is_not_null()).group_by("status").len()
-    count_of = dict(zip(counts["status"], counts["len"], strict=True))
+    def kz_status(r: dict) -> Status:
+        return shown_status(r["status"], pace_of.get((r["indicator_code"], "KZ", "total")), r["year"])
+
+    count_of: dict[Status, int] = {}
+    for r in kz.filter(pl.col("actual").is_not_null()).iter_rows(named=True):
+        shown = kz_status(r)
+        count_of[shown] = count_of.get(shown, 0) + 1
     brief.status_counts = Table(
         "sheet_summary",
         tr("status_counts", lang),
         [tr("col_status", lang), tr("col_count", lang)],
-        [[Status(s), count_of[s]] for s in STATUS_ORDER if s in count_of],
+        [
+            [shown, count_of[shown]]
+            for shown in sorted(
+                count_of, key=lambda x: (STATUS_ORDER.index(x.token) if x.token in STATUS_ORDER else 99, x.verdict or "")
+            )
+        ],
         chart=(0, [1]),
     )
+
+    def pace_text(code: str) -> str:
+        """The end-of-programme column, as the dashboard's scorecard words it: the verdict (missed by how much),
+        else the pace toward the last target."""
+        p = pace_of.get((code, "KZ", "total"))
+        if not p:
+            return "–"
+        if p.get("verdict"):
+            text = tr(f"verdict_{p['verdict']}", lang)
+            if p["verdict"] == "missed" and p.get("verdict_gap") is not None:
+                text += f" ({show(gap_num(code, p['verdict_gap']), lang)})"
+            return text
+        return tr(f"pace_{p['pace_status']}", lang) if f"pace_{p['pace_status']}" in TEXTS else "–"
 
     def national_row(r: dict) -> list[object]:
         c = r["indicator_code"]
@@ -356,19 +378,22 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
             num(c, r["actual"]),
             num(c, r["target"]),
             gap_num(c, r["gap"]),
-            Status(r["status"]),
+            kz_status(r),
             cover.get((c, r["year"]), "–"),
+            pace_text(c),
         ]
 
     national_headers = [
-        tr(k, lang) for k in ("col_code", "col_indicator", "col_actual", "col_target", "col_gap", "col_status", "col_coverage")
+        tr(k, lang)
+        for k in ("col_code", "indicator", "col_actual", "col_target", "col_gap", "col_status", "col_coverage", "col_verdict")
     ]
     targets = [
         national_row(r)
         for r in kz.iter_rows(named=True)
         if series.get(r["indicator_code"], {}).get("level") == "target" and r["actual"] is not None
     ]
-    brief.tables.append(Table("sheet_targets", tr("target_indicators", lang), national_headers, targets))
+    rule = tr("final_year_rule", lang)  # every sheet with a status column says which word the last target year shows
+    brief.tables.append(Table("target_indicators", tr("target_indicators", lang), national_headers, targets, note=rule))
 
     missed = [r for r in kz.iter_rows(named=True) if r["gap"] is not None and round(r["gap"], dec(r["indicator_code"])) > 0]
     missed.sort(key=lambda r: -_shortfall(r["gap"], r["target"], r["baseline"]))
@@ -378,7 +403,7 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
             tr("missed", lang, year=year),
             national_headers,
             [national_row(r) for r in missed],
-            note=tr("none_missed", lang) if not missed else "",
+            note=tr("none_missed", lang) if not missed else rule,
         )
     )
 
@@ -419,7 +444,7 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
             tr("behind", lang, year=year),
             [
                 tr(k, lang)
-                for k in ("col_region", "col_behind", "col_with_data", "col_worst", "col_actual", "col_target", "col_gap")
+                for k in ("region", "col_behind", "col_with_data", "col_worst", "col_actual", "col_target", "col_gap")
             ],
             [x[3] for x in behind_rows],
             note=tr("none_behind", lang) if not behind_rows else "",
@@ -449,9 +474,10 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
     ]
     brief.tables.append(
         Table(
-            "sheet_urban_rural",
+            "urban_vs_rural",
             tr("urban_rural", lang, year=year),
-            [tr(k, lang) for k in ("col_region", "col_indicator", "col_urban", "col_rural", "col_gap_ur", "col_parity")] + [""],
+            [tr(k, lang) for k in ("region", "indicator", "settlement_urban", "settlement_rural", "col_gap_ur", "col_parity")]
+            + [""],
             ur_rows,
             note=tr("none_urban_rural", lang) if not ur_rows else "",
             chart=(0, [2, 3]),
@@ -476,7 +502,7 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
         Table(
             "sheet_completeness",
             tr("completeness", lang, year=year),
-            [tr(k, lang) for k in ("col_region", "col_state", "col_values", "col_expected")],
+            [tr(k, lang) for k in ("region", "col_return_state", "col_values", "col_expected")],
             comp_rows,
             note=tr("arrived", lang, n=arrived, m=comp.height),
         )
@@ -499,7 +525,7 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
         Table(
             "sheet_pending",
             tr("pending", lang),
-            [tr(k, lang) for k in ("col_region", "col_year", "col_file", "col_received", "col_status")],
+            [tr(k, lang) for k in ("region", "year", "col_file", "col_received", "col_status")],
             pending_rows,
             note=tr("none_pending", lang) if not pending_rows else "",
         )
@@ -507,9 +533,10 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
 
     prev = previous_snapshot(layout, snapshot_id)
     if prev is None:
-        brief.tables.append(Table("sheet_changes", tr("first_snapshot", lang), [], [], note=tr("first_snapshot", lang)))
+        brief.tables.append(Table("changes", tr("first_snapshot", lang), [], [], note=tr("first_snapshot", lang)))
     else:
         changes = diff_gaps(read_output(layout, prev, "indicator_gaps"), gaps)
+        pace_before = _pace_by_series(layout, prev)
         changes = changes.sort(
             pl.col("change").abs().fill_null(float("inf")),
             "indicator_code",
@@ -528,23 +555,27 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
                 num(r["indicator_code"], r["actual_before"]),
                 num(r["indicator_code"], r["actual_after"]),
                 gap_num(r["indicator_code"], r["change"]),
-                Status(r["status_before"]),
-                Status(r["status_after"]),
+                shown_status(
+                    r["status_before"], pace_before.get((r["indicator_code"], r["region_code"], r["settlement"])), r["year"]
+                ),
+                shown_status(
+                    r["status_after"], pace_of.get((r["indicator_code"], r["region_code"], r["settlement"])), r["year"]
+                ),
             ]
             for r in changes.iter_rows(named=True)
         ]
         brief.tables.append(
             Table(
-                "sheet_changes",
-                tr("changes", lang, prev=prev, n=changes.height),
+                "changes",
+                tr("changes_since", lang, prev=prev, n=changes.height),
                 [
                     tr(k, lang)
                     for k in (
                         "col_code",
-                        "col_indicator",
-                        "col_region",
-                        "col_settlement",
-                        "col_year",
+                        "indicator",
+                        "region",
+                        "settlement",
+                        "year",
                         "col_before",
                         "col_after",
                         "col_change",
@@ -553,6 +584,7 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
                     )
                 ],
                 change_rows,
+                note=rule,
             )
         )
     return brief
@@ -635,6 +667,7 @@ def pdf_bytes(brief: Brief) -> bytes:
     if brief.synthetic:
         story.append(Paragraph(esc(tr("synthetic", lang)), warn))
     story.append(Paragraph(esc(tr("summary", lang, year=brief.year)), h1))
+    story.append(Paragraph(esc(tr("final_year_rule", lang)), body))
     counts = brief.status_counts
     story += table_flow(counts)
     if counts.rows:
@@ -700,7 +733,7 @@ def _number_format(cell: Num, lang: str) -> str:
     if cell.kind == "percent":
         return f'{base}" %"'
     if cell.kind == "pp":
-        return f'{base}" {tr("gap_pp", lang)}"'
+        return f'{base}" {tr("gap_unit_percent", lang)}"'
     return base
 
 
@@ -785,7 +818,8 @@ def xlsx_bytes(brief: Brief) -> bytes:
         top = 5
     text_cell(ws.cell(top + 1, 1), tr("summary", lang, year=brief.year))
     ws.cell(top + 1, 1).font = Font(bold=True, size=13)
-    write(ws, brief.status_counts, top + 3)
+    text_cell(ws.cell(top + 2, 1), tr("final_year_rule", lang))
+    write(ws, brief.status_counts, top + 4)
     for tbl in brief.tables:
         ws = sheet_for(tbl)
         text_cell(ws.cell(1, 1), tr("stamp", lang, id=brief.snapshot_id, taken=local_time(brief.taken_at), build=brief.build_id))

@@ -18,11 +18,13 @@ import re
 from datetime import UTC, datetime
 
 import openpyxl
+import polars as pl
 import pytest
 from pypdf import PdfReader
 
+from contracts.glossary import STATUS_SYMBOLS, WORDS
 from contracts.home import Layout
-from contracts.snapshots import brief_dir, read_brief_record
+from contracts.snapshots import brief_dir, read_brief_record, read_input, read_output
 from pipelines.briefing import LANGS, TEXTS, make_pack, write_packs
 from pipelines.snapshots import INPUT_TABLES, OUTPUT_TABLES, take_snapshot
 from pipelines.warehouse import fetch
@@ -107,9 +109,9 @@ def test_workbook_has_the_same_tables_native_charts_and_localised_headers(two_sn
     layout, a, b = two_snapshots
     data = make_pack(layout, b, lang)[f"brief-{b}-{lang}.xlsx"]
     sheets = _cells(data)
-    targets = sheets[TEXTS["sheet_targets"][lang]]
+    targets = sheets[TEXTS["target_indicators"][lang]]
     header_at = next(i for i, row in enumerate(targets) if row[0] == TEXTS["col_code"][lang])
-    assert targets[header_at][:3] == [TEXTS["col_code"][lang], TEXTS["col_indicator"][lang], TEXTS["col_actual"][lang]]
+    assert targets[header_at][:3] == [TEXTS["col_code"][lang], TEXTS["indicator"][lang], TEXTS["col_actual"][lang]]
     row = targets[header_at + 1]
     assert (
         row[0] == C
@@ -120,7 +122,7 @@ def test_workbook_has_the_same_tables_native_charts_and_localised_headers(two_sn
     behind = sheets[TEXTS["sheet_behind"][lang]]
     kz19 = next(r for r in behind if r[1] == 1 and r[6] is not None)  # Almaty Region: 1 series behind of 1
     assert kz19[6] == pytest.approx(2.5) and kz19[4] == pytest.approx(81.0)
-    changes = sheets[TEXTS["sheet_changes"][lang]]
+    changes = sheets[TEXTS["changes"][lang]]
     assert a in changes[2][0]  # "since the previous snapshot (A)"
     moved = [r for r in changes if r[0] == C and r[5] == pytest.approx(80.0)]
     assert moved and moved[0][6] == pytest.approx(81.0) and moved[0][7] == pytest.approx(1.0)
@@ -180,3 +182,70 @@ def test_cli_writes_the_pack(two_snapshots, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / f"brief-{b}-ru.pdf").exists() and (tmp_path / f"brief-{b}-ru.xlsx").exists()
     assert "85,5 %" in _pdf_text((tmp_path / f"brief-{b}-ru.pdf").read_bytes())
+
+
+# The last target year (issue 9, item 5): G1.T1.age1_6's last target is 85.3 % in 2025 (baseline 77.1 %). Every one
+# of the 20 regions of 2025 returns 8400/10000 = 84.0 %, so the national roll-up is 84.0 % from 20 of 20 regions.
+# The year's status: achievement (84.0 - 77.1) / (85.3 - 77.1) = 0.84, between 0.80 and 0.95: "at risk". The
+# end-of-programme verdict: 84.0 < 85.3, missed by 1.3 p.p. In 2025 the status cell must say "missed".
+
+def _regions_2025() -> list[str]:
+    from dashboard.views import alive_regions
+    from tests.returns_factory import regions
+
+    return sorted(c for c in alive_regions(regions(), 2025)["region_code"] if c != "KZ")
+
+
+@pytest.fixture
+def final_year_snapshot(bilim_home):
+    layout = Layout.current()
+    _publish(layout, [V(C, code, 2025, "total", 8400, 10000) for code in _regions_2025()], "b25")
+    snap = take_snapshot(layout, "b25", now=datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    return layout, snap["snapshot_id"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "missed_by"), [("kk", "орындалмады (1,3 п.т.)"), ("ru", "не выполнен (1,3 п.п.)"), ("en", "missed (1.3 p.p.)")]
+)
+def test_in_the_last_target_year_the_pack_and_the_dashboard_show_the_same_verdict(final_year_snapshot, lang, missed_by):
+    from dashboard import views
+    from dashboard.i18n import t
+
+    layout, sid = final_year_snapshot
+    gaps = read_output(layout, sid, "indicator_gaps")
+    pace = read_output(layout, sid, "indicator_pace")
+    kz = gaps.filter((pl.col("indicator_code") == C) & (pl.col("region_code") == "KZ") & (pl.col("settlement") == "total"))
+    kz = kz.filter(pl.col("year") == 2025).row(0, named=True)
+    assert kz["actual"] == pytest.approx(84.0) and kz["status"] == "at_risk"  # the year's own status
+    verdict = pace.filter((pl.col("indicator_code") == C) & (pl.col("region_code") == "KZ")).row(0, named=True)
+    assert verdict["verdict"] == "missed" and verdict["target_year"] == 2025 and verdict["verdict_gap"] == pytest.approx(1.3)
+
+    missed, at_risk = WORDS["verdict_missed"][lang], WORDS["status_at_risk"][lang]
+    # the dashboard's view function, on the snapshot's own tables
+    card = views.scorecard(gaps, pace, read_input(layout, sid, "programme_indicators"), 2025, lang)
+    shown = card.filter(pl.col("code") == C).row(0, named=True)
+    assert shown[t("col_status", lang)] == f"{STATUS_SYMBOLS['off_track']} {missed}"
+    assert shown[t("col_verdict", lang)].replace("\u00a0", " ") == missed_by
+
+    pack = make_pack(layout, sid, lang)
+    # the workbook: the status cell holds the same word on the off-track tint, the next columns the same verdict
+    wb = openpyxl.load_workbook(io.BytesIO(pack[f"brief-{sid}-{lang}.xlsx"]))
+    ws = wb[TEXTS["target_indicators"][lang][:31]]
+    rows = list(ws.iter_rows())
+    header_at = next(i for i, r in enumerate(rows) if r[0].value == TEXTS["col_code"][lang])
+    headers = [c.value for c in rows[header_at]]
+    row = next(r for r in rows[header_at + 1 :] if r[0].value == C)
+    status_cell = row[headers.index(TEXTS["col_status"][lang])]
+    assert status_cell.value == missed
+    assert status_cell.fill.fgColor.rgb.endswith("F5D3BF")  # off-track tint: never the at-risk one
+    assert row[headers.index(TEXTS["col_verdict"][lang])].value.replace("\u00a0", " ") == missed_by
+    summary = [v for r in wb.worksheets[0].iter_rows(values_only=True) for v in r if isinstance(v, str)]
+    assert TEXTS["final_year_rule"][lang] in summary  # the pack says which one the last target year shows
+    assert [missed, 1] in [list(r[:2]) for r in wb.worksheets[0].iter_rows(values_only=True)]  # the status count
+    every_text = [v for sheet in wb.worksheets for r in sheet.iter_rows(values_only=True) for v in r if isinstance(v, str)]
+    assert at_risk not in every_text
+    # the PDF: the same word, the rule, and "at risk" nowhere
+    text = re.sub(r"\s+", " ", _pdf_text(pack[f"brief-{sid}-{lang}.pdf"]))
+    assert missed in text and missed_by in text
+    assert re.sub(r"\s+", " ", TEXTS["final_year_rule"][lang]) in text
+    assert at_risk not in text
