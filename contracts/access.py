@@ -101,6 +101,13 @@ def allowed(who: Principal, action: str, region: str | None = None) -> bool:
     return False
 
 
+def may_submit(who: Principal, unit_region: str | None) -> bool:
+    """May ``who`` submit a return for a reporting unit in ``unit_region``? A region's return is its region's; an
+    indicator set's institution reports through its region (its ``region_code`` in the set's registry,
+    ``institutions.csv``): the region's officer may submit for it, an officer of another region may not."""
+    return unit_region is not None and allowed(who, "upload", unit_region)
+
+
 def pages_for(who: Principal) -> list[str]:
     """The pages ``who`` may open, the first being their default: an officer lands on the upload page."""
     pages = [page for page, action in PAGE_ACTIONS.items() if allowed(who, action)]

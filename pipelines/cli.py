@@ -247,11 +247,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: {missing[0]}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    if args.set is not None:  # ``--set ID``: every file must be that set's return (F_SET_MISMATCH otherwise)
+        from pipelines.catalogue.sets import get_set, load_sets
+
+        try:
+            get_set(load_sets(repo_raw()), args.set)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return EXIT_USAGE
     ctx = load_context(layout, args.region, args.year)
     results, texts, statuses = [], [], []
     for path in args.files:
         result = accept_file(
-            path, ctx, layout, who=args.who, display_name=args.name, officer=args.officer, who_name=args.who_name
+            path, ctx, layout, who=args.who, display_name=args.name, officer=args.officer, who_name=args.who_name,
+            set_id=args.set,
         )
         statuses.append(result.status)
         results.append(result.to_dict())
@@ -725,6 +734,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="the file must be for this year")
     p.add_argument("--name", default=None, help="the file's name as the officer knows it")
     p.add_argument("--who-name", default=None, help="display name of who submits (for the audit log)")
+    p.add_argument("--set", default=None, help="the files must be returns of this indicator set (`bilim sets`)")
     p.add_argument(
         "--no-wait",
         action="store_true",

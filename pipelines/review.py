@@ -1,6 +1,10 @@
 """Review of returns before they count: submitted -> accepted (official) or returned (with a reason).
 
-A return is identified by (indicator set, region, year). Every valid upload appends a submission to the ledger in
+A return is identified by (indicator set, region, year): ``key_of``. An indicator set's return is identified by
+(set, reporting unit, year) — the unit being a region or an institution — and a campaign's returns also by their
+period: every dated interim return and the final return are separate returns, so an accepted interim return locks
+neither the next interim one nor the final one, and a new upload of the same date (or a new final) supersedes.
+The programme's keys are exactly as before. Every valid upload appends a submission to the ledger in
 state ``submitted``; reviewers' decisions are appended to their own hash-chained log (``Layout.reviews``), never
 written into the ledger, so both stay append-only. The state of every submission is derived by replaying both:
 
@@ -48,7 +52,7 @@ class ReviewRefused(ValueError):
 @dataclass
 class SubmissionState:
     submission_id: str
-    key: tuple[str, str, int]  # (set, region, year)
+    key: tuple  # (set, region, year); a set's return: return_key
     received_at: str
     state: str = SUBMITTED
     reviewed_by: str | None = None
@@ -61,9 +65,10 @@ class SubmissionState:
 class ReturnState:
     """One return (set, region, year): its submissions in order and what counts."""
 
-    key: tuple[str, str, int]
+    key: tuple
     submissions: list[SubmissionState] = field(default_factory=list)
     exception_open: bool = False  # an admin allowed one more upload after the deadline
+    region_code: str | None = None  # the region of its newest submission (for a set's return, the unit's region)
 
     @property
     def newest(self) -> SubmissionState | None:
@@ -88,31 +93,62 @@ def set_of(entry) -> str:
     return getattr(entry, "set_id", None) or DEFAULT_SET
 
 
-def key_of(entry) -> tuple[str, str, int]:
-    return (set_of(entry), entry.region_code, int(entry.year))
+FINAL = "final"
+
+
+def period_of(return_kind: str | None, as_of: object | None) -> str | None:
+    """A campaign return's period within the return's identity: ``final``, or ``interim:<ISO date>``; ``None``
+    for a return without periods (the programme's, a school or academic year's)."""
+    if not return_kind:
+        return None
+    if return_kind == FINAL:
+        return FINAL
+    return f"{return_kind}:{as_of.isoformat() if hasattr(as_of, 'isoformat') else as_of}"
+
+
+def return_key(set_id: str | None, unit: str, year: int, return_kind: str | None = None,
+               as_of: object | None = None) -> tuple:
+    """A return's identity: (set, region, year) for the programme, exactly as always; (set, unit, year) for another
+    set's return, and (set, unit, year, period) for a campaign's."""
+    set_id = set_id or DEFAULT_SET
+    if set_id == DEFAULT_SET:
+        return (set_id, unit, int(year))
+    period = period_of(return_kind, as_of)
+    return (set_id, unit, int(year)) if period is None else (set_id, unit, int(year), period)
+
+
+def key_of(entry) -> tuple:
+    """The identity of the return a ledger entry, a verdict's group (``rules.Checked``) or a review record is for."""
+    unit = getattr(entry, "unit_code", None) or entry.region_code
+    return return_key(set_of(entry), unit, entry.year, getattr(entry, "return_kind", None), getattr(entry, "as_of", None))
+
+
+def _review_key(r: dict) -> tuple:
+    return return_key(r.get("set"), r.get("unit_code") or r["region_code"], r["year"], r.get("return_kind"), r.get("as_of"))
 
 
 def read_reviews(layout: Layout) -> list[dict]:
     return chain.read(layout.reviews).entries
 
 
-def replay(ledger: list, reviews: list[dict]) -> dict[tuple[str, str, int], ReturnState]:
+def replay(ledger: list, reviews: list[dict]) -> dict[tuple, ReturnState]:
     """Every return's submissions with their states, from the ledger and the review log.
 
     Decisions name their submission, so they need no common clock with the ledger (whose ``received_at`` may be a
     historical date): a decision sets its submission's state; then every submission that is not its return's
     newest and was not accepted is ``superseded``. A deadline exception names the newest submission when it was
     given (or none) and holds until a newer one arrives."""
-    returns: dict[tuple[str, str, int], ReturnState] = {}
+    returns: dict[tuple, ReturnState] = {}
     by_id: dict[str, SubmissionState] = {}
     for e in ledger:
         key = key_of(e)
         s = SubmissionState(e.submission_id, key, e.received_at)
         returns.setdefault(key, ReturnState(key)).submissions.append(s)
         by_id[s.submission_id] = s
-    exceptions: dict[tuple[str, str, int], set] = {}
+        returns[key].region_code = e.region_code
+    exceptions: dict[tuple, set] = {}
     for r in reviews:
-        key = (r.get("set") or DEFAULT_SET, r["region_code"], int(r["year"]))
+        key = _review_key(r)
         if r["action"] == "exception":
             exceptions.setdefault(key, set()).add(r.get("submission_id"))
             returns.setdefault(key, ReturnState(key))
@@ -133,13 +169,13 @@ def replay(ledger: list, reviews: list[dict]) -> dict[tuple[str, str, int], Retu
     return returns
 
 
-def states(layout: Layout, ledger: list | None = None) -> dict[tuple[str, str, int], ReturnState]:
+def states(layout: Layout, ledger: list | None = None) -> dict[tuple, ReturnState]:
     from pipelines.returns.ledger import read_ledger
 
     return replay(read_ledger(layout) if ledger is None else ledger, read_reviews(layout))
 
 
-def submission_states(returns: dict[tuple[str, str, int], ReturnState]) -> dict[str, SubmissionState]:
+def submission_states(returns: dict[tuple, ReturnState]) -> dict[str, SubmissionState]:
     return {s.submission_id: s for r in returns.values() for s in r.submissions}
 
 
@@ -160,15 +196,20 @@ def past_deadline(year: int, now: datetime | None = None) -> bool:
 
 def upload_refusal(layout: Layout, region: str, year: int, set_id: str = DEFAULT_SET, officer: bool = True,
                    now: datetime | None = None,
-                   returns: dict[tuple[str, str, int], ReturnState] | None = None) -> tuple[str, dict] | None:
+                   returns: dict[tuple, ReturnState] | None = None, *,
+                   return_kind: str | None = None, as_of: object | None = None) -> tuple[str, dict] | None:
     """Why a new upload for this return is refused (a rule code and its message parameters), or ``None``.
     Operators at the shell (``officer=False``) act as admins: the deadline does not stop them; a lock does.
-    ``returns`` (``states(layout)``) lets a caller asking for several returns of one file replay the logs once."""
-    ret = (states(layout) if returns is None else returns).get((set_id, region, year))
+    ``returns`` (``states(layout)``) lets a caller asking for several returns of one file replay the logs once.
+    For another set's return ``region`` is its reporting unit (``return_key``); the reporting deadline is the
+    programme's (configuration), so it applies to the programme's returns only."""
+    ret = (states(layout) if returns is None else returns).get(return_key(set_id, region, year, return_kind, as_of))
     if ret is not None and ret.locked:
         s = ret.newest
         return "F_RETURN_LOCKED", {"region": region, "year": year, "accepted_at": s.reviewed_at or s.received_at}
     started = ret is not None and ret.newest is not None  # in review: a correction or a replacement is expected
+    if set_id != DEFAULT_SET:
+        return None
     if officer and past_deadline(year, now) and not started and not (ret is not None and ret.exception_open):
         due, source = deadline(year)
         return "F_PAST_DEADLINE", {"region": region, "year": year, "deadline": due.isoformat(), "source": source}
@@ -179,16 +220,19 @@ def upload_refusal(layout: Layout, region: str, year: int, set_id: str = DEFAULT
 
 
 def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, reason: str | None = None,
-           set_id: str = DEFAULT_SET) -> dict:
+           set_id: str = DEFAULT_SET, *, return_kind: str | None = None, as_of: object | None = None) -> dict:
     """Accept, return or reopen the return (set, region, year), or grant a deadline exception. Checks the
     precondition and appends the decision under the review log's lock, then records it in the audit log; returns
-    the review entry written. Does not rebuild (the caller publishes)."""
+    the review entry written. Does not rebuild (the caller publishes). For another set's return ``region`` is its
+    reporting unit (a region or an institution code) and a campaign's return is named by ``return_kind`` and
+    ``as_of`` (``interim`` and its date, or ``final``); the record then also holds them and the unit's region."""
     by, by_name = actor.user_id, actor.name
     reason = (reason or "").strip() or None
     if action in ("return", "reopen", "exception") and not reason:
         raise ReviewRefused("reason_required", f"{action} needs a reason")
     with chain.lock_for(layout.reviews):
-        ret = states(layout).get((set_id, region, year))
+        key = return_key(set_id, region, year, return_kind, as_of)
+        ret = states(layout).get(key)
         target: SubmissionState | None = None
         if action in ("accept", "return"):
             target = ret.pending if ret else None
@@ -202,11 +246,17 @@ def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, re
                 )
         elif action != "exception":
             raise ValueError(f"unknown review action {action!r}")
+        unit = {}
+        if set_id != DEFAULT_SET:  # the programme's record is exactly as before
+            period = key[3] if len(key) > 3 else None
+            unit = {"unit_code": region, **({"return_kind": return_kind} if period else {}),
+                    **({"as_of": period.partition(":")[2]} if period and period != FINAL else {})}
         entry = {
             "at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "action": action,
             "set": set_id,
-            "region_code": region,
+            "region_code": (ret.region_code if ret is not None and ret.region_code else region),
+            **unit,
             "year": year,
             # an exception names the newest submission it follows (or none): it holds for the next one only
             "submission_id": target.submission_id if target else (ret.newest.submission_id if ret and ret.newest else None),
@@ -219,7 +269,7 @@ def decide(layout: Layout, action: str, region: str, year: int, actor: Actor, re
         layout,
         actor,
         AUDIT_ACTION.get(action, action),
-        {"set": set_id, "region_code": region, "year": year, "submission_id": entry["submission_id"]},
+        {"set": set_id, "region_code": entry["region_code"], **unit, "year": year, "submission_id": entry["submission_id"]},
         reason=reason,
         review=written["hash"],
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from contracts.access import Principal
 from contracts.home import Layout
 from pipelines.returns.annotate import annotate_workbook
 from pipelines.returns.issues import error
@@ -82,21 +83,45 @@ def accept_file(
     received_at: str | None = None,
     officer: bool = False,
     who_name: str | None = None,
+    set_id: str | None = None,
+    principal: Principal | None = None,
 ) -> IngestResult:
     """Validate, then archive and record the file as submitted (awaiting review), or reject it. Does not rebuild
     the marts (see ``run_all``). ``received_at`` (UTC ISO time) is for loading historical returns with the date they
     really arrived. Every return the file holds must be open for a new upload (``review.upload_refusal``: not
-    locked by an accepted return, and, for an officer's upload, not past its deadline without an exception)."""
+    locked by an accepted return, and, for an officer's upload, not past its deadline without an exception).
+
+    The same path takes an indicator set's return (DESIGN §9): ``set_id`` (``bilim ingest --set``), when given,
+    is the set the file must be for (``F_SET_MISMATCH`` otherwise; without it any set's file is taken, as
+    ``validate_file`` reads it). ``principal``, when given, is the person uploading: every return the file holds
+    must be within their grants (``contracts.access.may_submit``: an officer submits for their region, and for an
+    institution in it), checked here again whatever the page let them choose."""
+    from contracts.access import may_submit
     from contracts.audit import Actor, record
+    from pipelines.returns.ledger import is_set_entry
     from pipelines.review import states, upload_refusal
 
     who = who or default_who()
     actor = Actor(who, who_name or who)
     verdict = validate_file(path, ctx, display_name)
+    if verdict.accepted and set_id is not None and "F_SET_MISMATCH" not in verdict.rule_codes():
+        found = sorted({g.set_id or "programme" for g in verdict.groups})
+        if found != [set_id]:
+            verdict.file_issues.append(error("F_SET_MISMATCH", found=", ".join(found), expected=set_id))
+    if verdict.accepted and principal is not None:
+        for g in verdict.groups:
+            if not may_submit(principal, g.region_code):
+                unit = g.unit_code if is_set_entry(g) and g.unit_code else g.region_code
+                found = unit if unit == g.region_code else f"{unit} ({g.region_code})"
+                g.issues.append(error("F_REGION_MISMATCH", found=found, expected=", ".join(principal.regions) or "-"))
     if verdict.accepted:
         returns = states(layout)  # the ledger and the review log replayed once for every return the file holds
         for g in verdict.groups:
-            refusal = upload_refusal(layout, g.region_code, g.year, officer=officer, returns=returns)
+            if is_set_entry(g):  # a set's return: its unit and, for a campaign, its period name the return
+                refusal = upload_refusal(layout, g.unit_code or g.region_code, g.year, g.set_id, officer=officer,
+                                         returns=returns, return_kind=g.return_kind, as_of=g.as_of)
+            else:
+                refusal = upload_refusal(layout, g.region_code, g.year, officer=officer, returns=returns)
             if refusal is not None:
                 code, params = refusal
                 g.issues.append(error(code, **params))
@@ -106,7 +131,7 @@ def accept_file(
             layout,
             actor,
             "upload_rejected",
-            {"sha256": verdict.sha256, "region_code": result_region(verdict)},
+            {"sha256": verdict.sha256, "region_code": result_region(verdict), **_set_target(verdict)},
             rules=",".join(verdict.rule_codes()),
         )
         return result
@@ -121,6 +146,17 @@ def accept_file(
     for e in entries:
         audit_submit(layout, actor, e)
     return IngestResult(ACCEPTED, verdict, entries)
+
+
+def _set_target(verdict: Verdict) -> dict:
+    """The set and reporting unit a rejected set return says it is for (audit), never from a file with personal
+    data; nothing for the programme's files, whose record is as before."""
+    if verdict.personal_data:
+        return {}
+    g = next((g for g in verdict.groups if (g.set_id or "programme") != "programme"), None)
+    if g is None:
+        return {}
+    return {"set": g.set_id, "unit_code": g.unit_code}
 
 
 def result_region(verdict: Verdict) -> str | None:

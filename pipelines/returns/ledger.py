@@ -48,9 +48,23 @@ class LedgerEntry:
     warnings: int
     kind: str
     supersedes: str | None
+    # An indicator set's return (DESIGN §9; absent for the programme, so its lines and hash chain are as before):
+    # the set, the reporting unit (a region code or an institution code; ``region_code`` is then its region) and,
+    # for a campaign, interim/final and the ISO date the values stand at.
+    set_id: str | None = None
+    unit_code: str | None = None
+    return_kind: str | None = None
+    as_of: str | None = None
 
 
 _FIELDS = {f.name for f in fields(LedgerEntry)}
+_SET_FIELDS = ("set_id", "unit_code", "return_kind", "as_of")
+
+
+def entry_record(entry: LedgerEntry) -> dict:
+    """The entry as written to the ledger: the set fields only where they are set, so a programme entry is written
+    exactly as before they existed."""
+    return {k: v for k, v in asdict(entry).items() if not (k in _SET_FIELDS and v is None)}
 
 
 @dataclass(frozen=True)
@@ -146,11 +160,14 @@ def read_ledger(layout: Layout) -> list[LedgerEntry]:
     return [LedgerEntry(**{k: v for k, v in e.items() if k in _FIELDS}) for e in entries]
 
 
-def current_entries(entries: list[LedgerEntry]) -> dict[tuple[str, int], LedgerEntry]:
-    """The latest accepted submission per (region, year): a new return supersedes the earlier one as a whole."""
-    current: dict[tuple[str, int], LedgerEntry] = {}
+def current_entries(entries: list[LedgerEntry]) -> dict[tuple, LedgerEntry]:
+    """The latest submission of every return (``review.key_of``: set, region or unit, year, and a campaign's
+    period): a new submission supersedes the earlier one as a whole."""
+    from pipelines.review import key_of
+
+    current: dict[tuple, LedgerEntry] = {}
     for e in entries:
-        current[(e.region_code, e.year)] = e
+        current[key_of(e)] = e
     return current
 
 
@@ -177,7 +194,7 @@ def ledger_lock(layout: Layout):
 def append_entries(layout: Layout, entries: list[LedgerEntry]) -> None:
     """Commit point of an ingest: all the file's submissions in one chained, ``fsync``ed append."""
     failpoint(LEDGER_APPEND)
-    chain.append(layout.ledger, [asdict(e) for e in entries])
+    chain.append(layout.ledger, [entry_record(e) for e in entries])
 
 
 def record_rejection(
@@ -223,16 +240,19 @@ def record_submission(
     identical re-upload is ``UNCHANGED``; values the replaced return had and this one has not are warned about),
     cache the parsed ``rows``, archive the file by content hash and append one entry per (region, year) — the
     commit point. Returns the status and the file's entries."""
+    from pipelines.review import key_of
+
     with ledger_lock(layout):
         ledger = read_ledger(layout)
         current = current_entries(ledger)
-        if all((e := current.get((g.region_code, g.year))) is not None and e.sha256 == verdict.sha256 for g in verdict.groups):
+        keys = [key_of(g) for g in verdict.groups]
+        if all((e := current.get(k)) is not None and e.sha256 == verdict.sha256 for k in keys):
             from pipelines.returns.issues import warning
 
-            first = current[(verdict.groups[0].region_code, verdict.groups[0].year)]
+            first = current[keys[0]]
             verdict.file_issues.append(warning("W_IDENTICAL", accepted_at=first.received_at))
-            return UNCHANGED, [current[(g.region_code, g.year)] for g in verdict.groups]
-        add_dropped_rows_warnings(layout, verdict, ledger)
+            return UNCHANGED, [current[k] for k in keys]
+        add_dropped_rows_warnings(layout, verdict, ledger, rows)
         parsed = layout.parsed_file(verdict.sha256)
         if not parsed.exists():
             parsed.parent.mkdir(parents=True, exist_ok=True)
@@ -256,16 +276,48 @@ def record_submission(
                 expected=g.expected,
                 warnings=sum(1 for i in g.issues if i.severity != "error"),
                 kind=verdict.kind or "",
-                supersedes=(current[(g.region_code, g.year)].submission_id if (g.region_code, g.year) in current else None),
+                supersedes=(current[k].submission_id if k in current else None),
+                **_set_fields(g),
             )
-            for n, g in enumerate(verdict.groups)
+            for n, (g, k) in enumerate(zip(verdict.groups, keys, strict=True))
         ]
         append_entries(layout, entries)
     return ACCEPTED, entries
 
 
-def previous_keys(layout: Layout, entry: LedgerEntry | None) -> set[tuple[str, str, str | None]]:
-    """(indicator, settlement, unit) of the values in the submission being replaced."""
+def _set_fields(group) -> dict:
+    """The ledger's set fields of a verdict's group (none for the programme's)."""
+    set_id = getattr(group, "set_id", None) or "programme"
+    if set_id == "programme":
+        return {}
+    as_of = getattr(group, "as_of", None)
+    return {
+        "set_id": set_id,
+        "unit_code": getattr(group, "unit_code", None) or group.region_code,
+        "return_kind": getattr(group, "return_kind", None),
+        "as_of": as_of.isoformat() if as_of is not None else None,
+    }
+
+
+def is_set_entry(entry) -> bool:
+    """Whether a ledger entry (or a verdict's group) is a return of an indicator set other than the programme."""
+    return (getattr(entry, "set_id", None) or "programme") != "programme"
+
+
+def set_return_filter(entry: LedgerEntry):
+    """The rows of a set file's parsed cache (``SET_PARSED_SCHEMA``) that belong to ``entry``'s return."""
+    import polars as pl
+
+    c = pl.col
+    period = (c("return_kind").is_null() if entry.return_kind is None else c("return_kind") == entry.return_kind) & (
+        c("as_of").is_null() if entry.as_of is None else c("as_of").cast(pl.String) == entry.as_of
+    )
+    return (c("set_id") == entry.set_id) & (c("unit_code") == entry.unit_code) & (c("year") == entry.year) & period
+
+
+def previous_keys(layout: Layout, entry: LedgerEntry | None) -> set[tuple]:
+    """(indicator, settlement, unit) of the values in the submission being replaced; (indicator, settlement) for
+    a set's return."""
     if entry is None:
         return set()
     path = layout.parsed_file(entry.sha256)
@@ -273,23 +325,38 @@ def previous_keys(layout: Layout, entry: LedgerEntry | None) -> set[tuple[str, s
         return set()
     import polars as pl
 
+    if is_set_entry(entry):
+        prev = pl.read_parquet(path).filter(set_return_filter(entry))
+        return set(prev.select("indicator_code", "settlement").iter_rows())
     prev = pl.read_parquet(path).filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
     return set(prev.select("indicator_code", "settlement", "unit_kato").iter_rows())
 
 
-def add_dropped_rows_warnings(layout: Layout, verdict: Verdict, ledger: list[LedgerEntry]) -> None:
-    """Warn about values the return it replaces had and this one does not."""
+def add_dropped_rows_warnings(
+    layout: Layout, verdict: Verdict, ledger: list[LedgerEntry], rows: pl.DataFrame | None = None
+) -> None:
+    """Warn about values the return it replaces had and this one does not (``rows``: the file's parsed rows, for
+    a set's return; made from the verdict when not given)."""
     from pipelines.returns.issues import warning
+    from pipelines.review import key_of
 
     current = current_entries(ledger)
     for g in verdict.groups:
-        before = previous_keys(layout, current.get((g.region_code, g.year)))
+        before = previous_keys(layout, current.get(key_of(g)))
         if not before:
             continue
-        now = set(g.rows.select("indicator_code", "settlement_token", "unit_kato").iter_rows())
+        if is_set_entry(g):
+            if rows is None:
+                from pipelines.returns.verdict import parsed_rows
+
+                rows = parsed_rows(verdict)
+            probe = LedgerEntry("", "", "", "", g.region_code, g.year, "", "", 0, 0, 0, "", None, **_set_fields(g))
+            now = set(rows.filter(set_return_filter(probe)).select("indicator_code", "settlement").iter_rows())
+        else:
+            now = set(g.rows.select("indicator_code", "settlement_token", "unit_kato").iter_rows())
         dropped = sorted(before - now, key=str)
         if dropped:
-            examples = ", ".join(f"{c} ({s})" for c, s, _ in dropped[:3])
+            examples = ", ".join(f"{k[0]} ({k[1]})" for k in dropped[:3])
             g.issues.append(warning("W_DROPPED_ROWS", count=len(dropped), examples=examples))
 
 
@@ -303,8 +370,10 @@ def audit_submit(layout: Layout, actor, entry: LedgerEntry, *, recovered: bool =
         actor,
         "submit",
         {
-            "set": "programme",
+            "set": entry.set_id or "programme",
             "region_code": entry.region_code,
+            # a set's return: its reporting unit and, for a campaign, its period (the programme's record as before)
+            **({k: getattr(entry, k) for k in _SET_FIELDS[1:] if getattr(entry, k) is not None} if entry.set_id else {}),
             "year": entry.year,
             "submission_id": entry.submission_id,
             "sha256": entry.sha256,
