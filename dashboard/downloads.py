@@ -12,13 +12,22 @@ the published table, the build, the language) and the synthetic-data flag (a col
   separator (a spreadsheet would read ``15 000`` as text); text cells escaped against formula injection.
 
 Pure functions, testable without Streamlit; ``offer`` draws the two buttons.
+
+Nothing is written until it is asked for: ``download`` returns a ``Download`` that builds its CSV or its workbook the
+first time one is read (then keeps it), and ``offer`` hands ``st.download_button`` a callable (Streamlit 1.67's
+deferred data: the callable runs when the button is clicked, on a thread of its own). A page therefore draws its
+buttons without building a workbook per table per render — openpyxl was the largest part of the overview's first
+paint — and the click builds exactly the bytes the eager version built.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -80,10 +89,42 @@ class Table:
     synthetic: list[bool] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class Download:
-    csv: bytes
-    xlsx: bytes
+    """The CSV and the Excel workbook of one table in one language, each built on first use and then kept.
+
+    ``csv`` and ``xlsx`` are the bytes (built when read); ``csv_bytes`` and ``xlsx_bytes`` are the callables a
+    download button is given. Safe to read from two threads (a button's deferred data runs on its own thread)."""
+
+    def __init__(self, table: Table, lang: str) -> None:
+        self._table, self._lang = table, lang
+        self._made: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, kind: str, make: Callable[[Table, str], bytes]) -> bytes:
+        with self._lock:
+            if kind not in self._made:
+                self._made[kind] = make(self._table, self._lang)
+            return self._made[kind]
+
+    def csv_bytes(self) -> bytes:
+        return self._get("csv", csv_bytes)
+
+    def xlsx_bytes(self) -> bytes:
+        return self._get("xlsx", xlsx_bytes)
+
+    @property
+    def csv(self) -> bytes:
+        return self.csv_bytes()
+
+    @property
+    def xlsx(self) -> bytes:
+        return self.xlsx_bytes()
+
+    @property
+    def built(self) -> set[str]:
+        """Which files have been built so far (``csv``, ``xlsx``)."""
+        with self._lock:
+            return set(self._made)
 
 
 def _text(cell: object, lang: str) -> str:
@@ -124,19 +165,28 @@ def about_rows(table: Table, lang: str) -> list[tuple[str, str]]:
 
 
 def download(table: Table, lang: str) -> Download:
-    """The CSV and the Excel workbook of ``table`` in ``lang``: the one way the dashboard writes a download."""
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
+    """The CSV and the Excel workbook of ``table`` in ``lang``: the one way the dashboard writes a download. Each
+    file is built when it is first read (``Download``)."""
+    return Download(table, lang)
 
+
+def csv_bytes(table: Table, lang: str) -> bytes:
+    """The CSV of ``table`` in ``lang``: UTF-8 with a BOM, the language's separator and decimal mark."""
     headers, rows = _with_flag(table, lang)
-
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if lang in ("kk", "ru") else ",", lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
         writer.writerow([escape_text(_text(c, lang)) if not isinstance(c, Num | When) else _text(c, lang) for c in row])
-    csv_data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
+
+def xlsx_bytes(table: Table, lang: str) -> bytes:
+    """The Excel workbook of ``table`` in ``lang``: a typed data sheet and the about sheet."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    headers, rows = _with_flag(table, lang)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = t("download_sheet_data", lang)
@@ -172,7 +222,7 @@ def download(table: Table, lang: str) -> Download:
     about.column_dimensions["B"].width = 90
     buffer = io.BytesIO()
     wb.save(buffer)
-    return Download(csv_data, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def frame_table(frame: pl.DataFrame, source: str, build: str = "", synthetic: bool = False) -> Table:
@@ -182,21 +232,19 @@ def frame_table(frame: pl.DataFrame, source: str, build: str = "", synthetic: bo
 
 
 def offer(container, made: Download, lang: str, stem: str, key: str) -> None:
-    """The page's two buttons (CSV, Excel) for a download."""
+    """The page's two buttons (CSV, Excel) for a download. Each is given the callable that builds its file, so the
+    bytes are built when the button is clicked, not when the page is drawn."""
     c1, c2 = container.columns(2)
-    c1.download_button(t("download_csv", lang), made.csv, file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv")
-    c2.download_button(t("download_xlsx", lang), made.xlsx, file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx")
+    c1.download_button(t("download_csv", lang), made.csv_bytes, file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv")
+    c2.download_button(
+        t("download_xlsx", lang), made.xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx"
+    )
 
 
 def gap_download(build: str, code: str, lang: str) -> Download:
-    """One indicator's gaps as a download, made once per build, series and language (Excel is the slow part)."""
+    """One indicator's gaps as a download, one per build, series and language: the same ``Download`` on every run
+    and in every session, so its files are built at most once (on the first click)."""
     return _gap_download(build, code, lang)
-
-
-def _cached(func):
-    import streamlit as st
-
-    return st.cache_data(max_entries=32, show_spinner=False)(func)
 
 
 def _meta(indicators: pl.DataFrame) -> dict[str, tuple[str, int]]:
@@ -241,7 +289,7 @@ def gaps_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFra
 
 
 
-@_cached
+@lru_cache(maxsize=32)
 def _gap_download(build: str, code: str, lang: str) -> Download:
     from dashboard.data import read_table
 
