@@ -530,9 +530,9 @@ def check_set_completeness(
     missing = [e for e in expected if e not in have]
     if missing and len(missing) < len(expected):
         names = _names(cat)
+        shown = [(indicator_param(names[code]), st) for code, st in missing[:3]]
         examples = {
-            lang: ", ".join(f"«{names[code][f'name_{lang}']}» ({localized('settlement', st, lang)})" for code, st in missing[:3])
-            for lang in LANGS
+            lang: ", ".join(f"{name[lang]} ({localized('settlement', st, lang)})" for name, st in shown) for lang in LANGS
         }
         return len(expected), [warning("W_MISSING_ROWS", count=len(missing), examples=examples)]
     return len(expected), []
