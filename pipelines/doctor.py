@@ -116,6 +116,8 @@ def _warehouse(layout: Layout, entries: list[dict]) -> tuple[list[Finding], list
                 if "submissions" not in tables or BUILD_SOURCES not in tables:
                     return [Finding("the warehouse holds no submissions table", "run `bilim build`")], []
                 ids = {r[0] for r in con.execute("select submission_id from submissions").fetchall()}
+                if "set_submissions" in tables:  # the other indicator sets' returns (DESIGN §9), from the same ledger
+                    ids |= {r[0] for r in con.execute("select submission_id from set_submissions").fetchall()}
                 head = dict(con.execute(f'select source, head from "{BUILD_SOURCES}"').fetchall()).get("ledger")
             finally:
                 con.close()
@@ -168,6 +170,9 @@ def _published(layout: Layout, entries: list[dict]) -> list[Finding]:
                 "submission_id"
             ]
         )
+        sets = layout.published_table(resolution.build_id, "set_submissions")
+        if sets.exists():  # the other indicator sets' returns (DESIGN §9), from the same ledger
+            published |= set(pl.read_parquet(sets, columns=["submission_id"])["submission_id"])
         if published != expected:
             out.append(
                 Finding(

@@ -7,12 +7,12 @@ import json
 
 import dagster as dg
 
-from contracts.returns import StgReturnsValues, Submissions
+from contracts.returns import SetSubmissions, StgReturnsValues, StgSetValues, Submissions
 from pipelines.defs.publish import build_job
 from pipelines.freshness import build_lag, pinned_sources, sources_heads
 from pipelines.resources import WarehouseResource
 from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
-from pipelines.returns.staging import stage_values, submissions_table
+from pipelines.returns.staging import stage_values, staged_set_values, submissions_table
 from pipelines.tables import validate_frame, validate_table
 from pipelines.warehouse import BUILD_SOURCES, build_sources, sources_frame
 
@@ -63,13 +63,27 @@ def submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     return dg.MaterializeResult(metadata={"row_count": counts["submissions"], "current": int(df["is_current"].sum())})
 
 
-def _staged_contract(table: str):
-    """StgReturnsValues checked in SQL on the table as written, inside the write's transaction: every row, every
-    rule, in bounded memory (``validate_table``); a failure is reported with its row and value and nothing is
-    written."""
+@dg.asset(group_name=GROUP, deps=[submissions])
+def set_submissions(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The submissions of the indicator sets other than the programme (DESIGN §9), one row each in ledger order
+    with its set, reporting unit, campaign period and review state, from the ledger state ``submissions`` read."""
+    wh = warehouse.warehouse()
+    with pinned_sources(wh.layout, build_sources(wh)):
+        df = submissions_table(wh.layout, sets=True)
+    problems = validate_frame(df, SetSubmissions, "set_submissions")
+    if problems:
+        raise dg.Failure(f"set_submissions fail their contract: {problems[0]}", metadata={"problems": len(problems)})
+    counts = wh.replace_tables({"set_submissions": df})
+    return dg.MaterializeResult(metadata={"row_count": counts["set_submissions"], "current": int(df["is_current"].sum())})
+
+
+def _staged_contract(table: str, model=StgReturnsValues):
+    """StgReturnsValues (or ``model``) checked in SQL on the table as written, inside the write's transaction: every
+    row, every rule, in bounded memory (``validate_table``); a failure is reported with its row and value and nothing
+    is written."""
 
     def check(con) -> None:
-        problems = validate_table(con, table, StgReturnsValues, table)
+        problems = validate_table(con, table, model, table)
         if problems:
             raise dg.Failure(
                 f"{table} fails its contract: {problems[0]}",
@@ -98,6 +112,28 @@ def stg_returns__pending(context: dg.AssetExecutionContext, warehouse: Warehouse
         fill = stage_values(wh.layout, functools.cache(lambda: load_context(wh.layout)), which="pending")
     counts = wh.replace_tables({"stg_returns__pending": fill}, check=_staged_contract("stg_returns__pending"))
     return dg.MaterializeResult(metadata={"row_count": counts["stg_returns__pending"]})
+
+
+@dg.asset(group_name=GROUP, deps=[set_submissions, "indicator_sets"])
+def stg_set_values(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The true values of the official (accepted) submission of every return of the indicator sets other than the
+    programme (``contracts.returns.StgSetValues``); each accepted dated return of a campaign is kept. Never
+    published: the ``set_values`` mart, suppressed, is what leaves the warehouse."""
+    return _stage_sets(warehouse, "stg_set_values", "official")
+
+
+@dg.asset(group_name=GROUP, deps=[set_submissions, "indicator_sets"])
+def stg_set_values__pending(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The values of each set return's submission awaiting review (not official; for the reviewers)."""
+    return _stage_sets(warehouse, "stg_set_values__pending", "pending")
+
+
+def _stage_sets(warehouse: WarehouseResource, table: str, which: str) -> dg.MaterializeResult:
+    wh = warehouse.warehouse()
+    with pinned_sources(wh.layout, build_sources(wh)):
+        df = staged_set_values(wh.layout, functools.cache(lambda: load_context(wh.layout)), which=which)
+    counts = wh.replace_tables({table: df}, check=_staged_contract(table, StgSetValues))
+    return dg.MaterializeResult(metadata={"row_count": counts[table]})
 
 
 @dg.asset_check(asset=stg_returns__values, description="Every current submission's values are staged")

@@ -1,5 +1,10 @@
 """Staging from the source of truth: the ledger with each submission's review state, the official submissions'
-values (``stg_returns__values``: accepted returns only) and the pending ones' (``stg_returns__pending``)."""
+values (``stg_returns__values``: accepted returns only) and the pending ones' (``stg_returns__pending``).
+
+The returns of the other indicator sets (DESIGN §9) come through the same ledger and review and are staged beside
+the programme's, never mixed into its tables: ``set_submissions`` and ``stg_set_values`` (the official values of
+every set's returns: ``SET_PARSED_SCHEMA`` with the submission; every accepted dated return of a campaign is a
+return of its own, so its progress by date is kept), ``stg_set_values__pending`` (awaiting review)."""
 
 from __future__ import annotations
 
@@ -10,9 +15,9 @@ import polars as pl
 
 from contracts.home import Layout
 from pipelines import review
-from pipelines.returns.ledger import LedgerEntry, read_ledger
+from pipelines.returns.ledger import LedgerEntry, is_set_entry, read_ledger, set_return_filter
 from pipelines.returns.rules import Context
-from pipelines.returns.spec import PARSED_SCHEMA
+from pipelines.returns.spec import PARSED_SCHEMA, SET_PARSED_SCHEMA
 from pipelines.returns.verdict import parsed_rows, validate_file
 
 SUBMISSION_SCHEMA = {
@@ -20,23 +25,32 @@ SUBMISSION_SCHEMA = {
     "region_code": pl.String, "year": pl.Int64, "who": pl.String, "received_at": pl.String, "values": pl.Int64,
     "expected": pl.Int64, "warnings": pl.Int64, "kind": pl.String, "supersedes": pl.String,
 }
+SET_SUBMISSION_SCHEMA = {
+    "submission_id": pl.String, "set_id": pl.String, "unit_code": pl.String, "region_code": pl.String, "year": pl.Int64,
+    "return_kind": pl.String, "as_of": pl.String, **{k: v for k, v in SUBMISSION_SCHEMA.items() if k not in (
+        "submission_id", "region_code", "year")},
+}
 REVIEW_SCHEMA = {
     "submission_id": pl.String, "review_state": pl.String, "reviewed_by": pl.String, "reviewed_at": pl.String,
     "review_reason": pl.String, "accepted_at": pl.String,
 }
 
 
-def submissions_table(layout: Layout, entries: list[LedgerEntry] | None = None) -> pl.DataFrame:
-    """Every ledger entry with its review state; ``is_current`` marks the official (newest accepted) submission of
-    each return and ``is_pending`` the one awaiting review."""
+def submissions_table(layout: Layout, entries: list[LedgerEntry] | None = None, sets: bool = False) -> pl.DataFrame:
+    """Every ledger entry of the programme with its review state; ``is_current`` marks the official (newest
+    accepted) submission of each return and ``is_pending`` the one awaiting review. ``sets=True``: the entries of
+    the other indicator sets instead, with their set, unit and campaign period (``set_submissions``)."""
     entries = read_ledger(layout) if entries is None else entries
     returns = review.states(layout, entries)
     official = {r.official.submission_id for r in returns.values() if r.official}
     pending = {r.pending.submission_id for r in returns.values() if r.pending}
     by_id = review.submission_states(returns)
-    fields = list(SUBMISSION_SCHEMA)
-    rows = [{k: getattr(e, k) for k in fields} for e in entries]
-    df = pl.DataFrame(rows, schema=SUBMISSION_SCHEMA, orient="row") if rows else pl.DataFrame(schema=SUBMISSION_SCHEMA)
+    entries = [e for e in entries if is_set_entry(e) == sets]
+    schema = SET_SUBMISSION_SCHEMA if sets else SUBMISSION_SCHEMA
+    rows = [{k: getattr(e, k) for k in schema} for e in entries]
+    df = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    if sets:
+        df = df.with_columns(pl.col("as_of").str.to_date())
     states = pl.DataFrame(
         [{"submission_id": s.submission_id, "review_state": s.state, "reviewed_by": s.reviewed_by,
           "reviewed_at": s.reviewed_at, "review_reason": s.reason, "accepted_at": s.accepted_at} for s in by_id.values()],
@@ -63,16 +77,46 @@ def _rows_of(layout: Layout, entry: LedgerEntry, context: Callable[[], Context] 
         rows = parsed_rows(verdict)
         cache.parent.mkdir(parents=True, exist_ok=True)
         rows.write_parquet(cache)
+    if is_set_entry(entry):
+        return rows.filter(set_return_filter(entry))
     return rows.filter((pl.col("region_code") == entry.region_code) & (pl.col("year") == entry.year))
 
 
-def _chosen_entries(layout: Layout, which: str) -> list[LedgerEntry]:
-    """The ledger entries whose values are staged: each return's official submission, or its pending one."""
+def _chosen_entries(layout: Layout, which: str, sets: bool = False) -> list[LedgerEntry]:
+    """The ledger entries whose values are staged: each return's official submission, or its pending one (the
+    programme's; ``sets=True``: the other sets')."""
     entries = read_ledger(layout)
     returns = review.states(layout, entries)
     chosen = (r.official if which == "official" else r.pending for r in returns.values())
     wanted_ids = {s.submission_id for s in chosen if s is not None}
-    return [e for e in entries if e.submission_id in wanted_ids]
+    return [e for e in entries if e.submission_id in wanted_ids and is_set_entry(e) == sets]
+
+
+STAGED_SET_SCHEMA = {"submission_id": pl.String, **SET_PARSED_SCHEMA, "received_at": pl.Datetime(time_zone="UTC")}
+_STAGED_SET_ORDER = ["set_id", "unit_code", "year", "return_kind", "as_of", "indicator_code", "settlement"]
+
+
+def staged_set_values(
+    layout: Layout, context: Callable[[], Context] | None = None, which: str = "official"
+) -> pl.DataFrame:
+    """``stg_set_values``: the values of the official submission of every return of every indicator set other
+    than the programme (``which="pending"``: of the one awaiting review, ``stg_set_values__pending``), as typed —
+    true values, kept in the warehouse; the published ``set_values`` is suppressed. A campaign's dated interim
+    returns and its final return are separate returns, so each accepted one is kept: its progress by date. Set
+    returns are small (tens of rows each), so the rows are one frame."""
+    frames = []
+    for entry in _chosen_entries(layout, which, sets=True):
+        rows = _rows_of(layout, entry, context)
+        frames.append(
+            rows.select(
+                pl.lit(entry.submission_id).alias("submission_id"),
+                *(pl.col(c).cast(t) for c, t in SET_PARSED_SCHEMA.items()),
+                pl.lit(entry.received_at).str.to_datetime(time_zone="UTC").alias("received_at"),
+            )
+        )
+    if not frames:
+        return pl.DataFrame(schema=STAGED_SET_SCHEMA)
+    return pl.concat(frames).sort(_STAGED_SET_ORDER, nulls_last=False)
 
 
 def staged_values(layout: Layout, context: Callable[[], Context] | None = None, which: str = "official") -> pl.DataFrame:
