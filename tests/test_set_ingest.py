@@ -329,3 +329,62 @@ def test_the_real_definitions_write_set_submissions_and_stg_set_values(returns, 
     assert validate_frame(official, StgSetValues, "stg_set_values") == []
     assert official.select("return_kind", "as_of", "value").rows() == [("interim", aug15, 120.0)]
     assert pending.select("return_kind", "value").rows() == [("final", 610.0)]
+
+
+def test_real_campaign_templates_through_cli_ingest_review_and_staging(tmp_path, capsys):
+    """Real templates (``make_template``, filled with openpyxl) through ``bilim ingest --set`` (in process, without
+    waiting for a build) and the review. Ақмола облысы (KZ-11): an interim return at 20 Aug with 100 distinct
+    children helped, then the final return at 30 Sep with 180; both accepted, both staged with their dates. A
+    school_registration file given to ``--set road_to_school_2023`` is refused (F_SET_MISMATCH), and a programme
+    ingest without --set still writes the programme's ledger line without any set field."""
+    from pipelines import cli
+    from pipelines.returns.set_template import make_template
+    from tests.returns_factory import filled_return
+    from tests.test_set_validate import RTS_GOOD, fill, sr_good
+
+    layout = Layout.current()
+    interim_t, final_t, sr_t = tmp_path / "i_t.xlsx", tmp_path / "f_t.xlsx", tmp_path / "sr_t.xlsx"
+    make_template(RTS, "KZ-11", "interim", interim_t, as_of="2023-08-20")
+    make_template(RTS, "KZ-11", "final", final_t)
+    make_template(SR, "KZ-11", 2023, sr_t)
+    interim = fill(interim_t, tmp_path / "interim.xlsx", RTS_GOOD)
+    final_values = RTS_GOOD | {("RTS.children.distinct", "total"): 180, ("RTS.children.in_need", "total"): 200}
+    final = fill(final_t, tmp_path / "final.xlsx", final_values)
+    sr = fill(sr_t, tmp_path / "sr.xlsx", sr_good())
+
+    def ingest(*args) -> tuple[int, list[dict]]:
+        code = cli.main(["ingest", "--no-wait", "--json", *args])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, [report] = ingest("--set", RTS, str(sr))
+    assert code == cli.EXIT_REJECTED and report["status"] == REJECTED
+    assert [e["code"] for e in report["errors"]] == ["F_SET_MISMATCH"]
+    assert read_ledger(layout) == []
+    code, reports = ingest("--set", RTS, str(interim), str(final))
+    assert code == cli.EXIT_OK and [r["status"] for r in reports] == [ACCEPTED, ACCEPTED], reports
+    entries = read_ledger(layout)
+    assert [(e.set_id, e.unit_code, e.return_kind, e.as_of) for e in entries] == [
+        (RTS, "KZ-11", "interim", "2023-08-20"), (RTS, "KZ-11", "final", "2023-09-30")
+    ]
+    assert entries[1].supersedes is None  # the final return is a return of its own
+    # The same file again while it awaits review: unchanged, nothing appended.
+    before = layout.ledger.read_bytes()
+    code, [again] = ingest("--set", RTS, str(final))
+    assert code == cli.EXIT_OK and again["status"] == UNCHANGED and layout.ledger.read_bytes() == before
+    review.decide(layout, "accept", "KZ-11", 2023, REVIEWER, set_id=RTS, return_kind="interim", as_of="2023-08-20")
+    review.decide(layout, "accept", "KZ-11", 2023, REVIEWER, set_id=RTS, return_kind="final")
+    staged = _stage(layout)
+    distinct = staged.filter(pl.col("indicator_code") == "RTS.children.distinct").sort("as_of")
+    assert distinct.select("return_kind", "as_of", "value").rows() == [
+        ("interim", date(2023, 8, 20), 100.0), ("final", date(2023, 9, 30), 180.0)
+    ]
+    assert staged.height == 2 * len(RTS_GOOD)
+    # An accepted return is locked, even against the same file (as the programme's).
+    code, [again] = ingest("--set", RTS, str(interim))
+    assert code == cli.EXIT_REJECTED and [e["code"] for e in again["errors"]] == ["F_RETURN_LOCKED"]
+    # The programme, without --set, as before: its line carries none of the set fields.
+    programme = filled_return(tmp_path / "kz19.xlsx", "KZ-19", 2023)
+    code, [report] = ingest(str(programme))
+    assert code == cli.EXIT_OK and report["status"] == ACCEPTED, report
+    last = json.loads(layout.ledger.read_text(encoding="utf-8").splitlines()[-1])
+    assert set(last) == set(PROGRAMME_ENTRY) | {"prev", "hash"}

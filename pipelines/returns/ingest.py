@@ -103,7 +103,9 @@ def accept_file(
 
     who = who or default_who()
     actor = Actor(who, who_name or who)
-    verdict = validate_file(path, ctx, display_name)
+    # ``expected_set``: a file of another set gets a located F_SET_MISMATCH from the validation; the check below
+    # holds whatever the validation was given (every return the file holds must be of the set).
+    verdict = validate_file(path, ctx, display_name, expected_set=set_id)
     if verdict.accepted and set_id is not None and "F_SET_MISMATCH" not in verdict.rule_codes():
         found = sorted({g.set_id or "programme" for g in verdict.groups})
         if found != [set_id]:
