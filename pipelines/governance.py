@@ -78,7 +78,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"error: {who.user_id} may not {action} returns", file=sys.stderr)
         return EXIT_REFUSED
     try:
-        entry = review.decide(layout, action, args.region, args.year, actor, args.reason, args.set)
+        entry = review.decide(layout, action, args.region, args.year, actor, args.reason, args.set,
+                              return_kind=args.return_kind, as_of=args.as_of)
     except review.ReviewRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -212,7 +213,9 @@ def add_commands(sub) -> None:
         q = rev.add_parser(name, help=text)
         q.add_argument("--region", required=True)
         q.add_argument("--year", type=int, required=True)
-        q.add_argument("--set", default="programme", help="indicator set (default: programme)")
+        q.add_argument("--set", default="programme", help="indicator set (default: programme); --region: its unit")
+        q.add_argument("--return-kind", choices=["interim", "final"], default=None, help="a campaign's return")
+        q.add_argument("--as-of", default=None, help="a campaign's interim return: its date (YYYY-MM-DD)")
         q.add_argument("--reason", default=None, required=name != "accept")
         q.add_argument("--as", dest="as_user", default=None, help=argparse.SUPPRESS)
         q.add_argument("--as-name", dest="as_name", default=None, help=argparse.SUPPRESS)

@@ -79,6 +79,46 @@ if ctx is not None:
                         "text": t("review_returned", lang, place=place, year=year) if res.code == 0 else res.stderr,
                     }
                     st.rerun()
+    # The other indicator sets' returns (DESIGN §9) awaiting review: named by set and reporting unit (a region or an
+    # institution), a campaign's by its interim date or as final; decided through the same `bilim review`.
+    set_path = Layout.current().published_table(ctx.build, "set_submissions")
+    set_pending = read_table(ctx.build, "set_submissions").filter(pl.col("is_pending")) if set_path.exists() else None
+    if set_pending is not None and not set_pending.is_empty():
+        set_names = dict(ctx.table("indicator_sets").select("set_id", f"name_{lang}").iter_rows())
+        institutions = ctx.table("institutions")
+        unit_names = labels | dict(institutions.select("institution_code", f"name_{lang}").iter_rows())
+        for sub in set_pending.sort(["set_id", "unit_code", "year", "as_of"], nulls_last=False).iter_rows(named=True):
+            unit, year, kind = sub["unit_code"], sub["year"], sub["return_kind"]
+            period = f" · {t(f'return_kind_{kind}', lang)}" + (f" {sub['as_of']}" if kind == "interim" else "") if kind else ""
+            place = f"{set_names.get(sub['set_id'], sub['set_id'])} · {unit_names.get(unit, unit)} ({unit}){period}"
+            title = t("review_item", lang, place=place, year=year, state=t(f"review_state_{sub['review_state']}", lang),
+                      warnings=sub["warnings"], values=sub["values"], expected=sub["expected"])
+            with st.expander(title, expanded=set_pending.height <= 3):
+                st.write(t("review_submitted_by", lang, who=sub["who"], when=views.local_time(sub["received_at"]),
+                           file=sub["file_name"]))
+                for warning in views.verdict_warnings(Layout.current().verdict_report(sub["sha256"]), lang):
+                    st.warning(warning)
+                which = ["--set", sub["set_id"]] + (["--return-kind", kind] if kind else []) + (
+                    ["--as-of", str(sub["as_of"])] if kind == "interim" else [])
+                key = "-".join(str(x) for x in (sub["set_id"], unit, year, kind, sub["as_of"]))
+                c1, c2 = st.columns(2)
+                reason = c2.text_area(t("review_reason_label", lang), key=f"reason-{key}")
+                for action, button, done_key, col in (("accept", "review_accept", "review_accepted", c1),
+                                                      ("return", "review_return", "review_returned", c2)):
+                    if not col.button(t(button, lang), type="primary" if action == "accept" else "secondary",
+                                      key=f"{action}-{key}"):
+                        continue
+                    if action == "return" and not reason.strip():
+                        c2.error(t("review_reason_required", lang))
+                        continue
+                    args = ["review", action, "--region", unit, "--year", str(year), *which, "--as", who.user_id,
+                            "--as-name", who.name] + (["--reason", reason] if action == "return" else [])
+                    proc = upload._bilim(*args)  # the single writer, as upload.review; with the set's return named
+                    st.session_state["review_done"] = {
+                        "ok": proc.returncode == 0,
+                        "text": t(done_key, lang, place=place, year=year) if proc.returncode == 0 else proc.stderr.strip(),
+                    }
+                    st.rerun()
     st.subheader(t("review_accepted_list", lang))
     accepted = ctx.table("submissions").filter(pl.col("review_state").is_in(["accepted", "returned"]))
     st.dataframe(views.history_table(accepted, lang), hide_index=True, width="stretch")
