@@ -1,7 +1,8 @@
 """Take, recompute and compare KPI snapshots (DESIGN §6).
 
 A snapshot stores the inputs (the staged values, the submissions, the catalogue tables, the regions), the outputs
-(every mart), the configuration the marts were computed with, the catalogue's content hash and the code version.
+(every mart, and the indicator sets' published, suppressed ``set_values``: see ``CARRIED_OUTPUTS``), the
+configuration the marts were computed with, the catalogue's content hash and the code version.
 Tables are written as canonical CSV: the same frame always gives the same bytes, so recomputing a snapshot from its
 own inputs reproduces its outputs byte for byte. The id is the UTC time plus a hash of the content; the folder is
 written under a temporary name, renamed into place, and never rewritten.
@@ -46,6 +47,11 @@ INPUT_TABLES = [
     "stg_returns__values",
 ]
 OUTPUT_TABLES = [m for m in MARTS if not m.startswith("ref_")]
+# Published outputs a snapshot carries as published but cannot recompute: the indicator sets' values are suppressed
+# (contracts.suppression), and their true inputs (stg_set_values) never leave the warehouse, so a snapshot, an
+# output like any other, never holds them. ``verify`` checks a carried file against the digest the manifest recorded
+# and, while the build it came from is kept, against that build's table written again to the same canonical bytes.
+CARRIED_OUTPUTS = ["set_values"]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.6fZ"
 DATE_FORMAT = "%Y-%m-%d"
 BATCH_ROWS = 20_000  # rows per Arrow batch from DuckDB's sorted result to the CSV writer (100,000 peaked ~300 MiB higher at 10M)
@@ -163,6 +169,14 @@ def take_snapshot(layout: Layout, build_id: str | None = None, now: datetime | N
                             f"inputs/{table}.schema.json",
                             json.dumps({n: _type_name(t) for n, t in schema.items()}).encode("utf-8"),
                         )
+            carried = {}
+            for table in CARRIED_OUTPUTS:
+                source = layout.published_table(build_id, table)
+                if not source.is_file():  # a build from before the table existed
+                    continue
+                name = f"outputs/{table}.csv"
+                with (tmp / name).open("wb") as fh:
+                    digests[name] = carried[name] = write_canonical(con, f"read_parquet('{_sql_path(source)}')", fh)
         write("config.json", json.dumps(manifest.get("config", {}), sort_keys=True, indent=2).encode("utf-8"))
         catalogue = hashlib.sha256()
         for table in ("programme_indicators", "programme_targets"):  # the catalogue: small
@@ -177,6 +191,7 @@ def take_snapshot(layout: Layout, build_id: str | None = None, now: datetime | N
             "catalogue_hash": catalogue.hexdigest(),
             "code_version": code_version(),
             "files": sorted(digests),
+            **({"carried": carried} if carried else {}),
         }
         final = layout.snapshots / snapshot_id
         if final.exists():
@@ -317,4 +332,18 @@ def verify(layout: Layout, snapshot_id: str) -> list[str]:
     sha256, taken while recomputing and reading in blocks: neither side is held in memory."""
     folder = layout.snapshots / snapshot_id
     recomputed = _recompute(layout, snapshot_id, lambda name: _Discard())
+    recomputed |= _carried_digests(layout, folder)
     return [name for name, digest in recomputed.items() if not (folder / name).is_file() or file_sha256(folder / name) != digest]
+
+
+def _carried_digests(layout: Layout, folder: Path) -> dict[str, str]:
+    """The digest each carried output must have: the manifest's, and the one its build's table gives written again
+    (while that build is kept); a file matching neither, or only one of two that disagree, is named by ``verify``."""
+    meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    with _scratch(layout) as scratch, duckdb.connect(":memory:", config=duckdb_config(scratch)) as con:
+        for name, recorded in meta.get("carried", {}).items():
+            source = layout.published_table(meta["build_id"], Path(name).stem)
+            again = write_canonical(con, f"read_parquet('{_sql_path(source)}')", _Discard()) if source.is_file() else recorded
+            out[name] = recorded if again == recorded else again
+    return out

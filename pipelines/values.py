@@ -65,9 +65,7 @@ def values_listing(
     )
     out = out.join(names, on="indicator_code", how="left")
     shown = [
-        format_cell(v, bool(h), lang, threshold=threshold, decimals=int(decimals.get(code, 0)))
-        if (h or v is not None)
-        else ""
+        format_cell(v, bool(h), lang, threshold=threshold, decimals=int(decimals.get(code, 0))) if (h or v is not None) else ""
         for v, h, code in out.select("value", "hidden", "indicator_code").iter_rows()
     ]
     out = out.with_columns(pl.Series("shown", shown, dtype=pl.String))

@@ -199,8 +199,21 @@ def true_values(
         .alias("value"),
     )
     own = base.select(
-        "set_id", "level", "unit_code", "region_code", "year", "return_kind", "as_of", "indicator_code", "settlement",
-        "value", "numerator", "denominator", "units_reporting", "synthetic", _CELL,
+        "set_id",
+        "level",
+        "unit_code",
+        "region_code",
+        "year",
+        "return_kind",
+        "as_of",
+        "indicator_code",
+        "settlement",
+        "value",
+        "numerator",
+        "denominator",
+        "units_reporting",
+        "synthetic",
+        _CELL,
     )
     eff = _effective(base)
     parts = [own]
@@ -367,9 +380,7 @@ def suppress_set_year(
             if settlement != "total":
                 continue
             for as_of, cell in dated:
-                kids = [
-                    p for s in ("urban", "rural") if (p := prefix[(level, unit, as_of, s, comp)].get(code)) is not None
-                ]
+                kids = [p for s in ("urban", "rural") if (p := prefix[(level, unit, as_of, s, comp)].get(code)) is not None]
                 if kids:
                     adds.append(Additivity(_CELL, cell, tuple(kids)))
         # roll-ups: each roll-up cell is the sum of its contributors (sums; a suppressed share's parts)
