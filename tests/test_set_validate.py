@@ -25,6 +25,7 @@ from pipelines.returns.issues import PERSONAL_DATA_CODES
 from pipelines.returns.set_template import make_template
 from pipelines.returns.spec import SET_PARSED_SCHEMA
 from pipelines.returns.verdict import parsed_rows, validate_file
+from tests.returns_factory import filled_return
 from tests.test_presentation import leaks
 
 SET_CODE = re.compile(r"\b[A-Z]{2,4}(?:\.[a-z0-9_]+)+")
@@ -486,8 +487,30 @@ def test_bilim_validate_set(templates, tmp_path, capsys):
     assert main(["validate", "--json", "--set", SR, str(path)]) == 1
     (report,) = json.loads(capsys.readouterr().out)
     assert [(e["code"], e["location"]) for e in report["errors"]] == [("F_SET_MISMATCH", "meta!B1")]
+    ru = report["errors"][0]["messages"]["ru"]
+    assert ru == (
+        "meta!B1: этот файл — отчёт по набору «Республиканская акция «Дорога в школу» 2023 года», а вы работаете с "
+        "отчётами по набору «Внутришкольный учёт в организациях образования»."
+    )
+    assert not leaks(ru) and not leaks(report["errors"][0]["messages"]["kk"])
     assert main(["validate", "--json", str(path)]) == 0
     capsys.readouterr()
+    assert main(["validate", "--set", "road_to_school", str(path)]) == 2
+    assert "road_to_school_2023" in capsys.readouterr().err
+
+
+def test_bilim_validate_set_on_a_programme_return(tmp_path, capsys):
+    """The programme's return is the programme's without --set, with --set programme, and a located mismatch with
+    another set (its template has no set_id: the meta sheet's first cell)."""
+    path = filled_return(tmp_path / "KZ-75.xlsx", "KZ-75", 2023)
+    assert main(["validate", "--json", str(path)]) == 0
+    (plain,) = json.loads(capsys.readouterr().out)
+    assert main(["validate", "--json", "--set", "programme", str(path)]) == 0
+    (same,) = json.loads(capsys.readouterr().out)
+    assert plain == same and set(plain["submissions"][0]) == {"region_code", "year", "values", "expected"}
+    assert main(["validate", "--json", "--set", SR, str(path)]) == 1
+    (report,) = json.loads(capsys.readouterr().out)
+    assert [(e["code"], e["location"]) for e in report["errors"]] == [("F_SET_MISMATCH", "meta!A1")]
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------

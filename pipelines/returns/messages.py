@@ -201,9 +201,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "{cell}: «{found}» көрсеткіштер жиынтығы емес; мыналардың бірі күтіледі: {known}. Өз жиынтығыңыздың үлгісін қайта жүктеп алыңыз.",
     },
     "F_SET_MISMATCH": {
-        "en": "{cell}: this file is a return of the set '{found}', but you are checking returns of '{expected}'.",
-        "ru": "{cell}: этот файл — отчёт по набору «{found}», а вы проверяете отчёты по набору «{expected}».",
-        "kk": "{cell}: бұл файл — «{found}» жиынтығының есебі, ал сіз «{expected}» жиынтығының есептерін тексеріп отырсыз.",
+        "en": "{cell}: this file is a return of «{found}», but you are handling returns of «{expected}».",
+        "ru": "{cell}: этот файл — отчёт по набору «{found}», а вы работаете с отчётами по набору «{expected}».",
+        "kk": "{cell}: бұл файл — «{found}» жиынтығының есебі, ал сіз «{expected}» жиынтығының есептерімен жұмыс істеп отырсыз.",
     },
     "F_SET_UNIT_KIND": {
         "en": "{cell}: «{set}» is reported by another kind of unit: expected {key}, but the file gives {found}. Download the template of your unit.",

@@ -331,7 +331,17 @@ def check_expected_set(raw: RawReturn, expected: str) -> list[Issue]:
         return []
     loc = _loc(raw, "set_id") if "set_id" in raw.meta else (f"{SHEET_META}!A1" if raw.kind == "template" else None)
     sheet, cell = R._split(loc) if loc else (None, None)
-    return [error("F_SET_MISMATCH", loc, sheet, cell, found=found, expected=expected)]
+    return [error("F_SET_MISMATCH", loc, sheet, cell, found=set_name(found), expected=set_name(expected))]
+
+
+def set_name(set_id: str, raw_dir: Path | None = None) -> dict[str, str] | str:
+    """The set's name in kk, ru and en for a message (an id is not a word in kk or ru); the id itself if unknown."""
+    from contracts.home import repo_raw
+    from pipelines.catalogue.sets import load_sets
+
+    raw = Path(raw_dir) if raw_dir is not None else repo_raw()
+    rows = load_sets(raw).filter(pl.col("set_id") == set_id.strip()).to_dicts()
+    return {lang: rows[0][f"name_{lang}"] for lang in LANGS} if rows else set_id
 
 
 # --- rows --------------------------------------------------------------------------------------------------------
