@@ -200,6 +200,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pipelines.returns.ingest import load_context, validate_only
     from pipelines.returns.verdict import require_set
 
+    if args.set is not None:  # an unknown set is a usage error naming the known ones (as `bilim catalogue --set`)
+        from pipelines.catalogue.sets import get_set, load_sets
+
+        try:
+            get_set(load_sets(repo_raw()), args.set)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return EXIT_USAGE
     layout = Layout.current()
     ctx = load_context(layout, args.region, args.year)
     results, texts, rejected = [], [], False
