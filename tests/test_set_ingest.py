@@ -379,6 +379,15 @@ def test_real_campaign_templates_through_cli_ingest_review_and_staging(tmp_path,
         ("interim", date(2023, 8, 20), 100.0), ("final", date(2023, 9, 30), 180.0)
     ]
     assert staged.height == 2 * len(RTS_GOOD)
+    # The warehouse is rebuilt from the archive and the ledger: without the parsed cache the archived files are
+    # read again (the catalogue loaded only then) and stage the same rows.
+    from pipelines.returns.ingest import load_context
+
+    for e in entries:
+        layout.parsed_file(e.sha256).unlink()
+    again_staged = staged_set_values(layout, lambda: load_context(layout))
+    assert again_staged.drop("received_at").equals(staged.drop("received_at"))
+    assert all(layout.parsed_file(e.sha256).exists() for e in entries)
     # An accepted return is locked, even against the same file (as the programme's).
     code, [again] = ingest("--set", RTS, str(interim))
     assert code == cli.EXIT_REJECTED and [e["code"] for e in again["errors"]] == ["F_RETURN_LOCKED"]
@@ -388,3 +397,53 @@ def test_real_campaign_templates_through_cli_ingest_review_and_staging(tmp_path,
     assert code == cli.EXIT_OK and report["status"] == ACCEPTED, report
     last = json.loads(layout.ledger.read_text(encoding="utf-8").splitlines()[-1])
     assert set(last) == set(PROGRAMME_ENTRY) | {"prev", "hash"}
+
+
+@pytest.mark.slow  # real Dagster runs (the build, then the one `bilim review` publishes) and the app under AppTest
+def test_the_review_screen_shows_set_returns_by_set_and_unit_and_accepts_one(tmp_path):
+    """An institution's return (SYN-HEI-01, Astana, inclusive_higher_ed 2025) and a campaign interim return
+    (KZ-11, 20 Aug 2023) await review: the reviewer's screen names each by its set and unit in Russian and the
+    interim return by its date; accepting the institution's return publishes it as accepted."""
+    from streamlit.testing.v1 import AppTest
+
+    from contracts.home import REPO_ROOT
+    from dashboard.i18n import t
+    from pipelines.returns.ingest import load_context
+    from pipelines.returns.set_template import make_template
+    from pipelines.runner import prepare_dagster_home, run_all
+    from tests.conftest import grant, sign_in
+    from tests.test_set_validate import IHE_GOOD, RTS_GOOD, fill
+
+    layout = Layout.current()
+    ihe_t, rts_t = tmp_path / "ihe_t.xlsx", tmp_path / "rts_t.xlsx"
+    make_template(IHE, "SYN-HEI-01", 2025, ihe_t)
+    make_template(RTS, "KZ-11", "interim", rts_t, as_of="2023-08-20")
+    ctx = load_context(layout)
+    for path in (fill(ihe_t, tmp_path / "ihe.xlsx", IHE_GOOD), fill(rts_t, tmp_path / "rts.xlsx", RTS_GOOD)):
+        result = accept_file(path, ctx, layout, who="officer")
+        assert result.status == ACCEPTED, result.verdict.rule_codes()
+    grant(layout, "rev", "reviewer")
+    prepare_dagster_home(layout)
+    ok, _, message = run_all()
+    assert ok, message
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=90)
+    at.query_params["lang"] = "ru"
+    sign_in(at, "rev")
+    at.run()
+    at.switch_page("screens/review.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [e.label for e in at.expander]
+    assert len(labels) == 2, labels
+    ihe_label = next(x for x in labels if "SYN-HEI-01" in x)
+    assert "Инклюзивное образование в организациях высшего образования" in ihe_label
+    assert "Демонстрационный вуз № 1, Астана (синтетический)" in ihe_label and "2025" in ihe_label
+    rts_label = next(x for x in labels if "KZ-11" in x)
+    assert "«Дорога в школу»" in rts_label and t("return_kind_interim", "ru") in rts_label and "2023-08-20" in rts_label
+    assert t("review_intro", "ru", n=2) in [c.value for c in at.caption]
+    accept = next(b for b in at.button if b.key.startswith(f"accept-{IHE}-SYN-HEI-01-2025"))
+    accept.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("SYN-HEI-01" in s.value for s in at.success), [s.value for s in at.success] + [e.value for e in at.error]
+    published = pl.read_parquet(layout.published_table(layout.current_build_id(), "set_submissions"))
+    states = dict(published.select("unit_code", "review_state").iter_rows())
+    assert states == {"SYN-HEI-01": "accepted", "KZ-11": "submitted"}

@@ -7,6 +7,7 @@ import streamlit as st
 
 from contracts.home import Layout
 from dashboard import upload, views
+from dashboard.data import read_table
 from dashboard.i18n import t
 from dashboard.page import footer, start
 
@@ -25,12 +26,15 @@ if ctx is not None:
         .filter(pl.col("is_pending"))
         .sort(["warnings", "region_code", "year"], descending=[True, False, False])
     )
-    st.caption(t("review_intro", lang, n=pending.height))
-    if pending.is_empty():
+    # The other indicator sets' returns (DESIGN §9) awaiting review, listed after the programme's.
+    set_path = Layout.current().published_table(ctx.build, "set_submissions")
+    set_pending = read_table(ctx.build, "set_submissions").filter(pl.col("is_pending")) if set_path.exists() else None
+    n_sets = 0 if set_pending is None else set_pending.height
+    st.caption(t("review_intro", lang, n=pending.height + n_sets))
+    if pending.is_empty() and not n_sets:
         st.info(t("review_nothing", lang))
     official_values, pending_values = ctx.table("stg_returns__values"), ctx.table("stg_returns__pending")
     gaps_before = ctx.table("indicator_gaps")
-    from dashboard.data import read_table
 
     gaps_after = read_table(ctx.build, "indicator_gaps_with_pending")
     for sub in pending.iter_rows(named=True):
@@ -79,11 +83,9 @@ if ctx is not None:
                         "text": t("review_returned", lang, place=place, year=year) if res.code == 0 else res.stderr,
                     }
                     st.rerun()
-    # The other indicator sets' returns (DESIGN §9) awaiting review: named by set and reporting unit (a region or an
-    # institution), a campaign's by its interim date or as final; decided through the same `bilim review`.
-    set_path = Layout.current().published_table(ctx.build, "set_submissions")
-    set_pending = read_table(ctx.build, "set_submissions").filter(pl.col("is_pending")) if set_path.exists() else None
-    if set_pending is not None and not set_pending.is_empty():
+    # The sets' returns: named by set and reporting unit (a region or an institution), a campaign's by its interim
+    # date or as final; decided through the same `bilim review`.
+    if n_sets:
         set_names = dict(ctx.table("indicator_sets").select("set_id", f"name_{lang}").iter_rows())
         institutions = ctx.table("institutions")
         unit_names = labels | dict(institutions.select("institution_code", f"name_{lang}").iter_rows())
