@@ -14,7 +14,7 @@ from contracts.home import Layout
 from dashboard import auth
 from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
-from dashboard.sets_view import PROGRAMME, SET_PAGE_ACTION, set_name, sets_with_data
+from dashboard.sets_view import PROGRAMME, SET_PAGE_ACTION, set_short_name, sets_with_data
 
 # Not "pages/": Streamlit treats a pages/ folder beside the main script as a legacy multipage app, and a widget
 # in the entrypoint then loses its value on the rerun it triggers (the language switch did nothing).
@@ -92,8 +92,8 @@ def published_sets(lang: str) -> dict[str, str]:
         return {}
     registry = read_table(build, "indicator_sets")
     values = read_table(build, "set_values") if layout.published_table(build, "set_values").is_file() else None
-    names = {PROGRAMME: set_name(registry, PROGRAMME, lang)} if PROGRAMME in registry["set_id"].to_list() else {}
-    return names | {s: set_name(registry, s, lang) for s in sets_with_data(registry, values)}
+    names = {PROGRAMME: set_short_name(registry, PROGRAMME, lang)} if PROGRAMME in registry["set_id"].to_list() else {}
+    return names | {s: set_short_name(registry, s, lang) for s in sets_with_data(registry, values)}
 
 
 def route(pages: list, lang: str, set_pages: dict | None = None) -> None:

@@ -22,7 +22,7 @@ import polars as pl
 
 from contracts.suppression import hidden_mark, legend
 from dashboard.downloads import Num, Table
-from dashboard.i18n import format_number, format_percent, t
+from dashboard.i18n import TEXTS, format_number, format_percent, t
 
 PROGRAMME = "programme"
 NATIONAL = "KZ"
@@ -101,6 +101,13 @@ def set_meta(indicator_sets: pl.DataFrame, set_id: str) -> dict:
 
 def set_name(indicator_sets: pl.DataFrame, set_id: str, lang: str) -> str:
     return set_meta(indicator_sets, set_id)[f"name_{lang}"]
+
+
+def set_short_name(indicator_sets: pl.DataFrame, set_id: str, lang: str) -> str:
+    """The set's name in the sidebar: the glossary's short name (``set_short_<id>``) when it has one, else the
+    registry's full name (a new set needs no code; a short name is one more word)."""
+    key = f"set_short_{set_id}"
+    return t(key, lang) if key in TEXTS else set_name(indicator_sets, set_id, lang)
 
 
 def catalogue(set_indicators: pl.DataFrame, set_id: str) -> pl.DataFrame:
@@ -229,8 +236,31 @@ def progress_table(values: pl.DataFrame, indicators: pl.DataFrame, unit: str, la
     return SetTable(headers, rows, synthetic)
 
 
+# The catalogue's Kazakh unit word (``unit_kk``) -> the glossary key that says it in every language.
+UNIT_WORDS = {
+    "адам": "set_unit_people",
+    "бірлік": "set_unit_items",
+    "қоңырау": "set_unit_calls",
+    "теңге": "set_unit_kzt",
+    "%": "set_unit_percent",
+    "иә/жоқ": "set_unit_flag",
+}
+
+
 def unit_word(meta: dict, lang: str) -> str:
-    return t(f"set_unit_{meta['unit']}", lang)
+    """The indicator's unit in ``lang``: people, items, calls, tenge, %, yes/no."""
+    key = UNIT_WORDS.get(meta.get("unit_kk") or "")
+    return t(key, lang) if key else t(f"set_unit_{meta['unit']}", lang)
+
+
+def row_label(meta: dict, lang: str) -> str:
+    """A breakdown row named by its key: ``3. безнадзорность, ...`` for §22's third ground (the shared words before
+    the colon, "registered during the year on the ground:", stand in the table's header); other rows by name."""
+    name = meta[f"name_{lang}"]
+    key = meta.get("breakdown_key") or ""
+    if meta.get("breakdown") and key.isdigit() and ": " in name:
+        return f"{int(key)}. {name.split(': ', 1)[1]}"
+    return name
 
 
 def category_region_table(
@@ -330,7 +360,7 @@ def _year_table(
     rows, synthetic = [], []
     for code in codes:
         cells = [look.get((code, y)) for y in years]
-        label = meta[code][f"name_{lang}"]
+        label = row_label(meta[code], lang)
         rows.append([text_cell(label)] + [_cell(c, meta[code], lang) for c in cells])
         synthetic.append(any(c["synthetic"] for c in cells if c is not None))
     return SetTable(headers, rows, synthetic)
@@ -400,6 +430,7 @@ def institution_table(
     if region:
         mine = mine.filter(pl.col("region_code") == region)
     look = _lookup(mine.filter(pl.col("settlement") == "total"), "unit_code", "indicator_code")
+    codes = reported(codes, look)
     registry = institutions.filter(pl.col("set_id") == set_id) if "set_id" in institutions.columns else institutions
     inst = {r["institution_code"]: r for r in registry.iter_rows(named=True)}
     units = sorted(
@@ -416,6 +447,12 @@ def institution_table(
         rows.append(row)
         synthetic.append(any(r["synthetic"] for (uu, _), r in look.items() if uu == u) or info.get("synthetic") == "true")
     return SetTable(headers, rows, synthetic)
+
+
+def reported(codes: list[str], look: dict[tuple, dict]) -> list[str]:
+    """The codes (in catalogue order) with at least one published row: a column of dashes says nothing."""
+    present = {key[-1] for key in look}
+    return [c for c in codes if c in present]
 
 
 def _header(meta: dict, lang: str) -> str:
@@ -438,6 +475,7 @@ def inclusive_region_table(
         & pl.col("level").is_in(["region", "national"])
     )
     look = _lookup(mine, "unit_code", "indicator_code")
+    codes = reported(codes, look)
     units = [u for u in mine["unit_code"].unique().to_list() if u != NATIONAL]
     order = region_order(units, regions, lang) + ([NATIONAL] if NATIONAL in mine["unit_code"].to_list() else [])
     names = region_names(regions, lang)
@@ -468,6 +506,7 @@ def generic_table(
         last = mine["as_of"].max()
         mine = mine.filter(pl.col("as_of") == last)
     look = _lookup(mine, "unit_code", "indicator_code")
+    codes = reported(codes, look)
     labels = {u: unit_label(u, regions, institutions, lang) for u in mine["unit_code"].unique().to_list()}
     order = sorted((u for u in labels if u != NATIONAL), key=lambda u: (alphabetical(labels[u], lang), u))
     order += [NATIONAL] if NATIONAL in labels else []

@@ -420,7 +420,10 @@ def test_no_table_or_download_of_school_registration_is_ordered_by_value(cat, la
             assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == [row[0].text for row in table.rows]
         assert [row[0].text for row in regions.rows][:-1] == expected_regions
         assert regions.rows[-1][0].text == t("national", lang)
-        grounds_order = [ind.filter(pl.col("code") == f"SR.ground.{g:02d}")[f"name_{lang}"][0] for g in range(1, 11)]
+        grounds_order = [
+            f"{g}. " + ind.filter(pl.col("code") == f"SR.ground.{g:02d}")[f"name_{lang}"][0].split(": ", 1)[1]
+            for g in range(1, 11)
+        ]
         assert [row[0].text for row in grounds.rows] == grounds_order
         assert grounds.headers[1:] == ["2023–2024", "2024–2025"]
     assert orders[0] == orders[1]
@@ -566,6 +569,7 @@ def test_school_registration_page_is_static_alphabetical_and_quotes_the_rule(pub
     text = _texts(at)
     assert t("no_ranking_rule", lang) in text and legend(lang) in text
     assert len(at.dataframe) == 0  # no sortable grid for this set
+    assert not at.get("plotly_chart")  # and no chart that could rank regions by a count
     tables = [tb.value for tb in at.table]
     assert len(tables) == 3
     regions = tables[2]
@@ -590,12 +594,32 @@ def test_campaign_and_inclusive_pages_in_each_language(published, lang, cat):
     assert by_region.iloc[0, 7] == ("5,0" if lang != "en" else "5.0")
     at = _set_page(published, lang, IHE)
     institutions = at.dataframe[0].value
-    assert all(("(синтетикалық)", "(синтетический)", "(synthetic)")[list(LANGS).index(lang)] in n for n in institutions.iloc[:, 0])
+    assert all(
+        ("(синтетикалық)", "(синтетический)", "(synthetic)")[list(LANGS).index(lang)] in n for n in institutions.iloc[:, 0]
+    )
     assert t("yes", lang) in institutions.to_numpy().ravel().tolist()
 
 
 @pytest.mark.slow
-def test_the_sidebar_groups_pages_by_set_and_an_officer_sees_only_their_region(published, cat):
+def test_an_officer_sees_only_their_own_region_on_a_set_page(published, cat):
     at = _set_page(published, "ru", RTS, user=OFFICER_11)
     grid = at.dataframe[1].value
     assert grid.iloc[:, 0].to_list() == ["Акмолинская область"]
+
+
+def test_ground_rows_carry_the_orders_number_and_units_are_words(cat):
+    ind = sv.catalogue(cat["indicators"], SR)
+    meta = ind.filter(pl.col("code") == "SR.ground.03").to_dicts()[0]
+    assert sv.row_label(meta, "ru") == "3. безнадзорность, беспризорность, бродяжничество, попрошайничество"
+    assert sv.row_label(meta, "kk") == "3. қадағалаусыздық, панасыздық, қаңғыбастық, қайыршылық"
+    rts = sv.catalogue(cat["indicators"], RTS)
+    calls = rts.filter(pl.col("code") == "RTS.hotline.calls").to_dicts()[0]
+    assert (sv.unit_word(calls, "kk"), sv.unit_word(calls, "ru"), sv.unit_word(calls, "en")) == ("қоңырау", "звонков", "calls")
+    raids = rts.filter(pl.col("code") == "RTS.raids").to_dicts()[0]
+    assert sv.unit_word(raids, "ru") == "ед." and sv.row_label(raids, "en") == "Raids held"
+
+
+def test_sidebar_names_are_short_words_or_the_registry_name(cat):
+    assert sv.set_short_name(cat["sets"], SR, "kk") == "Мектепішілік есеп"
+    other = cat["sets"].with_columns(pl.lit("fifth_set").alias("set_id"), pl.lit("Бесінші жиын").alias("name_kk"))
+    assert sv.set_short_name(other, "fifth_set", "kk") == "Бесінші жиын"  # a new set without a short word

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_ui, downloads
+from dashboard import chart_ui, charts, downloads
 from dashboard import sets_view as sv
 from dashboard.i18n import plotly_separators, t
 from dashboard.page import footer, start, url_select
@@ -62,7 +62,7 @@ def progress_chart(table_values: pl.DataFrame, indicators: pl.DataFrame, unit: s
         return None
     fig = go.Figure(go.Scatter(x=[d.isoformat() for d in xs], y=ys, mode="lines+markers", name=name, connectgaps=False))
     fig.update_layout(
-        title=t("campaign_chart", lang, name=f"{name} · {label}"),
+        title=charts.wrap(t("campaign_chart", lang, name=f"{name} · {label}"), 90),
         separators=plotly_separators(lang),
         height=360,
         xaxis_type="category",
