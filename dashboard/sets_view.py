@@ -44,6 +44,9 @@ class SetTable:
     headers: list[str]
     rows: list[list[Cell]]
     synthetic: list[bool] = field(default_factory=list)
+    # The downloads keep each row's code beside its name (a second column); the page shows names only.
+    code_header: str | None = None
+    codes: list[str] = field(default_factory=list)
 
     @property
     def has_hidden(self) -> bool:
@@ -55,7 +58,11 @@ class SetTable:
 
     def download_table(self, build: str = "") -> Table:
         """The same rows for ``downloads.download``: numbers as ``Num``, hidden cells as the mark, words as words."""
-        return Table(list(self.headers), [[c.value for c in row] for row in self.rows], "set_values", build, list(self.synthetic))
+        headers, rows = list(self.headers), [[c.value for c in row] for row in self.rows]
+        if self.code_header and len(self.codes) == len(rows):
+            headers = [headers[0], self.code_header, *headers[1:]]
+            rows = [[row[0], code, *row[1:]] for row, code in zip(rows, self.codes, strict=True)]
+        return Table(headers, rows, "set_values", build, list(self.synthetic))
 
 
 def text_cell(text: str) -> Cell:
@@ -224,16 +231,16 @@ def progress_table(values: pl.DataFrame, indicators: pl.DataFrame, unit: str, la
     look = _lookup(mine, "indicator_code", "as_of")
     meta = _meta(indicators)
     headers = [t("indicator", lang), t("col_unit", lang)] + [date_label(d, k, lang) for d, k in dates]
-    rows = []
-    synthetic = []
+    rows, synthetic, keys = [], [], []
     for code in headline_codes(indicators):
         m = meta[code]
         cells = [look.get((code, d)) for d, _ in dates]
         if all(c is None for c in cells):
             continue
         rows.append([text_cell(m[f"name_{lang}"]), text_cell(unit_word(m, lang))] + [_cell(c, m, lang) for c in cells])
+        keys.append(code)
         synthetic.append(any(c["synthetic"] for c in cells if c is not None))
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_indicator_code", lang), keys)
 
 
 # The catalogue's Kazakh unit word (``unit_kk``) -> the glossary key that says it in every language.
@@ -301,7 +308,7 @@ def category_region_table(
             row += [_cell(d, meta[denom], lang), per_thousand(look.get((u, total)), d, lang)]
         rows.append(row)
         synthetic.append(any(r["synthetic"] for (uu, _), r in look.items() if uu == u))
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_region_code", lang), list(order))
 
 
 def per_thousand(count: dict | None, pupils: dict | None, lang: str) -> Cell:
@@ -330,15 +337,16 @@ def help_table(values: pl.DataFrame, indicators: pl.DataFrame, unit: str, as_of:
     )
     look = _lookup(mine, "indicator_code")
     headers = [t("set_breakdown", lang), t("indicator", lang), t("set_unit_kzt", lang)]
-    rows, synthetic = [], []
+    rows, synthetic, keys = [], [], []
     for r in kzt.iter_rows(named=True):
         found = look.get((r["code"],))
         if found is None:
             continue
         part = t(f"breakdown_{r['breakdown']}", lang) if r["breakdown"] else t("breakdown_total", lang)
         rows.append([text_cell(part), text_cell(r[f"name_{lang}"]), _cell(found, meta[r["code"]], lang)])
+        keys.append(r["code"])
         synthetic.append(found["synthetic"])
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_indicator_code", lang), keys)
 
 
 # --- school_registration: never ranked ------------------------------------------------------------------------------
@@ -363,7 +371,7 @@ def _year_table(
         label = row_label(meta[code], lang)
         rows.append([text_cell(label)] + [_cell(c, meta[code], lang) for c in cells])
         synthetic.append(any(c["synthetic"] for c in cells if c is not None))
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_indicator_code", lang), list(codes))
 
 
 def ground_table(values: pl.DataFrame, indicators: pl.DataFrame, unit: str, settlement: str, lang: str) -> SetTable:
@@ -401,7 +409,7 @@ def registration_region_table(
     for u in order:
         rows.append([text_cell(names.get(u, u))] + [_cell(look.get((u, c)), meta[c], lang) for c in codes])
         synthetic.append(any(r["synthetic"] for (uu, _), r in look.items() if uu == u))
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_region_code", lang), list(order))
 
 
 def settlements_of(values: pl.DataFrame, set_id: str) -> list[str]:
@@ -446,7 +454,7 @@ def institution_table(
         row += [_cell(look.get((u, c)), meta[c], lang) for c in codes]
         rows.append(row)
         synthetic.append(any(r["synthetic"] for (uu, _), r in look.items() if uu == u) or info.get("synthetic") == "true")
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_code", lang), list(units))
 
 
 def reported(codes: list[str], look: dict[tuple, dict]) -> list[str]:
@@ -488,7 +496,7 @@ def inclusive_region_table(
         row += [_cell(look.get((u, c)), meta[c], lang) for c in codes]
         rows.append(row)
         synthetic.append(any(r["synthetic"] for r in mine_u))
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_region_code", lang), list(order))
 
 
 # --- any other set (a fifth set needs data and words only) -------------------------------------------------------------
@@ -515,7 +523,7 @@ def generic_table(
     for u in order:
         rows.append([text_cell(labels[u])] + [_cell(look.get((u, c)), meta[c], lang) for c in codes])
         synthetic.append(any(r["synthetic"] for (uu, _), r in look.items() if uu == u))
-    return SetTable(headers, rows, synthetic)
+    return SetTable(headers, rows, synthetic, t("col_code", lang), list(order))
 
 
 def notes_for(table: SetTable, lang: str) -> list[str]:

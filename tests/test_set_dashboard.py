@@ -374,12 +374,14 @@ def test_a_download_keeps_the_hidden_mark_names_and_the_synthetic_flag(cat):
     table = sv.category_region_table(cat["values"], ind, cat["regions"], FINAL, "ru")
     made = downloads.download(table.download_table("b1"), "ru")
     rows = list(csv.reader(io.StringIO(made.csv.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0] == "Регион" and rows[0][-1] == t("synthetic_data", "ru")
+    assert rows[0][:2] == ["Регион", "Код региона"] and rows[0][-1] == t("synthetic_data", "ru")
     akmola = rows[1]
-    assert akmola[0] == "Акмолинская область" and akmola[4] == hidden_mark() and akmola[1] == "120" and akmola[7] == "5,0"
+    assert akmola[:3] == ["Акмолинская область", "KZ-11", "120"] and akmola[5] == hidden_mark() and akmola[8] == "5,0"
     assert akmola[-1] == "да"
     ws = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[0]
-    assert ws.cell(2, 2).value == 120 and ws.cell(2, 5).value == hidden_mark() and ws.cell(2, 8).value == pytest.approx(5.0)
+    assert ws.cell(2, 3).value == 120 and ws.cell(2, 6).value == hidden_mark() and ws.cell(2, 9).value == pytest.approx(5.0)
+    assert ws.cell(2, 3).number_format == "#,##0" and ws.cell(2, 9).number_format == "#,##0.0"
+    assert [row[1] for row in rows[1:]] == ["KZ-11", "KZ-19", "KZ"]  # the page shows names; the download adds codes
     about = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[1]
     assert about.cell(1, 2).value == t("table_set_values", "ru")
 
@@ -623,3 +625,17 @@ def test_sidebar_names_are_short_words_or_the_registry_name(cat):
     assert sv.set_short_name(cat["sets"], SR, "kk") == "Мектепішілік есеп"
     other = cat["sets"].with_columns(pl.lit("fifth_set").alias("set_id"), pl.lit("Бесінші жиын").alias("name_kk"))
     assert sv.set_short_name(other, "fifth_set", "kk") == "Бесінші жиын"  # a new set without a short word
+
+
+def test_an_inclusive_download_writes_flags_as_words_and_shares_as_numbers(cat):
+    ind = sv.catalogue(cat["indicators"], IHE)
+    table = sv.institution_table(cat["values"], ind, cat["institutions"], cat["regions"], 2025, "kk")
+    made = downloads.download(table.download_table("b1"), "kk")
+    ws = openpyxl.load_workbook(io.BytesIO(made.xlsx)).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    first = {h: c.value for h, c in zip(headers, ws[2], strict=True)}
+    assert first[t("col_code", "kk")] == "SYN-HEI-01" and "(синтетикалық)" in first[t("institution", "kk")]
+    assert first[ind.filter(pl.col("code") == "IHE.access.materials")["name_kk"][0]] == "иә"
+    assert first[ind.filter(pl.col("code") == "IHE.access.buildings")["name_kk"][0] + ", %"] == pytest.approx(62.5)
+    third = {h: c.value for h, c in zip(headers, ws[4], strict=True)}
+    assert third[ind.filter(pl.col("code") == "IHE.students.sen")["name_kk"][0]] == hidden_mark()
