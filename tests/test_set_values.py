@@ -747,3 +747,30 @@ def test_snapshot_carries_the_published_set_values_and_still_verifies(home_env, 
     lines[i] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert "outputs/set_values.csv" in verify(fake, "tampered")
+
+
+def test_a_rate_from_a_hidden_numerator_is_hidden():
+    """A share whose parts count people (not in today's catalogues, where shares are about buildings: a copy of the
+    buildings share with ``suppress = yes``). SYN-HEI-02 1 of 2 (50 %), SYN-HEI-03 9 of 10 (90 %): numerators 1 and 9
+    are 1..9, hidden, so both shares are hidden too (reason ``rate``: 50 % beside a denominator gives the numerator
+    back), with their parts. The true table keeps Almaty's 10 / 12 = 83.33 %. No published share has a hidden part."""
+    from pipelines.marts.set_values import compute
+
+    tabs = catalogue()
+    ind = tabs["set_indicators"].with_columns(
+        pl.when(pl.col("code") == "IHE.access.buildings").then(pl.lit("yes")).otherwise(pl.col("suppress")).alias("suppress")
+    )
+    rows = [r for r in inclusive_rows() if r["indicator_code"] == "IHE.access.buildings"]
+    true, pub = compute({**tabs, "set_indicators": ind, "stg_set_values": stg(rows)}, T)
+    b = "IHE.access.buildings"
+    for unit in ("SYN-HEI-02", "SYN-HEI-03"):
+        r = row(true, unit, b)
+        assert r["hidden"] and r["suppression_reason"] == "rate", r
+        assert row(pub, unit, b)["value"] is None and row(pub, unit, b)["numerator"] is None
+    assert row(true, "KZ-75", b)["value"] == pytest.approx(100 * 10 / 12)
+    assert row(true, "SYN-HEI-02", b)["numerator"] == 1.0  # the warehouse keeps the true parts
+    shares = pub.filter(pl.col("indicator_code") == b)
+    assert (
+        shares.filter(pl.col("value").is_not_null() & (pl.col("numerator").is_null() | pl.col("denominator").is_null())).height
+        == 0
+    )

@@ -431,8 +431,9 @@ def suppress_set_year(
         pl.Series("_den", [i in hidden["denominator"] for i in range(frame.height)], dtype=pl.Boolean),
     )
     # a share whose numerator or denominator is hidden is hidden too (rate x denominator would give the numerator)
-    out = suppress_rates(out, rate_cols=["value"], because_of=["_num", "_den"])
-    return out.with_columns(c(SUPPRESSED).alias("hidden")).drop("_row", "rollup", "_sensitive", "_num", "_den", SUPPRESSED)
+    out = suppress_rates(out.with_columns(c("value").alias("_rate")), rate_cols=["_rate"], because_of=["_num", "_den"])
+    drop = ["_row", "rollup", "_sensitive", "_num", "_den", "_rate", SUPPRESSED]
+    return out.with_columns(c(SUPPRESSED).alias("hidden")).drop(drop)  # true values kept: published() removes them
 
 
 def suppressed_values(
