@@ -9,7 +9,10 @@ value in C, numerator in D, denominator in E, comment in F.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -289,6 +292,7 @@ def test_a_registration_return_with_a_childs_name_and_iin_is_rejected_and_kept_n
     )
     layout = Layout.current()
     context = ctx()
+    assert validate_only(fill(templates[SR], tmp_path / "good.xlsx", sr_good()), context, layout).accepted  # warm caches
     before = snapshot(layout.home)
     v = validate_only(path, context, layout)
     assert snapshot(layout.home) == before
@@ -529,3 +533,49 @@ def valid_iin(birth: str, century: str, serial: str) -> str:
 
 def snapshot(home: Path) -> dict[str, int]:
     return {str(p.relative_to(home)): p.stat().st_size for p in home.rglob("*") if p.is_file()}
+
+
+# --- the catalogue as the validate path reads it ------------------------------------------------------------------
+
+
+def test_the_cached_catalogue_agrees_with_the_catalogue_loader():
+    """set_rules reads a set's catalogue from the home's cache without the loader: its constants are the template
+    writer's, and every rule (relations and rules.csv) breaks exactly when ``catalogue.sets.failed_rules`` says so."""
+    from pipelines.catalogue.sets import failed_rules, load_set_catalogue, not_additive_groups, set_rules
+    from pipelines.returns import set_rules as sr
+    from pipelines.returns import set_template
+
+    assert (sr.SET_TEMPLATE_VERSION, sr.RETURN_KINDS) == (set_template.SET_TEMPLATE_VERSION, set_template.RETURN_KINDS)
+    for set_id in (RTS, SR, IHE):
+        tables = load_set_catalogue(repo_raw(), set_id)
+        cat = sr.set_catalogue(set_id)
+        assert cat.indicators.equals(tables["indicators"])
+        assert cat.overlapping == not_additive_groups(tables["indicators"])
+        loader_rules = set_rules(tables)
+        assert [r.rule_id for r in cat.rules] == [r.rule_id for r in loader_rules]
+        codes_ = tables["indicators"]["code"].to_list()
+        for values in (
+            dict.fromkeys(codes_, 5.0),
+            {c: float(i) for i, c in enumerate(codes_)},
+            {c: float(len(codes_) - i) for i, c in enumerate(codes_)},
+            {c: float(i % 3) for i, c in enumerate(codes_) if i % 4},
+        ):
+            expected = {r.rule_id for r in failed_rules(values, loader_rules)}
+            assert {r.rule_id for r in cat.rules if r.broken(values)} == expected
+
+
+def test_a_second_validation_neither_imports_pandera_nor_validates_the_csvs_again(templates, tmp_path, bilim_home):
+    path = fill(templates[RTS], tmp_path / "rts.xlsx", RTS_GOOD)
+    probe = (
+        "import sys; from pathlib import Path; from contracts.home import Layout;"
+        "from pipelines.returns.ingest import load_context; from pipelines.returns.verdict import validate_file;"
+        f"v = validate_file(Path({str(path)!r}), load_context(Layout.current()));"
+        "print(v.accepted, 'pandera' in sys.modules)"
+    )
+    env = {**os.environ, "BILIM_HOME": str(bilim_home)}
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True) for _ in "12"
+    ]
+    assert [r.stdout.split() for r in runs] == [["True", "True"], ["True", "False"]]
+    names = {p.name.split("-")[0] for p in Layout(bilim_home).catalogue_cache.iterdir() if not p.name.startswith(".")}
+    assert {"set", "sets"} <= names

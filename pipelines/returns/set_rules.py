@@ -20,8 +20,11 @@ A workbook whose meta names a ``set_id`` other than the programme (or carries a 
 
 from __future__ import annotations
 
-import functools
+import hashlib
+import json
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +40,10 @@ from pipelines.returns.spec import NOTHING_TO_REPORT_NO, NOTHING_TO_REPORT_YES, 
 
 PROGRAMME = "programme"
 SET_VERSION_PREFIX = "set."
+# set_template's layout version and campaign return kinds, here without importing the template writer (openpyxl's
+# writer and Pandera through the catalogue loader) on the validate path; tests hold them equal.
+SET_TEMPLATE_VERSION = "set.2026.1"
+RETURN_KINDS = ["interim", "final"]
 COUNT_KINDS = ("count",)
 AMOUNT_KINDS = ("amount_kzt",)
 # What a flag cell may hold: the template's drop-down (yes/no) and the words an officer types in kk, ru or en.
@@ -63,43 +70,121 @@ RETURN_KIND_WORDS = {
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One check between a return's values (``pipelines.catalogue.sets.SetRule``, as kept in the cache)."""
+
+    rule_id: str
+    lhs: tuple[str, ...]
+    op: str
+    rhs: tuple[str, ...]
+    severity: str
+    origin: str
+    messages: dict[str, str]
+
+    def broken(self, values: dict[str, float]) -> bool:
+        """``catalogue.sets.failed_rules`` for one rule: skipped when an indicator has no value (not reported is
+        never 0); ``le`` broken when the left sum exceeds the right, ``eq`` when they differ."""
+        if any(values.get(code) is None for code in self.lhs + self.rhs):
+            return False
+        left, right = sum(values[c] for c in self.lhs), sum(values[c] for c in self.rhs)
+        return left > right if self.op == "le" else left != right
+
+
+@dataclass(frozen=True)
 class SetCatalogue:
     meta: dict  # the set's row of sets.csv
     indicators: pl.DataFrame
     institutions: pl.DataFrame | None
-    rules: tuple  # pipelines.catalogue.sets.SetRule
-    known: tuple[str, ...]  # every set id of the registry
+    rules: tuple[Rule, ...]
+    overlapping: dict[str, list[str]]  # distinct total -> its overlapping categories (catalogue.sets.not_additive_groups)
 
     def name(self) -> dict[str, str]:
         return {lang: self.meta[f"name_{lang}"] for lang in LANGS}
 
 
-def _stamp(raw_dir: Path) -> tuple:
-    """Modification times of the registry and the set folders: a changed catalogue is read again."""
-    files = [raw_dir / "sets.csv", *sorted(raw_dir.glob("*/indicators.csv")), *sorted(raw_dir.glob("*/rules.csv"))]
-    files += sorted(raw_dir.glob("*/institutions.csv"))
-    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+# A set's validated catalogue is kept by content under the home's catalogue cache (as the programme's is, in
+# pipelines.catalogue.cache): ``bilim validate`` and the upload page then neither import Pandera nor validate the
+# CSVs again. The key hashes the registry, the set's files, the regions and the code that validates them.
+_CODE = ["contracts/sets.py", "pipelines/catalogue/sets.py", "pipelines/tables.py", "pipelines/returns/set_rules.py"]
+
+
+def _key(raw: Path, files: list[Path]) -> str:
+    from contracts.home import REPO_ROOT
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(raw)).encode() + b"\0" + (path.read_bytes() if path.exists() else b"-") + b"\0")
+    for rel in _CODE:
+        digest.update(rel.encode() + b"\0" + (REPO_ROOT / rel).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _write_cache(folder: Path, frames: dict[str, pl.DataFrame], extra: dict) -> None:
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, frame in frames.items():
+            frame.write_ipc(tmp / f"{name}.arrow")
+        (tmp / "extra.json").write_text(json.dumps(extra, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.rename(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # a read-only home still validates, just every time
+
+
+def _read_cache(folder: Path, names: list[str]) -> tuple[dict[str, pl.DataFrame], dict] | None:
+    try:
+        if (folder / "extra.json").is_file():
+            frames = {n: pl.read_ipc(folder / f"{n}.arrow") for n in names if (folder / f"{n}.arrow").is_file()}
+            return frames, json.loads((folder / "extra.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, pl.exceptions.ComputeError):
+        pass  # a damaged cache: validate again and rewrite it
+    return None
+
+
+def _raw_and_cache(raw_dir: Path | None) -> tuple[Path, Path]:
+    from contracts.home import Layout, repo_raw
+
+    return (Path(raw_dir) if raw_dir is not None else repo_raw()), Layout.current().catalogue_cache
+
+
+def registry(raw_dir: Path | None = None) -> pl.DataFrame:
+    """sets.csv, validated (``catalogue.sets.load_sets``), read from the cache when its content was seen before."""
+    raw, cache = _raw_and_cache(raw_dir)
+    folder = cache / f"sets-{_key(raw, [raw / 'sets.csv'])}"
+    hit = _read_cache(folder, ["sets"])
+    if hit is not None and "sets" in hit[0]:
+        return hit[0]["sets"]
+    from pipelines.catalogue.sets import load_sets
+
+    sets = load_sets(raw)
+    _write_cache(folder, {"sets": sets}, {})
+    return sets
 
 
 def set_catalogue(set_id: str, raw_dir: Path | None = None) -> SetCatalogue | None:
     """The set's registry row and catalogue, validated (``None`` for an unknown set or the programme)."""
-    from contracts.home import repo_raw
-
-    raw = Path(raw_dir) if raw_dir is not None else repo_raw()
-    return _cached_catalogue(set_id, raw, _stamp(raw))
-
-
-@functools.lru_cache(maxsize=16)
-def _cached_catalogue(set_id: str, raw: Path, stamp: tuple) -> SetCatalogue | None:
-    from pipelines.catalogue.sets import load_set_catalogue, load_sets, set_rules
-
-    sets = load_sets(raw)
-    known = tuple(sets["set_id"].to_list())
-    rows = sets.filter(pl.col("set_id") == set_id).to_dicts()
+    raw, cache = _raw_and_cache(raw_dir)
+    rows = registry(raw).filter(pl.col("set_id") == set_id).to_dicts()
     if not rows or rows[0]["catalogue_format"] == PROGRAMME:
         return None
-    frames = load_set_catalogue(raw, set_id)
-    return SetCatalogue(rows[0], frames["indicators"], frames.get("institutions"), tuple(set_rules(frames)), known)
+    files = [raw / "sets.csv", *sorted((raw / set_id).glob("*.csv")), raw / "regions" / "regions.csv"]
+    folder = cache / f"set-{set_id}-{_key(raw, files)}"
+    hit = _read_cache(folder, ["indicators", "institutions"])
+    if hit is None:
+        from pipelines.catalogue.sets import load_set_catalogue, not_additive_groups, set_rules
+
+        tables = load_set_catalogue(raw, set_id)
+        frames = {n: tables[n] for n in ("indicators", "institutions") if n in tables}
+        extra = {
+            "rules": [{**r.__dict__, "lhs": list(r.lhs), "rhs": list(r.rhs)} for r in set_rules(tables)],
+            "overlapping": not_additive_groups(tables["indicators"]),
+        }
+        _write_cache(folder, frames, extra)
+    else:
+        frames, extra = hit
+    rules = tuple(Rule(**{**r, "lhs": tuple(r["lhs"]), "rhs": tuple(r["rhs"])}) for r in extra["rules"])
+    return SetCatalogue(rows[0], frames["indicators"], frames.get("institutions"), rules, extra["overlapping"])
 
 
 def personal_data_set(set_id: str, raw_dir: Path | None = None) -> bool:
@@ -113,10 +198,7 @@ def personal_data_set(set_id: str, raw_dir: Path | None = None) -> bool:
 
 
 def known_sets(raw_dir: Path | None = None) -> tuple[str, ...]:
-    from contracts.home import repo_raw
-    from pipelines.catalogue.sets import load_sets
-
-    return tuple(load_sets(Path(raw_dir) if raw_dir is not None else repo_raw())["set_id"].to_list())
+    return tuple(registry(raw_dir)["set_id"].to_list())
 
 
 # --- dispatch ----------------------------------------------------------------------------------------------------
@@ -196,8 +278,6 @@ def _as_int_year(value: object) -> int | None:
 
 def check_set_meta(raw: RawReturn, ctx: R.Context, raw_dir: Path | None = None) -> tuple[SetIdentity | None, list[Issue]]:
     """The set, reporting unit, year and campaign period of a set return; every problem located at its meta cell."""
-    from pipelines.returns.set_template import RETURN_KINDS, SET_TEMPLATE_VERSION
-
     issues: list[Issue] = []
     sid = declared_set(raw)
     if sid is None:
@@ -336,11 +416,7 @@ def check_expected_set(raw: RawReturn, expected: str) -> list[Issue]:
 
 def set_name(set_id: str, raw_dir: Path | None = None) -> dict[str, str] | str:
     """The set's name in kk, ru and en for a message (an id is not a word in kk or ru); the id itself if unknown."""
-    from contracts.home import repo_raw
-    from pipelines.catalogue.sets import load_sets
-
-    raw = Path(raw_dir) if raw_dir is not None else repo_raw()
-    rows = load_sets(raw).filter(pl.col("set_id") == set_id.strip()).to_dicts()
+    rows = registry(raw_dir).filter(pl.col("set_id") == set_id.strip()).to_dicts()
     return {lang: rows[0][f"name_{lang}"] for lang in LANGS} if rows else set_id
 
 
@@ -475,8 +551,6 @@ VALUE_PART = {"kk": "мәні", "ru": "значение", "en": "value"}
 def check_set_across(raw: RawReturn, rows: pl.DataFrame, cat: SetCatalogue) -> list[Issue]:
     """urban + rural = total (values of counts and tenge; a share's parts through the programme's check), the set's
     relations and rules.csv per settlement, and overlapping categories summed as their distinct total."""
-    from pipelines.catalogue.sets import failed_rules, not_additive_groups
-
     issues = R.check_across(raw, rows)
     cells = _value_cells(raw, rows)
     names = _names(cat)
@@ -493,14 +567,14 @@ def check_set_across(raw: RawReturn, rows: pl.DataFrame, cat: SetCatalogue) -> l
     settlements = sorted({st for _, st in cells}, key=("total", "urban", "rural").index)
     for st in settlements:
         values = {code: v[0] for (code, s2), v in cells.items() if s2 == st}
-        for rule in failed_rules(values, list(cat.rules)):
+        for rule in (r for r in cat.rules if r.broken(values)):
             first = next(c for c in rule.lhs if (c, st) in cells)
             _, row, key = cells[(first, st)]
             left, right = sum(values[c] for c in rule.lhs), sum(values[c] for c in rule.rhs)
             make = error if rule.severity == ERROR else warning
             issues.append(_issue(raw, make, "X_SET_RULE", key, row, message=rule.messages, left=R._fmt(left),
                                  right=R._fmt(right), op=">" if rule.op == "le" else "≠", settlement=st))
-        for total, categories in not_additive_groups(cat.indicators).items():
+        for total, categories in cat.overlapping.items():
             if (total, st) not in cells:
                 continue
             present = [c for c in categories if (c, st) in cells]
