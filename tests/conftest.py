@@ -115,3 +115,21 @@ def sign_in(at, user: str | None, name: str = "") -> None:
     """Configure sign-in on an AppTest and make ``user`` the signed-in person (``None``: nobody signed in)."""
     at.secrets["auth"] = dict(AUTH_SECRETS)
     at.user = {"is_logged_in": True, "sub": user, "name": name or user} if user else {"is_logged_in": False}
+
+
+class OutsideRequests(list):
+    """The requests a browser page made to anywhere but this machine (``page.on("request", watcher)``): the
+    dashboard works offline, so a browser test ends with ``assert outside_requests == []``."""
+
+    def __call__(self, request) -> None:
+        from urllib.parse import urlparse
+
+        host = urlparse(request.url).hostname
+        if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
+            self.append(request.url)
+
+
+@pytest.fixture
+def outside_requests() -> OutsideRequests:
+    """A fresh watcher of requests that leave the machine, shared by the browser tests."""
+    return OutsideRequests()

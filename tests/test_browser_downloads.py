@@ -8,7 +8,6 @@ The story is ``tests.test_browser.served``'s: KZ-19 (Almaty Region) 2023 accepte
 from __future__ import annotations
 
 import io
-from urllib.parse import urlparse
 
 import openpyxl
 import pytest
@@ -38,8 +37,13 @@ def _check(workbook: openpyxl.Workbook, lang: str) -> None:
         assert t(key, lang) in headers, (key, headers)
     col = {h: i for i, h in enumerate(headers)}
     rows = [[c for c in r] for r in ws.iter_rows(min_row=2)]
-    mine = [r for r in rows if r[col[t("col_region_code", lang)]].value == "KZ-19" and r[col[t("year", lang)]].value == 2023
-            and r[col[t("settlement", lang)]].value == t("settlement_total", lang)]
+    mine = [
+        r
+        for r in rows
+        if r[col[t("col_region_code", lang)]].value == "KZ-19"
+        and r[col[t("year", lang)]].value == 2023
+        and r[col[t("settlement", lang)]].value == t("settlement_total", lang)
+    ]
     assert len(mine) == 1, [[c.value for c in r] for r in rows][:5]
     row = mine[0]
     assert row[col[t("col_indicator_code", lang)]].value == CODE
@@ -51,20 +55,13 @@ def _check(workbook: openpyxl.Workbook, lang: str) -> None:
     assert workbook.worksheets[1].title == t("download_sheet_about", lang)
 
 
-def test_the_indicator_table_downloads_in_the_language_and_again_after_a_switch(served):  # noqa: F811
+def test_the_indicator_table_downloads_in_the_language_and_again_after_a_switch(served, outside_requests):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
     url = served["url"]
-    outside: list[str] = []
-
-    def watch(request):
-        host = urlparse(request.url).hostname
-        if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
-            outside.append(request.url)
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context, page = _sign_in(browser, url, REVIEWER, watch)
+        context, page = _sign_in(browser, url, REVIEWER, outside_requests)
         page.goto(url + f"/indicator?lang=kk&indicator={CODE}&year=2023")
         page.get_by_role("heading", name="Индикатор").wait_for(timeout=60000)
         page.get_by_role("button", name=t("download_xlsx", "kk")).first.wait_for(timeout=60000)
@@ -74,4 +71,4 @@ def test_the_indicator_table_downloads_in_the_language_and_again_after_a_switch(
         _check(_excel(page, "ru"), "ru")
         context.close()
         browser.close()
-    assert outside == [], outside
+    assert outside_requests == [], outside_requests
