@@ -3,7 +3,7 @@
 Input: ``stg_set_values`` (``contracts.returns.StgSetValues``: the true values of the official submission of every
 set return; a campaign keeps every accepted dated return), the set catalogue tables (``indicator_sets``,
 ``set_indicators``, ``set_rules``, ``institutions``) and ``set_submissions`` (who sent a return: demo data is sent
-by ``demo-synthetic``, as the programme's is).
+by ``demo-synthetic``, as the programme's is) and ``regions`` (which regions are cities, wholly urban).
 
 Output, two tables:
 
@@ -64,7 +64,7 @@ from pipelines.tables import model_dtypes
 TRUE_TABLE = "set_values_true"
 PUBLISHED_TABLE = "set_values"
 SET_MARTS = [TRUE_TABLE, PUBLISHED_TABLE]
-INPUTS = ["stg_set_values", "set_submissions", "indicator_sets", "set_indicators", "set_rules", "institutions"]
+INPUTS = ["stg_set_values", "set_submissions", "indicator_sets", "set_indicators", "set_rules", "institutions", "regions"]
 SYNTHETIC_WHO = "demo-synthetic"  # pipelines.demo.SYNTHETIC_WHO (not imported: demo imports the ingest stack)
 NATION = "KZ"
 
@@ -158,9 +158,15 @@ def true_values(
     indicators: pl.DataFrame,
     institutions: pl.DataFrame | None,
     synthetic_submissions: set[str] = frozenset(),
+    cities: set[str] = frozenset(),
 ) -> tuple[pl.DataFrame, dict[str, list[str]]]:
     """The set values before suppression (the columns of ``SetValues`` but ``hidden``, plus a cell id) and, for every
-    roll-up cell, the cells it sums (its contributors): the equations of the roll-ups."""
+    roll-up cell, the cells it sums (its contributors): the equations of the roll-ups.
+
+    A city of republican significance (``cities``) is wholly urban and returns a split indicator's total only (the
+    template has no urban/rural rows for it): its total counts as its urban figure in the roll-ups, as the
+    programme's derived urban series does, so the nation's urban + rural = total. The city's own rows stay as
+    returned (no urban row is published for it); the nation's urban cell sums the city's total cell."""
     c = pl.col
     stg = stg.select([c(n).cast(t) for n, t in STG_COLUMNS.items()])
     unit_kind = dict(sets.select("set_id", "reporting_unit").iter_rows())
@@ -216,6 +222,16 @@ def true_values(
         _CELL,
     )
     eff = _effective(base)
+    if cities:
+        split = indicators.filter(c("settlement_split") == "yes").select("set_id", c("code").alias("indicator_code"))
+        city_total = eff.join(split, on=["set_id", "indicator_code"]).filter(
+            (c("level") == "region") & c("unit_code").is_in(list(cities)) & (c("settlement") == "total")
+        )
+        has_urban = eff.filter(c("settlement") == "urban").select("set_id", "year", "at", "unit_code", "indicator_code")
+        derived = city_total.join(
+            has_urban, on=["set_id", "year", "at", "unit_code", "indicator_code"], how="anti", nulls_equal=True
+        ).with_columns(pl.lit("urban").alias("settlement"))  # same cell (_CELL): the total it is
+        eff = pl.concat([eff, derived.select(eff.columns)])
     parts = [own]
     children: dict[str, list[str]] = {}
 
@@ -470,7 +486,11 @@ def compute(inputs: dict[str, pl.DataFrame | None], threshold: int) -> tuple[pl.
     synthetic = set()
     if subs is not None and {"submission_id", "who"} <= set(subs.columns):
         synthetic = set(subs.filter(pl.col("who") == SYNTHETIC_WHO)["submission_id"].to_list())
-    values, children = true_values(stg, sets, indicators, inputs.get("institutions"), synthetic)
+    regions = inputs.get("regions")
+    cities = set()
+    if regions is not None and {"region_code", "region_type"} <= set(regions.columns):
+        cities = set(regions.filter(pl.col("region_type") == "city")["region_code"].to_list())
+    values, children = true_values(stg, sets, indicators, inputs.get("institutions"), synthetic, cities)
     true = suppressed_values(values, children, indicators, inputs.get("set_rules"), threshold)
     return true, published(true)
 
