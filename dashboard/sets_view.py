@@ -4,7 +4,7 @@
 Streamlit.
 
 Every table is a ``SetTable``: each cell carries the text the page shows and the value its download holds, so the
-page and the download cannot disagree. A hidden cell is ``hidden_mark()`` ("<10") in both, never a number and never
+page and the download cannot disagree. A hidden cell is ``mark()`` ("<10") in both, never a number and never
 an empty cell, and a table with a hidden cell carries ``legend(lang)``.
 
 Rows are never ordered by value: regions by their name in the language, institutions by name, indicators in the
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import polars as pl
 
-from contracts.suppression import hidden_mark, legend
+from contracts.suppression import hidden_mark, legend, load_threshold
 from dashboard.downloads import Num, Table
 from dashboard.i18n import TEXTS, format_number, format_percent, t
 
@@ -29,6 +30,16 @@ NATIONAL = "KZ"
 MISSING = "–"
 PER_THOUSAND_SUBJECT = "pupils"  # the subject of the denominator of "per 1,000 pupils" (RTS.pupils)
 SET_PAGE_ACTION = "view_official"  # who may open a set's page: as the Region page (an officer: their own region)
+
+
+@cache
+def threshold() -> int:
+    """The configured suppression threshold (``[suppression] threshold``): the mark is ``<threshold``."""
+    return load_threshold()
+
+
+def mark() -> str:
+    return hidden_mark(threshold())
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,7 @@ class SetTable:
 
     @property
     def has_hidden(self) -> bool:
-        return any(c.text == hidden_mark() for row in self.rows for c in row)
+        return any(c.text == mark() for row in self.rows for c in row)
 
     def frame(self) -> pl.DataFrame:
         """Every column text, headers in the language: what the page draws."""
@@ -74,7 +85,7 @@ def value_cell(value: float | None, hidden: bool, unit: str, decimals: int, lang
     yes/no word for one institution (``units`` None or 1) and as "n of m" when rolled up over ``units``
     institutions, a share with its decimals and a percent sign, a count or tenge with grouped thousands."""
     if hidden:
-        return Cell(hidden_mark(), hidden_mark())
+        return Cell(mark(), mark())
     if value is None or value != value:
         return Cell(MISSING, None)
     if unit == "flag":
@@ -317,7 +328,7 @@ def per_thousand(count: dict | None, pupils: dict | None, lang: str) -> Cell:
     if count is None or pupils is None:
         return Cell(MISSING, None)
     if count["hidden"] or pupils["hidden"]:
-        return Cell(hidden_mark(), hidden_mark())
+        return Cell(mark(), mark())
     if count["value"] is None or not pupils["value"]:
         return Cell(MISSING, None)
     rate = count["value"] / pupils["value"] * 1000
@@ -528,4 +539,4 @@ def generic_table(
 
 def notes_for(table: SetTable, lang: str) -> list[str]:
     """The notes a table carries under it: the suppression legend whenever a cell is hidden."""
-    return [legend(lang)] if table.has_hidden else []
+    return [legend(lang, threshold())] if table.has_hidden else []

@@ -230,6 +230,8 @@ if ctx is not None:
     values = ctx.table("set_values").filter(pl.col("set_id") == set_id)
     indicators = sv.catalogue(ctx.table("set_indicators"), set_id)
     regions = ctx.table("regions")
+    if values.height and values["synthetic"].any():
+        st.warning(t("set_synthetic_banner", ctx.lang))
     if values.is_empty():
         st.info(t("set_no_values", ctx.lang))
     elif set_id in PAGES:
