@@ -639,3 +639,80 @@ def test_an_inclusive_download_writes_flags_as_words_and_shares_as_numbers(cat):
     assert first[ind.filter(pl.col("code") == "IHE.access.buildings")["name_kk"][0] + ", %"] == pytest.approx(62.5)
     third = {h: c.value for h, c in zip(headers, ws[4], strict=True)}
     assert third[ind.filter(pl.col("code") == "IHE.students.sen")["name_kk"][0]] == hidden_mark()
+
+
+# --- the real mart: what the pipeline publishes, cell for cell on the pages ------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_tables_show_every_cell_of_the_real_mart_as_published(tmp_path, cat, seed):
+    """The published ``set_values`` built by the pipeline's own mart code (``build_set_marts`` in a real DuckDB file)
+    from random returns of the three sets: every region/indicator cell of the registration and campaign tables and
+    every institution cell is the published value as the language writes it, or the mark where it is hidden."""
+    import random
+
+    from tests.test_set_values import build, random_campaign, random_inclusive, random_registration, stg
+
+    rng = random.Random(seed)
+    _, pub = build(tmp_path / "w.duckdb", stg(random_registration(rng) + random_campaign(rng) + random_inclusive(rng)))
+    lang = ("kk", "ru", "en")[seed % 3]
+
+    def expect(r: dict | None, meta: dict) -> str:
+        if r is None:
+            return "–"
+        return sv.value_cell(r["value"], r["hidden"], meta["unit"], meta["decimals"], lang, units=r["units_reporting"]).text
+
+    checked = hidden = 0
+    sr = sv.catalogue(cat["indicators"], SR)
+    sr_meta = {r["code"]: r for r in sr.iter_rows(named=True)}
+    for year in sv.years_of(pub, SR):
+        for settlement in sv.settlements_of(pub, SR):
+            table = sv.registration_region_table(pub, sr, cat["regions"], year, settlement, lang)
+            codes = sv.headline_codes(sr)
+            for unit, row in zip(table.codes, table.rows, strict=True):
+                for code, cell in zip(codes, row[1:], strict=True):
+                    found = pub.filter(
+                        (pl.col("set_id") == SR)
+                        & (pl.col("unit_code") == unit)
+                        & (pl.col("year") == year)
+                        & (pl.col("settlement") == settlement)
+                        & (pl.col("indicator_code") == code)
+                    ).to_dicts()
+                    assert cell.text == expect(found[0] if found else None, sr_meta[code]), (unit, code, settlement)
+                    checked += 1
+                    hidden += cell.text == sv.mark()
+            regions_only = [u for u in table.codes if u != "KZ"]
+            assert regions_only == sv.region_order(regions_only, cat["regions"], lang)
+    rts = sv.catalogue(cat["indicators"], RTS)
+    rts_meta = {r["code"]: r for r in rts.iter_rows(named=True)}
+    for as_of, _ in sv.campaign_dates(pub, RTS):
+        table = sv.category_region_table(pub, rts, cat["regions"], as_of, lang)
+        codes = ["RTS.children.distinct", *sv.breakdown(rts, "category")]
+        for unit, row in zip(table.codes, table.rows, strict=True):
+            for code, cell in zip(codes, row[1:], strict=True):
+                found = pub.filter(
+                    (pl.col("set_id") == RTS)
+                    & (pl.col("unit_code") == unit)
+                    & (pl.col("as_of") == as_of)
+                    & (pl.col("settlement") == "total")
+                    & (pl.col("indicator_code") == code)
+                ).to_dicts()
+                assert cell.text == expect(found[0] if found else None, rts_meta[code]), (unit, code, as_of)
+                checked += 1
+                hidden += cell.text == sv.mark()
+    ihe = sv.catalogue(cat["indicators"], IHE)
+    ihe_meta = {r["code"]: r for r in ihe.iter_rows(named=True)}
+    table = sv.institution_table(pub, ihe, cat["institutions"], cat["regions"], 2025, lang)
+    shown_codes = [c for c in ihe["code"].to_list() if sv._header(ihe_meta[c], lang) in table.headers]
+    for unit, row in zip(table.codes, table.rows, strict=True):
+        for code, cell in zip(shown_codes, row[2:], strict=True):
+            found = pub.filter(
+                (pl.col("set_id") == IHE)
+                & (pl.col("unit_code") == unit)
+                & (pl.col("indicator_code") == code)
+                & (pl.col("settlement") == "total")
+            ).to_dicts()
+            assert cell.text == expect(found[0] if found else None, ihe_meta[code]), (unit, code)
+            checked += 1
+            hidden += cell.text == sv.mark()
+    assert checked > 200 and hidden > 0, (checked, hidden)
