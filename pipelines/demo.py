@@ -199,6 +199,12 @@ def generate_demo(layout: Layout, years: range = DEMO_YEARS, workdir: Path | Non
                     _revise(path, catalogue, region, year, ctx, layout, summary)
                     _review(layout, "accept", region, year)
         summary.national = _national_returns(layout, ctx, catalogue, regions, tmpdir, summary)
+        # The indicator sets' demo returns (issue 10), through the same template, ingest and review path.
+        from pipelines.demo_sets import generate_set_demo
+
+        sets = generate_set_demo(layout, ctx, tmpdir)
+        summary.accepted += sets.accepted
+        summary.rejected += sets.rejected
     for (region, year), reason in RETURNED.items():
         _review(layout, "return", region, year, reason)
     for (region, year), reason in EXCEPTIONS.items():

@@ -15,7 +15,8 @@ def test_demo_builds_a_labelled_warehouse(bilim_home):
     result = run_bilim("demo", "--no-serve")
     assert result.returncode == 0, result.stderr[-2000:]
     entries = read_ledger(Layout.current())
-    synthetic = [e for e in entries if e.who == "demo-synthetic"]
+    synthetic = [e for e in entries if e.who == "demo-synthetic" and not e.set_id]  # the programme's
+    assert sum(e.who == "demo-synthetic" and bool(e.set_id) for e in entries) == 119  # the sets' (test_demo_sets)
     published = [e for e in entries if e.who == "demo-published"]
     # 17 regions a year for 2019-2021, 20 for 2022-2025, less KZ-10's missing 2025 return, plus one revision
     assert len(synthetic) == 17 * 3 + 20 * 4 - 1 + 1
