@@ -232,7 +232,7 @@ def no_small_published(pub: pl.DataFrame) -> None:
 
 
 def inclusive_rows() -> list[dict]:
-    s, y = "inclusive_higher_ed", 2024
+    s, y = "inclusive_higher_ed", 2025
     out = []
     for unit, sen, route, total, bnum, bden, materials in (
         ("SYN-HEI-01", 40, 12, 1200, 3, 4, 1.0),  # Astana KZ-71, alone in its region
@@ -267,7 +267,7 @@ def inclusive_rows() -> list[dict]:
 
 
 def test_inclusive_two_institutions_in_one_region(tmp_path: Path):
-    """Inclusive higher education, 2024. Almaty (KZ-75) has two demo institutions: students with special needs
+    """Inclusive higher education, academic year 2025. Almaty (KZ-75) has two demo institutions: students with special needs
     SYN-HEI-02 7 and SYN-HEI-03 25 → region 25 + 7 = 32; Astana (KZ-71) has SYN-HEI-01 alone, 40 → region 40;
     nation 32 + 40 = 72.
 
@@ -527,7 +527,7 @@ def random_inclusive(rng: random.Random) -> list[dict]:
             ("IHE.diagnostics", _count(rng)),
             ("IHE.applications", _count(rng)),
         ):
-            rows.append({"set_id": "inclusive_higher_ed", "unit_code": unit, "year": 2024, "indicator_code": code, "value": v})
+            rows.append({"set_id": "inclusive_higher_ed", "unit_code": unit, "year": 2025, "indicator_code": code, "value": v})
     return rows
 
 
@@ -554,7 +554,7 @@ def test_the_attack_breaks_a_table_with_primary_cells_only(tmp_path: Path):
         pl.when(pl.col("hidden")).then(None).otherwise(pl.col("value")).alias("value")
     )
     leaks = attack_published(weak, true, "inclusive_higher_ed")
-    assert (2024, "institution", "SYN-HEI-02", None, "IHE.students.sen", "total") in leaks
+    assert (2025, "institution", "SYN-HEI-02", None, "IHE.students.sen", "total") in leaks
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -784,3 +784,77 @@ def test_a_rate_from_a_hidden_numerator_is_hidden():
         shares.filter(pl.col("value").is_not_null() & (pl.col("numerator").is_null() | pl.col("denominator").is_null())).height
         == 0
     )
+
+
+def _filled_inclusive(out: Path, unit: str, values: dict[str, object]) -> Path:
+    """``bilim template --set inclusive_higher_ed --institution <unit> --year 2025`` filled in as an officer would."""
+    import openpyxl
+
+    from pipelines.returns.set_template import make_template
+
+    make_template("inclusive_higher_ed", unit, 2025, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["data"]
+    keys = [ws.cell(3, c).value for c in range(1, ws.max_column + 1)]
+    col = {k: i + 1 for i, k in enumerate(keys) if k}
+    for r in range(4, ws.max_row + 1):
+        code = ws.cell(r, col["indicator_code"]).value
+        if code not in values:
+            continue
+        v = values[code]
+        if isinstance(v, tuple):
+            ws.cell(r, col["numerator"]).value, ws.cell(r, col["denominator"]).value = v
+        else:
+            ws.cell(r, col["value"]).value = v
+    meta = wb["meta"]
+    for r in range(1, meta.max_row + 1):
+        if meta.cell(r, 1).value == "prepared_by":
+            meta.cell(r, 2).value = "Test officer"
+        elif meta.cell(r, 1).value == "phone":
+            meta.cell(r, 2).value = "+7 700 000 00 00"
+    wb.save(out)
+    return out
+
+
+@pytest.mark.slow
+def test_template_ingest_review_build_then_bilim_values(bilim_home, tmp_path: Path):
+    """The whole path: two Almaty institutions' returns written from the real template, ingested and accepted by a
+    reviewer, then the real build (run_all): SYN-HEI-02 7 students with special needs, SYN-HEI-03 25 → Almaty 32.
+    ``bilim values`` shows 32 and "<10" for both institutions, with the legend; the true 7 and 25 are only in the
+    warehouse's set_values_true."""
+    from contracts.audit import Actor
+    from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
+    from pipelines.review import decide
+    from pipelines.runner import prepare_dagster_home, run_all
+    from pipelines.warehouse import Warehouse
+
+    layout = Layout.current()
+    base = {
+        "IHE.students.total": 1500,
+        "IHE.diagnostics": 20,
+        "IHE.consultations": 40,
+        "IHE.applications": 12,
+        "IHE.access.materials": "yes",
+        "IHE.access.buildings": (3, 4),
+        "IHE.access.e_resources": "yes",
+        "IHE.staff.teaching": 100,
+        "IHE.staff.seminars": 20,
+    }
+    ctx = load_context(layout)
+    for unit, sen, route in (("SYN-HEI-02", 7, 3), ("SYN-HEI-03", 25, 20)):
+        path = _filled_inclusive(tmp_path / f"{unit}.xlsx", unit, {**base, "IHE.students.sen": sen, "IHE.students.route": route})
+        result = accept_file(path, ctx, layout, who="officer-75", set_id="inclusive_higher_ed")
+        assert result.status == ACCEPTED, result.verdict.to_dict()
+        decide(layout, "accept", unit, 2025, Actor("rev-1", "Reviewer One"), set_id="inclusive_higher_ed")
+    prepare_dagster_home(layout)
+    ok, build_id, message = run_all()
+    assert ok, message
+    rows = json.loads(_values("--set", "inclusive_higher_ed", "--format", "json"))
+    sen = {r["unit_code"]: r["shown"] for r in rows if r["indicator_code"] == "IHE.students.sen"}
+    assert sen == {"SYN-HEI-02": "<10", "SYN-HEI-03": "<10", "KZ-75": "32", "KZ": "32"}
+    assert legend("en", T) in _values("--set", "inclusive_higher_ed")
+    assert all(r["synthetic"] for r in rows)  # demo institutions of the registry
+    with Warehouse(layout).connect(read_only=True) as con:
+        true = fetch(con, "select unit_code, value from set_values_true where indicator_code = 'IHE.students.sen'")
+    assert dict(true.iter_rows()) == {"SYN-HEI-02": 7.0, "SYN-HEI-03": 25.0, "KZ-75": 32.0, "KZ": 32.0}
+    assert not (layout.build_dir(build_id) / "set_values_true.parquet").exists()
