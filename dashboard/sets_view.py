@@ -15,6 +15,7 @@ no count.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -535,6 +536,21 @@ def generic_table(
         rows.append([text_cell(labels[u])] + [_cell(look.get((u, c)), meta[c], lang) for c in codes])
         synthetic.append(any(r["synthetic"] for (uu, _), r in look.items() if uu == u))
     return SetTable(headers, rows, synthetic, t("col_code", lang), list(order))
+
+
+def markdown_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """A text table for ``st.table``, which reads every cell as Markdown: a leading ``3.`` would become a list item
+    and ``*``/``_`` emphasis, so they are escaped (the page shows them as written; downloads never pass here)."""
+
+    def safe(text: str | None) -> str | None:
+        if text is None:
+            return None
+        text = re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
+        return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+    return frame.with_columns(pl.col(c).map_elements(safe, return_dtype=pl.String) for c in frame.columns).rename(
+        {c: safe(c) for c in frame.columns}
+    )
 
 
 def notes_for(table: SetTable, lang: str) -> list[str]:

@@ -131,6 +131,8 @@ def test_each_set_page_in_three_languages(served_sets):
             assert hidden_mark() in text and legend(lang) in text
             # Regions alphabetically, the nation last: the region table's first column, read from the page.
             tables = page.locator("[data-testid='stTable'] table")
+            first_ground = tables.nth(0).locator("tbody tr").first.inner_text()
+            assert first_ground.split("\t")[0].strip().startswith("1. "), first_ground  # text, not a Markdown list
             regions_table = tables.nth(2).inner_text()
             expected = {
                 "kk": ["Ақмола облысы", "Алматы облысы", "Астана қаласы", "Қарағанды облысы"],

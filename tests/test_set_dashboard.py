@@ -716,3 +716,10 @@ def test_the_tables_show_every_cell_of_the_real_mart_as_published(tmp_path, cat,
             checked += 1
             hidden += cell.text == sv.mark()
     assert checked > 200 and hidden > 0, (checked, hidden)
+
+
+def test_static_tables_escape_markdown_so_ground_numbers_stay_text():
+    frame = pl.DataFrame({"Негіз_x": ["3. қадағалаусыздық *бір*", hidden_mark(), None]})
+    safe = sv.markdown_safe(frame)
+    assert safe.columns == ["Негіз\\_x"]
+    assert safe.to_series().to_list() == ["3\\. қадағалаусыздық \\*бір\\*", hidden_mark(), None]

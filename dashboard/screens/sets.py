@@ -23,7 +23,7 @@ def show(table: sv.SetTable, lang: str, build: str, stem: str, key: str, *, stat
         return
     frame = table.frame()
     if static:
-        st.table(frame, hide_index=True)  # a static table: nothing to click, nothing re-sorted by value
+        st.table(sv.markdown_safe(frame), hide_index=True)  # a static table: nothing to click, nothing re-sorted by value
     else:
         st.dataframe(frame, hide_index=True, width="stretch")
     for note in sv.notes_for(table, lang):
