@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from contracts.glossary import STATUS_TINTS, status_word
+from contracts.glossary import STATUS_TINTS, status_label
 from contracts.locale import LOCAL_TZ, excel_number_format, local_time
 from contracts.spreadsheet import escape_text, text_cell
 from dashboard.i18n import LANGS, t
@@ -49,9 +49,11 @@ class Num:
 
 @dataclass(frozen=True)
 class Status:
-    """A status token, written as its word (and tinted in Excel)."""
+    """A status token, written as its word (and tinted in Excel); in a series' last target year the word is the
+    end-of-programme verdict (``verdict``, see ``contracts.glossary.final_year_status``)."""
 
     token: str | None
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def _text(cell: object, lang: str) -> str:
     if isinstance(cell, When):
         return local_time(cell.value)
     if isinstance(cell, Status):
-        return status_word(cell.token, lang)
+        return status_label(cell.token, cell.verdict, lang)
     if isinstance(cell, Num):
         if cell.value is None or cell.value != cell.value:
             return ""
@@ -203,7 +205,7 @@ def xlsx_bytes(table: Table, lang: str) -> bytes:
                 target.value = _local_naive(cell.value)
                 target.number_format = EXCEL_WHEN_FORMAT
             elif isinstance(cell, Status):
-                text_cell(target, status_word(cell.token, lang))
+                text_cell(target, status_label(cell.token, cell.verdict, lang))
                 if cell.token in STATUS_TINTS:
                     target.fill = PatternFill("solid", fgColor=STATUS_TINTS[cell.token].lstrip("#"))
             elif isinstance(cell, int | float) and not isinstance(cell, bool):
@@ -254,11 +256,22 @@ def _meta(indicators: pl.DataFrame) -> dict[str, tuple[str, int]]:
     }
 
 
-def gaps_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, national: pl.DataFrame | None, lang: str,
-               build: str = "") -> Table:
+def gaps_table(
+    gaps: pl.DataFrame,
+    indicators: pl.DataFrame,
+    regions: pl.DataFrame,
+    national: pl.DataFrame | None,
+    lang: str,
+    build: str = "",
+    pace: pl.DataFrame | None = None,
+) -> Table:
     """Rows of ``indicator_gaps`` as a download: codes and names, the settlement, unit and status as words, actual,
-    target, 2018 baseline and gap with the series' decimals, where a national figure came from and its coverage."""
-    from dashboard.views import region_names, series_names
+    target, 2018 baseline and gap with the series' decimals, where a national figure came from and its coverage.
+    Given ``pace``, a row of a series' last target year says the end-of-programme verdict as its status, as the page
+    does (``views.row_status``)."""
+    from dashboard.views import pace_by_series, region_names, row_status, series_names
+
+    verdicts = pace_by_series(pace)
 
     names, places, meta = series_names(indicators, lang), region_names(regions, lang), _meta(indicators)
     cover: dict[tuple, str] = {}
@@ -281,7 +294,7 @@ def gaps_table(gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFra
             places.get(r["region_code"], r["region_code"]), r["year"], t(f"settlement_{r['settlement']}", lang),
             t(f"unit_{unit}", lang) if unit else "",
             Num(r["actual"], decimals), Num(r["target"], decimals), Num(r.get("baseline"), decimals), Num(r["gap"], decimals),
-            Status(r["status"]), t(f"source_{source}", lang) if source in ("reported", "rolled_up") else "",
+            Status(*row_status(r, verdicts)), t(f"source_{source}", lang) if source in ("reported", "rolled_up") else "",
             cover.get((r["indicator_code"], r["year"], r["settlement"]), "") if national_row else "",
         ])
         flags.append(bool(r["is_synthetic"]) if has_flag else False)
@@ -295,7 +308,8 @@ def _gap_download(build: str, code: str, lang: str) -> Download:
 
     gaps = read_table(build, "indicator_gaps").filter(pl.col("indicator_code") == code)
     national = read_table(build, "national_values").filter(pl.col("indicator_code") == code)
-    table = gaps_table(gaps, read_table(build, "programme_indicators"), read_table(build, "regions"), national, lang, build)
+    pace = read_table(build, "indicator_pace").filter(pl.col("indicator_code") == code)
+    table = gaps_table(gaps, read_table(build, "programme_indicators"), read_table(build, "regions"), national, lang, build, pace)
     return download(table, lang)
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, final_year_status, status_label, status_word  # noqa: F401
+from contracts.glossary import STATUS_SYMBOLS, STATUS_TINTS, final_year_status, status_label
 from contracts.locale import LOCAL_TZ, local_time  # noqa: F401  (pages call views.local_time)
 from contracts.programme import BASELINE_YEAR, SETTLEMENTS, census_date
 from contracts.spreadsheet import escape_frame, text_cell
@@ -722,11 +722,19 @@ def uploader_css(browse: str) -> str:
 
 
 def gap_table(
-    gaps: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, national: pl.DataFrame | None, lang: str
+    gaps: pl.DataFrame,
+    indicators: pl.DataFrame,
+    regions: pl.DataFrame,
+    national: pl.DataFrame | None,
+    lang: str,
+    pace: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Rows of ``indicator_gaps`` for people: the code and the name, the region's name, the settlement and the status
     as words, actual, target and gap with the series' decimals and unit as the language writes them, and beside
-    every national figure its coverage (``2 / 20`` regions reported)."""
+    every national figure its coverage (``2 / 20`` regions reported). Given ``pace`` (``indicator_pace``), a row of
+    a series' last target year shows the end-of-programme verdict as its status (``row_status``), as the scorecard
+    and the briefing pack do."""
+    verdicts = pace_by_series(pace)
     names = series_names(indicators, lang)
     places = region_names(regions, lang)
     meta = {
@@ -759,13 +767,29 @@ def gap_table(
                 t("col_actual", lang): format_value(r["actual"], unit, decimals, lang),
                 t("col_target", lang): format_value(r["target"], unit, decimals, lang),
                 t("col_gap", lang): format_gap(r["gap"], unit, decimals, lang),
-                t("col_status", lang): status_word(r["status"], lang, symbol=True),
+                t("col_status", lang): status_label(*row_status(r, verdicts), lang, symbol=True),
                 t("col_coverage", lang): cover.get((r["indicator_code"], r["year"], r["settlement"]), "")
                 if r["region_code"] == "KZ"
                 else "",
             }
         )
     return pl.DataFrame(rows)
+
+
+def pace_by_series(pace: pl.DataFrame | None) -> dict[tuple[str, str, str], dict]:
+    """``indicator_pace`` rows by (indicator, region, settlement); empty without a table."""
+    if pace is None:
+        return {}
+    return {(r["indicator_code"], r["region_code"], r["settlement"]): r for r in pace.iter_rows(named=True)}
+
+
+def row_status(row: dict, verdicts: dict[tuple[str, str, str], dict]) -> tuple[str | None, str | None]:
+    """An ``indicator_gaps`` row's status and the verdict that replaces its word (``final_year_status``); a row
+    with neither keeps its empty status (a dash)."""
+    pace_row = verdicts.get((row["indicator_code"], row["region_code"], row["settlement"]), {})
+    if not row.get("status") and not pace_row.get("verdict"):
+        return None, None
+    return final_year_status(row.get("status"), pace_row, row["year"])
 
 
 def status_of_text(text: str | None) -> str | None:

@@ -189,6 +189,7 @@ def test_cli_writes_the_pack(two_snapshots, tmp_path):
 # The year's status: achievement (84.0 - 77.1) / (85.3 - 77.1) = 0.84, between 0.80 and 0.95: "at risk". The
 # end-of-programme verdict: 84.0 < 85.3, missed by 1.3 p.p. In 2025 the status cell must say "missed".
 
+
 def _regions_2025() -> list[str]:
     from dashboard.views import alive_regions
     from tests.returns_factory import regions
@@ -208,7 +209,7 @@ def final_year_snapshot(bilim_home):
     ("lang", "missed_by"), [("kk", "орындалмады (1,3 п.т.)"), ("ru", "не выполнен (1,3 п.п.)"), ("en", "missed (1.3 p.p.)")]
 )
 def test_in_the_last_target_year_the_pack_and_the_dashboard_show_the_same_verdict(final_year_snapshot, lang, missed_by):
-    from dashboard import views
+    from dashboard import downloads, views
     from dashboard.i18n import t
 
     layout, sid = final_year_snapshot
@@ -226,6 +227,26 @@ def test_in_the_last_target_year_the_pack_and_the_dashboard_show_the_same_verdic
     shown = card.filter(pl.col("code") == C).row(0, named=True)
     assert shown[t("col_status", lang)] == f"{STATUS_SYMBOLS['off_track']} {missed}"
     assert shown[t("col_verdict", lang)].replace("\u00a0", " ") == missed_by
+
+    # the Indicator and Region pages' table and their download: the same word for the same row
+    indicators, regions = read_input(layout, sid, "programme_indicators"), read_input(layout, sid, "regions")
+    mine = gaps.filter(pl.col("indicator_code") == C)
+    table = views.gap_table(mine, indicators, regions, None, lang, pace)
+    kz_name = views.region_names(regions, lang)["KZ"]
+    on_page = table.filter(
+        (pl.col(t("region", lang)) == kz_name)
+        & (pl.col(t("year", lang)) == "2025")
+        & (pl.col(t("settlement", lang)) == t("settlement_total", lang))
+    )
+    assert on_page[t("col_status", lang)].to_list() == [f"{STATUS_SYMBOLS['off_track']} {missed}"]
+    kz_2025 = mine.filter((pl.col("region_code") == "KZ") & (pl.col("year") == 2025) & (pl.col("settlement") == "total"))
+    earlier = views.gap_table(kz_2025.with_columns(year=pl.lit(2024)), indicators, regions, None, lang, pace)
+    assert earlier[t("col_status", lang)].to_list() == [f"{STATUS_SYMBOLS['at_risk']} {at_risk}"]  # not the last year
+    download = downloads.download(downloads.gaps_table(mine, indicators, regions, None, lang, "b25", pace), lang)
+    sheet = openpyxl.load_workbook(io.BytesIO(download.xlsx)).worksheets[0]
+    head = [c.value for c in sheet[1]]
+    kz_rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[head.index(t("col_region_code", lang))] == "KZ"]
+    assert [r[head.index(t("col_status", lang))] for r in kz_rows if r[head.index(t("year", lang))] == 2025] == [missed]
 
     pack = make_pack(layout, sid, lang)
     # the workbook: the status cell holds the same word on the off-track tint, the next columns the same verdict

@@ -92,8 +92,9 @@ if ctx is not None:
             chart_ui.show(charts.dumbbell(ur, region_labels, lang, unit, decimals), img, "urban_rural", code, year, lang)
     st.subheader(t("table", lang))
     table = gaps.filter(pl.col("indicator_code") == code)
+    shown = views.gap_table(table, indicators, regions, ctx.table("national_values"), lang, ctx.table("indicator_pace"))
     st.dataframe(
-        views.status_styled(views.gap_table(table, indicators, regions, ctx.table("national_values"), lang), lang),
+        views.status_styled(shown, lang),
         hide_index=True,
         width="stretch",
     )

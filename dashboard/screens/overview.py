@@ -36,7 +36,9 @@ if ctx is not None:
     # The scorecard's national rows as a download (typed numbers with the series' decimals, words, names), through
     # the one download function every table uses; built after the tables are sent, so the first paint does not wait.
     national_rows = gaps.filter((pl.col("region_code") == "KZ") & (pl.col("settlement") == "total") & (pl.col("year") == year))
-    scorecard_table = downloads.gaps_table(national_rows, indicators, regions, ctx.table("national_values"), lang, ctx.build)
+    scorecard_table = downloads.gaps_table(
+        national_rows, indicators, regions, ctx.table("national_values"), lang, ctx.build, pace
+    )
     downloads.offer(st, downloads.download(scorecard_table, lang), lang, f"bilim_scorecard_{year}_{lang}", "scorecard")
     img = chart_ui.image_format(lang)
     mapped = region_map.default_series(gaps, indicators, year, missed["indicator_code"] if missed else None)

@@ -24,12 +24,15 @@ if ctx is not None:
     names = views.series_names(indicators, lang)
     mine = gaps.filter((pl.col("region_code") == region) & (pl.col("year") == year))
     reported = mine.filter(pl.col("actual").is_not_null() | pl.col("target").is_not_null())
+    pace = ctx.table("indicator_pace")
     st.dataframe(
-        views.status_styled(views.gap_table(reported, indicators, regions, None, lang), lang), hide_index=True, width="stretch"
+        views.status_styled(views.gap_table(reported, indicators, regions, None, lang, pace), lang),
+        hide_index=True,
+        width="stretch",
     )
     downloads.offer(
         st,
-        downloads.download(downloads.gaps_table(reported, indicators, regions, None, lang, ctx.build), lang),
+        downloads.download(downloads.gaps_table(reported, indicators, regions, None, lang, ctx.build, pace), lang),
         lang,
         f"bilim_{region}_{year}",
         "region_gaps",
