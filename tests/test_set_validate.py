@@ -273,6 +273,21 @@ def test_overlapping_categories_summed_as_the_total_are_named(templates, tmp_pat
     no_english(w)
 
 
+def test_the_command_line_verdict_speaks_the_officers_language(templates, tmp_path):
+    """`bilim validate --lang kk|ru` prints the verdict's own words (counts, error/warning, interim) in that language:
+    the same summed-categories return as above reads "мәндер: ..." / "значений: 21 из 20 ожидаемых", "ескерту" /
+    "предупреждение" and "аралық" / "промежуточный", with no English word left around the codes."""
+    path = fill(templates[RTS], tmp_path / "summed.xlsx", RTS_GOOD | {("RTS.children.distinct", "total"): 122})
+    v = validate_file(path, ctx())
+    kk, ru, en = v.summary("kk"), v.summary("ru"), v.summary("en")
+    assert "21 values of 20 expected" in en and "warning W_OVERLAP_SUMMED" in en and " interim 2023-08-20" in en
+    assert "мәндер: күтілген 20 мәннің 21" in kk and "ескерту W_OVERLAP_SUMMED" in kk and " аралық 2023-08-20" in kk
+    assert "значений: 21 из 20 ожидаемых" in ru and "предупреждение W_OVERLAP_SUMMED" in ru and " промежуточный" in ru
+    for text in (kk, ru):
+        words = re.sub(r"\b[A-Z]{2,4}(\.[a-z0-9_]+)+|\b[A-Z][A-Z0-9_]+\b|road_to_school_2023|summed\.xlsx|KZ-\d\d|data![A-Z]+\d+", "", text)
+        assert not [w for w in re.findall(r"[a-z]{3,}", words)], text
+
+
 def test_a_category_larger_than_its_distinct_total_is_an_error(templates, tmp_path):
     path = fill(templates[RTS], tmp_path / "over.xlsx", RTS_GOOD | {("RTS.children.low_income", "total"): 120})
     v = validate_file(path, ctx())

@@ -73,14 +73,28 @@ class Verdict:
             "ru": ("ПРИНЯТ", "ОТКЛОНЁН"),
             "kk": ("ҚАБЫЛДАНДЫ", "ҚАБЫЛДАНБАДЫ"),
         }[lang][0 if self.accepted else 1]
+        words = SUMMARY_WORDS[lang]
         lines = [f"{self.file_name}: {head}"]
         for g in self.groups:
-            lines.append(f"  {_group_label(g)}: {g.rows.height} values of {g.expected} expected")
+            lines.append(f"  {_group_label(g, lang)}: {words['values'].format(n=g.rows.height, expected=g.expected)}")
         for i in self.errors:
-            lines.append(f"  error   {i.code}: {i.message(lang)}")
+            lines.append(f"  {words['error']} {i.code}: {i.message(lang)}")
         for i in self.warnings:
-            lines.append(f"  warning {i.code}: {i.message(lang)}")
+            lines.append(f"  {words['warning']} {i.code}: {i.message(lang)}")
         return "\n".join(lines)
+
+
+RETURN_KIND_WORDS = {
+    "en": {"interim": "interim", "final": "final"},
+    "ru": {"interim": "промежуточный", "final": "итоговый"},
+    "kk": {"interim": "аралық", "final": "қорытынды"},
+}
+# The words of the command-line verdict around the codes and messages, in the officer's language.
+SUMMARY_WORDS = {
+    "en": {"values": "{n} values of {expected} expected", "error": "error  ", "warning": "warning"},
+    "ru": {"values": "значений: {n} из {expected} ожидаемых", "error": "ошибка", "warning": "предупреждение"},
+    "kk": {"values": "мәндер: күтілген {expected} мәннің {n}", "error": "қате", "warning": "ескерту"},
+}
 
 
 def _submission(g: Checked) -> dict:
@@ -95,10 +109,11 @@ def _submission(g: Checked) -> dict:
     return out
 
 
-def _group_label(g: Checked) -> str:
+def _group_label(g: Checked, lang: str = "en") -> str:
     if g.set_id == DEFAULT_SET:
         return f"{g.region_code} {g.year}"
-    when = f" {g.return_kind} {g.as_of.isoformat()}" if g.as_of else ""
+    kind = RETURN_KIND_WORDS[lang].get(g.return_kind or "", g.return_kind)
+    when = f" {kind} {g.as_of.isoformat()}" if g.as_of else ""
     return f"{g.set_id} {g.unit_code} {g.year}{when}"
 
 
