@@ -284,7 +284,8 @@ def test_the_command_line_verdict_speaks_the_officers_language(templates, tmp_pa
     assert "мәндер: күтілген 20 мәннің 21" in kk and "ескерту W_OVERLAP_SUMMED" in kk and " аралық 2023-08-20" in kk
     assert "значений: 21 из 20 ожидаемых" in ru and "предупреждение W_OVERLAP_SUMMED" in ru and " промежуточный" in ru
     for text in (kk, ru):
-        words = re.sub(r"\b[A-Z]{2,4}(\.[a-z0-9_]+)+|\b[A-Z][A-Z0-9_]+\b|road_to_school_2023|summed\.xlsx|KZ-\d\d|data![A-Z]+\d+", "", text)
+        codes_and_cells = r"\b[A-Z]{2,4}(\.[a-z0-9_]+)+|\b[A-Z][A-Z0-9_]+\b|KZ-\d\d|data![A-Z]+\d+"
+        words = re.sub(codes_and_cells + r"|road_to_school_2023|summed\.xlsx", "", text)
         assert not [w for w in re.findall(r"[a-z]{3,}", words)], text
 
 
