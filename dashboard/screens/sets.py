@@ -62,7 +62,7 @@ def progress_chart(table_values: pl.DataFrame, indicators: pl.DataFrame, unit: s
         return None
     fig = go.Figure(go.Scatter(x=[d.isoformat() for d in xs], y=ys, mode="lines+markers", name=name, connectgaps=False))
     fig.update_layout(
-        title=charts.wrap(t("campaign_chart", lang, name=f"{name} · {label}"), 90),
+        title={"text": charts.wrap(t("campaign_chart", lang, name=f"{name} · {label}"), 70), "x": 0, "xanchor": "left"},
         separators=plotly_separators(lang),
         height=360,
         xaxis_type="category",
