@@ -11,7 +11,6 @@ The programme (``catalogue_format = programme``) keeps its own catalogue and loa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import polars as pl
 from contracts.sets import IndicatorSets, Institutions, SetIndicators, SetRules
 from pipelines.catalogue.load import _label, load_catalogue, load_regions
 from pipelines.catalogue.seed import name_appears, numbers_appear, read_lines
+from pipelines.catalogue.set_rule import SetRule
 from pipelines.catalogue.verify import SeedProblem
 from pipelines.tables import Problem, TableError, load_table
 
@@ -42,23 +42,6 @@ MONTHS_KK = {
     11: "қараша",
     12: "желтоқсан",
 }
-
-
-@dataclass(frozen=True)
-class SetRule:
-    """One check between indicators of one return: ``sum(lhs) op sum(rhs)`` (op ``le`` or ``eq``).
-
-    ``origin`` is ``relation`` for a rule implied by indicators.csv's parent relations (a category never exceeds its
-    distinct total; the parts of one breakdown sum to at most their total) or ``rules.csv`` for an explicit one.
-    ``messages`` holds the message in ``kk``, ``ru`` and ``en``."""
-
-    rule_id: str
-    lhs: tuple[str, ...]
-    op: str
-    rhs: tuple[str, ...]
-    severity: str
-    origin: str
-    messages: dict[str, str]
 
 
 # Messages of the rules implied by relations; {child}/{parent} are names in the message's language, {breakdown} the
@@ -326,13 +309,6 @@ def verify_registry_against_seeds(sets: pl.DataFrame, seeds_dir: Path) -> list[S
 def failed_rules(values: dict[str, float], rules: list[SetRule]) -> list[SetRule]:
     """The rules one return's values break (values by indicator code, for one unit, period and settlement).
 
-    A rule is skipped when any of its indicators is not reported: a missing value is "not reported", never 0."""
-    out = []
-    for rule in rules:
-        if any(code not in values or values[code] is None for code in rule.lhs + rule.rhs):
-            continue
-        left = sum(values[c] for c in rule.lhs)
-        right = sum(values[c] for c in rule.rhs)
-        if (rule.op == "le" and left > right) or (rule.op == "eq" and left != right):
-            out.append(rule)
-    return out
+    A rule is skipped when any of its indicators is not reported: a missing value is "not reported", never 0
+    (``SetRule.broken``, which the validate path uses too)."""
+    return [rule for rule in rules if rule.broken(values)]

@@ -31,19 +31,24 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.catalogue.set_rule import SetRule
 from pipelines.returns import rules as R
 from pipelines.returns.issues import ERROR, Issue, error, warning
 from pipelines.returns.messages import LANGS, indicator_param
 from pipelines.returns.normalize import NumberStatus
 from pipelines.returns.read import RawReturn
-from pipelines.returns.spec import NOTHING_TO_REPORT_NO, NOTHING_TO_REPORT_YES, SHEET_META, region_exists, region_is_city
+from pipelines.returns.spec import (
+    NOTHING_TO_REPORT_NO,
+    NOTHING_TO_REPORT_YES,
+    RETURN_KINDS,
+    SET_TEMPLATE_VERSION,
+    SHEET_META,
+    region_exists,
+    region_is_city,
+)
 
 PROGRAMME = "programme"
 SET_VERSION_PREFIX = "set."
-# set_template's layout version and campaign return kinds, here without importing the template writer (openpyxl's
-# writer and Pandera through the catalogue loader) on the validate path; tests hold them equal.
-SET_TEMPLATE_VERSION = "set.2026.1"
-RETURN_KINDS = ["interim", "final"]
 COUNT_KINDS = ("count",)
 AMOUNT_KINDS = ("amount_kzt",)
 # What a flag cell may hold: the template's drop-down (yes/no) and the words an officer types in kk, ru or en.
@@ -70,32 +75,11 @@ RETURN_KIND_WORDS = {
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One check between a return's values (``pipelines.catalogue.sets.SetRule``, as kept in the cache)."""
-
-    rule_id: str
-    lhs: tuple[str, ...]
-    op: str
-    rhs: tuple[str, ...]
-    severity: str
-    origin: str
-    messages: dict[str, str]
-
-    def broken(self, values: dict[str, float]) -> bool:
-        """``catalogue.sets.failed_rules`` for one rule: skipped when an indicator has no value (not reported is
-        never 0); ``le`` broken when the left sum exceeds the right, ``eq`` when they differ."""
-        if any(values.get(code) is None for code in self.lhs + self.rhs):
-            return False
-        left, right = sum(values[c] for c in self.lhs), sum(values[c] for c in self.rhs)
-        return left > right if self.op == "le" else left != right
-
-
-@dataclass(frozen=True)
 class SetCatalogue:
     meta: dict  # the set's row of sets.csv
     indicators: pl.DataFrame
     institutions: pl.DataFrame | None
-    rules: tuple[Rule, ...]
+    rules: tuple[SetRule, ...]
     overlapping: dict[str, list[str]]  # distinct total -> its overlapping categories (catalogue.sets.not_additive_groups)
 
     def name(self) -> dict[str, str]:
@@ -105,7 +89,13 @@ class SetCatalogue:
 # A set's validated catalogue is kept by content under the home's catalogue cache (as the programme's is, in
 # pipelines.catalogue.cache): ``bilim validate`` and the upload page then neither import Pandera nor validate the
 # CSVs again. The key hashes the registry, the set's files, the regions and the code that validates them.
-_CODE = ["contracts/sets.py", "pipelines/catalogue/sets.py", "pipelines/tables.py", "pipelines/returns/set_rules.py"]
+_CODE = [
+    "contracts/sets.py",
+    "pipelines/catalogue/sets.py",
+    "pipelines/catalogue/set_rule.py",
+    "pipelines/tables.py",
+    "pipelines/returns/set_rules.py",
+]
 
 
 def _key(raw: Path, files: list[Path]) -> str:
@@ -183,7 +173,7 @@ def set_catalogue(set_id: str, raw_dir: Path | None = None) -> SetCatalogue | No
         _write_cache(folder, frames, extra)
     else:
         frames, extra = hit
-    rules = tuple(Rule(**{**r, "lhs": tuple(r["lhs"]), "rhs": tuple(r["rhs"])}) for r in extra["rules"])
+    rules = tuple(SetRule(**{**r, "lhs": tuple(r["lhs"]), "rhs": tuple(r["rhs"])}) for r in extra["rules"])
     return SetCatalogue(rows[0], frames["indicators"], frames.get("institutions"), rules, extra["overlapping"])
 
 

@@ -34,7 +34,14 @@ from contracts.programme import SETTLEMENTS
 from pipelines.catalogue.load import load_catalogue, load_regions
 from pipelines.catalogue.seed import read_lines
 from pipelines.catalogue.sets import DEFAULT_SET, get_set, load_set_catalogue, load_sets, set_rules
-from pipelines.returns.spec import CURRENT_TEMPLATE_VERSION, reference_date, region_exists, region_is_city
+from pipelines.returns.spec import (
+    CURRENT_TEMPLATE_VERSION,
+    RETURN_KINDS,
+    SET_TEMPLATE_VERSION,
+    reference_date,
+    region_exists,
+    region_is_city,
+)
 from pipelines.returns.template import (
     DATA_COLUMNS,
     FIRST_DATA_ROW,
@@ -52,10 +59,6 @@ from pipelines.returns.template import (
     yes_no_validation,
 )
 
-# The layout version of every set template other than the programme's (the layout, not the indicator list: a
-# set's indicator list is its catalogue's).
-SET_TEMPLATE_VERSION = "set.2026.1"
-RETURN_KINDS = ["interim", "final"]
 FLAG_WORDS = ["yes", "no"]
 
 UNIT_RU = {"адам": "человек", "бірлік": "единиц", "теңге": "тенге", "қоңырау": "звонков", "иә/жоқ": "да/нет", "%": "%"}

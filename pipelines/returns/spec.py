@@ -93,6 +93,11 @@ SET_PARSED_SCHEMA = {
 # Each template version maps to its indicator list (the catalogue's series as they stood) and the years it serves.
 TEMPLATE_VERSIONS: dict[str, range] = {"2025.1": range(FIRST_YEAR, LAST_YEAR + 1)}
 CURRENT_TEMPLATE_VERSION = "2025.1"
+# The layout version of every set template other than the programme's (the layout, not the indicator list: a
+# set's indicator list is its catalogue's), and a campaign return's kinds: written by set_template, checked by
+# set_rules (which does not import the template writer).
+SET_TEMPLATE_VERSION = "set.2026.1"
+RETURN_KINDS = ["interim", "final"]
 
 
 @dataclass(frozen=True)
