@@ -286,3 +286,33 @@ def test_running_the_set_step_again_writes_nothing(demo_home):
     summary = generate_set_demo(layout, load_context(layout), work)
     assert (summary.accepted, summary.unchanged, summary.rejected) == (0, 119, [])
     assert [p.read_bytes() for p in files] == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("set_id", SETS)
+def test_each_set_page_shows_the_demo_data_as_synthetic(demo_home, set_id, monkeypatch):
+    """After the demo's set step and a build, each set's dashboard page has tables of the demo's values, says they
+    are synthetic, and shows small counts as <10 (the campaign's small regions and small institutions)."""
+    from streamlit.testing.v1 import AppTest
+
+    from contracts.home import REPO_ROOT
+    from tests.conftest import grant, sign_in
+
+    layout, _, _ = demo_home
+    monkeypatch.setenv("BILIM_HOME", str(layout.home))
+    monkeypatch.setenv("DAGSTER_HOME", str(layout.home / "dagster"))
+    grant(layout, "t-admin", "admin")
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.query_params["set"] = set_id
+    sign_in(at, "t-admin")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
+    assert frames and all(f.shape[0] > 0 for f in frames), set_id
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    texts += [w.value for w in at.warning]
+    assert any("synthetic demo data" in t for t in texts), texts
+    cells = {str(v) for f in frames for col in f.columns for v in f[col].tolist()}
+    if set_id != SR:  # registration opens on the national grounds, all of them over 10
+        assert "<10" in cells, set_id
