@@ -1,9 +1,10 @@
 """Demo data for the indicator sets (issue 10): synthetic returns of the "Road to School" campaign, intra-school
-registration and inclusive higher education, through the real set templates (``set_template.make_template``), the
-real ingest (``ingest.accept_file``) and the real review (``review.decide``), labelled synthetic as the programme's
-demo is: files named ``DEMO-SYNTHETIC_…``, submitted by ``demo-synthetic`` (the ``set_values`` mart marks every value
-behind such a submission synthetic), ``prepared_by`` "DEMO (synthetic data)" and every value's comment "synthetic
-demo value"; the institutions are the registry's synthetic ones.
+registration and inclusive higher education, through the real set templates (``set_template.make_template``'s own
+steps, each catalogue read once: ``SetTemplates``), the real ingest (``ingest.accept_file``) and the real review
+(``review.decide``), labelled synthetic as the programme's demo is: files named ``DEMO-SYNTHETIC_…``, submitted by
+``demo-synthetic`` (the ``set_values`` mart marks every value behind such a submission synthetic), ``prepared_by``
+"DEMO (synthetic data)" and every value's comment "synthetic demo value"; the institutions are the registry's
+synthetic ones.
 
 Every value satisfies its set's rules by construction (each value is a monotone function of one base number, so a
 campaign's cumulative values grow with the date and the rules hold at every date):
@@ -105,7 +106,7 @@ def _at(*parts: object) -> str:
     return f"T{rng.randint(4, 11):02d}:{rng.randint(0, 59):02d}:00+00:00"
 
 
-def campaign_values(region: str, fraction: float, is_city: bool) -> dict[tuple[str, str], object]:
+def campaign_values(region: str, fraction: float) -> dict[tuple[str, str], object]:
     """The campaign's cumulative values for a region at a moment when ``fraction`` (0..1] of the final is reached.
     Each value is a non-decreasing function of ``fraction`` (the region's shares are fixed), so values grow by date."""
     rng = _rng("rts", region)
@@ -226,7 +227,7 @@ def demo_set_returns(raw_dir: Path | None = None) -> list[SetReturn]:
     ]
     out: list[SetReturn] = []
     for r in active:
-        region, city = r["region_code"], r["region_type"] == "city"
+        region = r["region_code"]
         rng = _rng("rts-fractions", region)
         fractions = [rng.uniform(0.25, 0.35), rng.uniform(0.6, 0.72), rng.uniform(0.85, 0.93), 1.0]
         dates = list(INTERIM_ONLY.get(region, INTERIM_DATES))
@@ -237,7 +238,7 @@ def demo_set_returns(raw_dir: Path | None = None) -> list[SetReturn]:
             returns.append(("final", FINAL_DATE, 1.0))
         for kind, day, fraction in returns:
             arrived = date.fromordinal(day.toordinal() + _rng("rts-late", region, day).randint(1, 3))
-            out.append(SetReturn(RTS, region, CAMPAIGN_YEAR, campaign_values(region, fraction, city),
+            out.append(SetReturn(RTS, region, CAMPAIGN_YEAR, campaign_values(region, fraction),
                                  arrived.isoformat() + _at(RTS, region, day), kind, day))
     for r in active:
         region = r["region_code"]
