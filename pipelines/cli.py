@@ -654,7 +654,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from pipelines.returns.ledger import read_ledger
 
     layout = Layout.current()
-    if not read_ledger(layout):
+    ledger = read_ledger(layout)
+    if ledger:
+        from pipelines.demo_sets import top_up_earlier_demo
+
+        added = top_up_earlier_demo(layout, ledger)
+        if added is not None:
+            print(f"demo: {added} indicator-set returns (synthetic) added to the earlier demo", flush=True)
+    if not ledger:
         from pipelines.demo import generate_demo
 
         print("loading demo returns (synthetic regional data, published national figures)…", flush=True)

@@ -336,3 +336,18 @@ def returns_frame(returns: list[SetReturn]) -> pl.DataFrame:
             rows.append({"set_id": ret.set_id, "unit_code": ret.unit, "year": ret.year, "return_kind": ret.return_kind,
                          "as_of": ret.as_of, "indicator_code": code, "settlement": st, "value": str(v)})
     return pl.DataFrame(rows)
+
+
+def top_up_earlier_demo(layout: Layout, ledger: list) -> int | None:
+    """`bilim demo` on a home holding only an earlier demo (the programme's synthetic returns, from before the
+    indicator sets had demo data): add the sets' demo returns through the same path and say how many. A home with
+    any return not from the demo, or with set returns already, is left alone (None): demo data is never mixed into
+    real returns."""
+    import tempfile
+
+    from pipelines.returns.ingest import load_context
+
+    if not ledger or any(e.who != SYNTHETIC_WHO for e in ledger) or any(getattr(e, "set_id", None) for e in ledger):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        return generate_set_demo(layout, load_context(layout), Path(tmp)).accepted

@@ -316,3 +316,24 @@ def test_each_set_page_shows_the_demo_data_as_synthetic(demo_home, set_id, monke
     cells = {str(v) for f in frames for col in f.columns for v in f[col].tolist()}
     if set_id != SR:  # registration opens on the national grounds, all of them over 10
         assert "<10" in cells, set_id
+
+
+@pytest.mark.slow
+def test_bilim_demo_tops_up_an_earlier_demo_but_never_real_returns(tmp_path, monkeypatch):
+    """A home made by an earlier `bilim demo` (programme returns only, all from demo-synthetic) gets the 119 set
+    returns when the demo runs again; a second run adds nothing; a home holding a real officer's return gets none."""
+    from pipelines.demo_sets import top_up_earlier_demo
+    from pipelines.returns.ingest import ACCEPTED as INGESTED
+    from pipelines.returns.ingest import accept_file
+    from tests.returns_factory import filled_return
+
+    for who, expect in ((SYNTHETIC_WHO, 119), ("kz75.officer", None)):
+        home = tmp_path / who
+        monkeypatch.setenv("BILIM_HOME", str(home))
+        monkeypatch.delenv("BILIM_RAW", raising=False)
+        layout = Layout.current()
+        result = accept_file(filled_return(tmp_path / f"{who}.xlsx"), load_context(layout), layout, who=who)
+        assert result.status == INGESTED
+        assert top_up_earlier_demo(layout, read_ledger(layout)) == expect
+        assert len(_set_entries(layout)) == (expect or 0)
+        assert top_up_earlier_demo(layout, read_ledger(layout)) is None  # set returns there now (or a real one)
