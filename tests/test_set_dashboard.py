@@ -37,6 +37,7 @@ from dashboard import downloads
 from dashboard import sets_view as sv
 from dashboard.i18n import LANGS, TEXTS, t
 from pipelines.catalogue.load import load_regions, load_set_tables
+from pipelines.marts.set_values import PUBLISHED_SCHEMA
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 RTS, SR, IHE = "road_to_school_2023", "school_registration", "inclusive_higher_ed"
@@ -257,24 +258,7 @@ def inclusive_rows() -> list[dict]:
 
 def set_values_frame() -> pl.DataFrame:
     """The three sets' published values, in the shape the pipeline publishes (validated against SetValues)."""
-    schema = {
-        "set_id": pl.String,
-        "level": pl.String,
-        "unit_code": pl.String,
-        "region_code": pl.String,
-        "year": pl.Int64,
-        "return_kind": pl.String,
-        "as_of": pl.Date,
-        "indicator_code": pl.String,
-        "settlement": pl.String,
-        "value": pl.Float64,
-        "hidden": pl.Boolean,
-        "numerator": pl.Float64,
-        "denominator": pl.Float64,
-        "units_reporting": pl.Int64,
-        "synthetic": pl.Boolean,
-    }
-    frame = pl.DataFrame(campaign_rows() + registration_rows() + inclusive_rows(), schema=schema)
+    frame = pl.DataFrame(campaign_rows() + registration_rows() + inclusive_rows(), schema=PUBLISHED_SCHEMA)
     return SetValues.validate(frame)
 
 

@@ -59,6 +59,7 @@ from contracts.suppression import (
     suppress,
     suppress_rates,
 )
+from pipelines.returns.spec import SET_PARSED_SCHEMA
 from pipelines.tables import model_dtypes
 
 TRUE_TABLE = "set_values_true"
@@ -68,19 +69,11 @@ INPUTS = ["stg_set_values", "set_submissions", "indicator_sets", "set_indicators
 SYNTHETIC_WHO = "demo-synthetic"  # pipelines.demo.SYNTHETIC_WHO (not imported: demo imports the ingest stack)
 NATION = "KZ"
 
+# What the marts read of stg_set_values: the submission and the parsed values (the ledger's cells and comments stay
+# in staging).
 STG_COLUMNS = {
     "submission_id": pl.String,
-    "set_id": pl.String,
-    "unit_code": pl.String,
-    "region_code": pl.String,
-    "year": pl.Int64,
-    "return_kind": pl.String,
-    "as_of": pl.Date,
-    "indicator_code": pl.String,
-    "settlement": pl.String,
-    "value": pl.Float64,
-    "numerator": pl.Float64,
-    "denominator": pl.Float64,
+    **{n: t for n, t in SET_PARSED_SCHEMA.items() if n not in ("sha256", "comment", "sheet", "cell")},
 }
 PUBLISHED_SCHEMA = model_dtypes(SetValues)
 TRUE_SCHEMA = {**PUBLISHED_SCHEMA, REASON: pl.String}
