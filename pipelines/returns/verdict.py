@@ -129,20 +129,25 @@ def is_set_verdict(verdict: Verdict) -> bool:
     return verdict.raw is not None and is_set_return(verdict.raw)
 
 
+def _rows_with_cells(verdict: Verdict):
+    """Each group holding accepted values: the group, its rows, and the cell each value comes from (the numerator's
+    for a share computed from its parts), as ``parsed_rows`` gives them for a programme or a set return."""
+    for g in verdict.groups:
+        if g.rows.is_empty():
+            continue
+        cell_key = pl.when(pl.col("computed").is_not_null()).then(pl.lit("numerator")).otherwise(pl.lit("value"))
+        rows = g.rows.with_columns(cell_key.alias("_cell_key"))
+        yield g, rows, verdict.raw.locations(rows["_cell_key"], rows["_row"])
+
+
 def parsed_rows(verdict: Verdict) -> pl.DataFrame:
     """The accepted values with where each was typed (sheet and cell), one frame for the whole file:
     SET_PARSED_SCHEMA for an indicator set's return, PARSED_SCHEMA for the programme's."""
     if is_set_verdict(verdict):
         return _set_parsed_rows(verdict)
     frames = []
-    for g in verdict.groups:
-        raw = verdict.raw
-        rows = g.rows
-        if rows.is_empty():
-            continue
-        cell_key = pl.when(pl.col("computed").is_not_null()).then(pl.lit("numerator")).otherwise(pl.lit("value"))
-        rows = rows.with_columns(cell_key.alias("_cell_key"))
-        cells = raw.locations(rows["_cell_key"], rows["_row"])
+    raw = verdict.raw
+    for g, rows, cells in _rows_with_cells(verdict):
         frames.append(
             rows.select(
                 pl.lit(verdict.sha256).alias("sha256"),
@@ -168,13 +173,8 @@ def _set_parsed_rows(verdict: Verdict) -> pl.DataFrame:
     """A set return's accepted values: the value that counts (a share from its parts, a flag 1.0/0.0) and the cell
     it comes from (the numerator's for a share computed from its parts)."""
     frames = []
-    for g in verdict.groups:
-        raw, rows = verdict.raw, g.rows
-        if rows.is_empty():
-            continue
-        cell_key = pl.when(pl.col("computed").is_not_null()).then(pl.lit("numerator")).otherwise(pl.lit("value"))
-        rows = rows.with_columns(cell_key.alias("_cell_key"))
-        cells = raw.locations(rows["_cell_key"], rows["_row"])
+    raw = verdict.raw
+    for g, rows, cells in _rows_with_cells(verdict):
         frames.append(
             rows.select(
                 pl.lit(verdict.sha256).alias("sha256"),
