@@ -1,5 +1,8 @@
 """Assets of the marts layer: one asset per mart, each running its SQL file, validated against its contract."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import dagster as dg
 
 from contracts.marts import MART_CONTRACTS
@@ -39,24 +42,35 @@ def mart_contract(name: str) -> type:
     return model
 
 
+@contextmanager
+def _transaction(con) -> Iterator[None]:
+    """The marts built inside are committed together, or none is (rolled back on any failure)."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _check_contract(con, name: str) -> None:
+    """A mart that fails its contract fails the run (and so its transaction)."""
+    problems = validate_frame(fetch(con, f'select * from "{name}"'), mart_contract(name), name)
+    if problems:
+        raise dg.Failure(f"{name} fails its contract: {problems[0]}", metadata={"problems": len(problems)})
+
+
 def _make_asset(name: str) -> dg.AssetsDefinition:
     @dg.asset(name=name, group_name=GROUP, deps=INPUTS[name], description=_first_line(name))
     def _mart(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource
     ) -> dg.MaterializeResult:
         config = monitoring_config(catalogue.path())
-        with warehouse.warehouse().connect() as con:
-            con.execute("begin transaction")
-            try:
-                register_inputs(con, config, catalogue.path())
-                rows = build_mart(con, name)
-                problems = validate_frame(fetch(con, f'select * from "{name}"'), mart_contract(name), name)
-                if problems:
-                    raise dg.Failure(f"{name} fails its contract: {problems[0]}", metadata={"problems": len(problems)})
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
+        with warehouse.warehouse().connect() as con, _transaction(con):
+            register_inputs(con, config, catalogue.path())
+            rows = build_mart(con, name)
+            _check_contract(con, name)
         return dg.MaterializeResult(metadata={"row_count": rows})
 
     return _mart
@@ -129,17 +143,9 @@ def gap_sign_matches_status(warehouse: WarehouseResource) -> dg.AssetCheckResult
 def set_value_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource):
     """``set_values_true`` and the published ``set_values`` (pipelines.marts.set_values), each checked against its
     contract, written in one transaction."""
-    with warehouse.warehouse().connect() as con:
-        con.execute("begin transaction")
-        try:
-            counts = build_set_marts(con, catalogue.path())
-            for name in SET_MARTS:
-                problems = validate_frame(fetch(con, f'select * from "{name}"'), mart_contract(name), name)
-                if problems:
-                    raise dg.Failure(f"{name} fails its contract: {problems[0]}", metadata={"problems": len(problems)})
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+    with warehouse.warehouse().connect() as con, _transaction(con):
+        counts = build_set_marts(con, catalogue.path())
+        for name in SET_MARTS:
+            _check_contract(con, name)
     for name in SET_MARTS:
         yield dg.MaterializeResult(asset_key=name, metadata={"row_count": counts[name]})
