@@ -42,6 +42,20 @@ def place_choice(values: pl.DataFrame, regions: pl.DataFrame, lang: str, set_id:
     )
 
 
+def school_year_choice(values: pl.DataFrame, set_id: str, label_key: str, lang: str) -> int:
+    """The school or academic year (``?year=``, the newest by default), shown as "2024–2025"."""
+    years = sv.years_of(values, set_id)
+    return url_select(
+        t(label_key, lang),
+        years,
+        param="year",
+        key=f"{set_id}_year",
+        lang=lang,
+        default=years[-1],
+        format_func=sv.school_year_label,
+    )
+
+
 def progress_chart(table_values: pl.DataFrame, indicators: pl.DataFrame, unit: str, label: str, lang: str) -> go.Figure | None:
     """The distinct number of children helped at each return date (hidden dates are gaps, never drawn as a value)."""
     head = sv.headline_codes(indicators)
@@ -153,16 +167,7 @@ def school_registration(ctx, set_id, values, indicators, regions) -> None:
         "set_trend",
         static=True,
     )
-    years = sv.years_of(values, set_id)
-    year = url_select(
-        t("set_school_year", lang),
-        years,
-        param="year",
-        key=f"{set_id}_year",
-        lang=lang,
-        default=years[-1],
-        format_func=sv.school_year_label,
-    )
+    year = school_year_choice(values, set_id, "set_school_year", lang)
     st.subheader(t("registration_by_region", lang))
     table = sv.registration_region_table(values, indicators, regions, year, settlement, lang)
     show(table, lang, ctx.build, f"bilim_{set_id}_{year}_{settlement}_regions", "set_regions", static=True)
@@ -171,16 +176,7 @@ def school_registration(ctx, set_id, values, indicators, regions) -> None:
 def inclusive(ctx, set_id, values, indicators, regions) -> None:
     lang = ctx.lang
     institutions = ctx.table("institutions")
-    years = sv.years_of(values, set_id)
-    year = url_select(
-        t("set_academic_year", lang),
-        years,
-        param="year",
-        key=f"{set_id}_year",
-        lang=lang,
-        default=years[-1],
-        format_func=sv.school_year_label,
-    )
+    year = school_year_choice(values, set_id, "set_academic_year", lang)
     st.caption(t("inclusive_caption", lang))
     st.subheader(t("inclusive_by_institution", lang))
     show(
