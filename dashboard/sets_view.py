@@ -282,6 +282,23 @@ def row_label(meta: dict, lang: str) -> str:
     return name
 
 
+def _region_rows(
+    values: pl.DataFrame, set_id: str, period: pl.Expr, settlement: str, regions: pl.DataFrame, lang: str
+) -> tuple[dict, list[str]]:
+    """A set's region and national rows for one period and settlement, looked up by (unit, indicator), and the
+    units in a table's order: regions alphabetically by name in the language, the nation last (never by a value)."""
+    mine = values.filter(
+        (pl.col("set_id") == set_id)
+        & period
+        & (pl.col("settlement") == settlement)
+        & pl.col("level").is_in(["region", "national"])
+    )
+    look = _lookup(mine, "unit_code", "indicator_code")
+    units = mine["unit_code"].unique().to_list()
+    order = region_order([u for u in units if u != NATIONAL], regions, lang) + ([NATIONAL] if NATIONAL in units else [])
+    return look, order
+
+
 def category_region_table(
     values: pl.DataFrame, indicators: pl.DataFrame, regions: pl.DataFrame, as_of: date, lang: str
 ) -> SetTable:
@@ -294,15 +311,7 @@ def category_region_table(
     total = meta[categories[0]]["parent_code"] if categories else None
     codes = ([total] if total else []) + categories
     denom = denominator_code(indicators)
-    mine = values.filter(
-        (pl.col("set_id") == set_id)
-        & (pl.col("as_of") == as_of)
-        & (pl.col("settlement") == "total")
-        & pl.col("level").is_in(["region", "national"])
-    )
-    look = _lookup(mine, "unit_code", "indicator_code")
-    units = [u for u in mine["unit_code"].unique().to_list() if u != NATIONAL]
-    order = region_order(units, regions, lang) + ([NATIONAL] if NATIONAL in mine["unit_code"].to_list() else [])
+    look, order = _region_rows(values, set_id, pl.col("as_of") == as_of, "total", regions, lang)
     names = region_names(regions, lang)
     per_1000 = (
         denom is not None
@@ -406,15 +415,7 @@ def registration_region_table(
     set_id = indicators["set_id"][0]
     meta = _meta(indicators)
     codes = headline_codes(indicators)
-    mine = values.filter(
-        (pl.col("set_id") == set_id)
-        & (pl.col("year") == year)
-        & (pl.col("settlement") == settlement)
-        & pl.col("level").is_in(["region", "national"])
-    )
-    look = _lookup(mine, "unit_code", "indicator_code")
-    units = [u for u in mine["unit_code"].unique().to_list() if u != NATIONAL]
-    order = region_order(units, regions, lang) + ([NATIONAL] if NATIONAL in mine["unit_code"].to_list() else [])
+    look, order = _region_rows(values, set_id, pl.col("year") == year, settlement, regions, lang)
     names = region_names(regions, lang)
     headers = [t("region", lang)] + [meta[c][f"name_{lang}"] for c in codes]
     rows, synthetic = [], []
@@ -488,16 +489,8 @@ def inclusive_region_table(
     set_id = indicators["set_id"][0]
     meta = _meta(indicators)
     codes = indicators["code"].to_list()
-    mine = values.filter(
-        (pl.col("set_id") == set_id)
-        & (pl.col("year") == year)
-        & (pl.col("settlement") == "total")
-        & pl.col("level").is_in(["region", "national"])
-    )
-    look = _lookup(mine, "unit_code", "indicator_code")
+    look, order = _region_rows(values, set_id, pl.col("year") == year, "total", regions, lang)
     codes = reported(codes, look)
-    units = [u for u in mine["unit_code"].unique().to_list() if u != NATIONAL]
-    order = region_order(units, regions, lang) + ([NATIONAL] if NATIONAL in mine["unit_code"].to_list() else [])
     names = region_names(regions, lang)
     headers = [t("region", lang), t("institutions_reporting", lang)] + [_header(meta[c], lang) for c in codes]
     rows, synthetic = [], []
