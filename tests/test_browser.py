@@ -23,6 +23,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -125,6 +127,15 @@ def served(tmp_path, bilim_home):
     prepare_dagster_home(layout)
     ok, _, message = run_all()
     assert ok, message
+    base35 = filled_return(tmp_path / "kz35_base.xlsx", "KZ-35", 2023)
+    with serving(layout, tmp_path, bilim_home) as url:
+        yield {"url": url, "tmp": tmp_path, "base35": base35, "kz10": tmp_path / "KZ-10_2023.xlsx"}
+
+
+@contextmanager
+def serving(layout: Layout, tmp_path: Path, bilim_home: Path) -> Iterator[str]:
+    """``bilim serve`` and the demo sign-in server over this home, on free ports; yields the dashboard's URL and
+    stops both on exit (the fixtures ``served`` and ``served_sets``)."""
     port, idp_port = _free_port(), _free_port()
     ensure_demo(layout, port, idp_port)
     # A server started from pytest would see PYTEST_CURRENT_TEST and run in Streamlit's test mode.
@@ -140,14 +151,15 @@ def served(tmp_path, bilim_home):
             start_new_session=True,
         ),
     ]
-    _wait_port(idp_port)
-    _wait_port(port)
-    base35 = filled_return(tmp_path / "kz35_base.xlsx", "KZ-35", 2023)
-    yield {"url": f"http://127.0.0.1:{port}", "tmp": tmp_path, "base35": base35, "kz10": tmp_path / "KZ-10_2023.xlsx"}
-    for proc in procs:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
-    log.close()
+    try:
+        _wait_port(idp_port)
+        _wait_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=30)
+        log.close()
 
 
 def _pick(page, label: str, option: str) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 import polars as pl
 import pytest
@@ -54,22 +53,15 @@ def _region_paths(page, expected: int) -> int:
     return page.locator("path.choroplethlocation").count()
 
 
-def test_the_overview_map_draws_20_regions_and_17_before_the_split(with_years, served):  # noqa: F811
+def test_the_overview_map_draws_20_regions_and_17_before_the_split(with_years, served, outside_requests):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
     url, tmp = served["url"], served["tmp"]
     shots = Path(os.environ.get("BILIM_SCREENSHOTS", tmp / "screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
-    outside: list[str] = []
-
-    def watch(request):
-        host = urlparse(request.url).hostname
-        if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
-            outside.append(request.url)
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context, page = _sign_in(browser, url, REVIEWER, watch)
+        context, page = _sign_in(browser, url, REVIEWER, outside_requests)
         page.goto(url + "/overview?lang=kk&year=2024")
         page.get_by_role("heading", name="Шолу").wait_for(timeout=60000)
         assert _region_paths(page, 20) == 20
@@ -99,4 +91,4 @@ def test_the_overview_map_draws_20_regions_and_17_before_the_split(with_years, s
         assert download.value.suggested_filename.endswith(".svg") and "_2020_ru" in download.value.suggested_filename
         context.close()
         browser.close()
-    assert outside == [], outside
+    assert outside_requests == [], outside_requests

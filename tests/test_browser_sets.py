@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -29,8 +27,7 @@ from contracts.suppression import hidden_mark, legend
 from dashboard.i18n import LANGS, t
 from pipelines.catalogue.load import load_set_tables
 from pipelines.runner import prepare_dagster_home, run_all
-from pipelines.signin import demo_idp_command, ensure_demo
-from tests.test_browser import CHROMIUM, FLAGS, REVIEWER, _free_port, _pick, _require_browser, _sign_in, _wait_port
+from tests.test_browser import CHROMIUM, FLAGS, REVIEWER, _pick, _require_browser, _sign_in, serving
 from tests.test_set_dashboard import IHE, RTS, SR, publish_set_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,27 +48,8 @@ def served_sets(tmp_path, bilim_home):
     ok, build, message = run_all()
     assert ok, message
     publish_set_values(layout, build)
-    port, idp_port = _free_port(), _free_port()
-    ensure_demo(layout, port, idp_port)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")} | {"BILIM_HOME": str(bilim_home)}
-    log = (tmp_path / "serve.log").open("w")
-    procs = [
-        subprocess.Popen(demo_idp_command(idp_port), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True),
-        subprocess.Popen(
-            [str(Path(sys.executable).parent / "bilim"), "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        ),
-    ]
-    _wait_port(idp_port)
-    _wait_port(port)
-    yield {"url": f"http://127.0.0.1:{port}", "tmp": tmp_path}
-    for proc in procs:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
-    log.close()
+    with serving(layout, tmp_path, bilim_home) as url:
+        yield {"url": url, "tmp": tmp_path}
 
 
 def _main_text(page) -> str:
@@ -101,25 +79,18 @@ def _selected(page, label: str) -> str:
     )
 
 
-def test_each_set_page_in_three_languages(served_sets):
+def test_each_set_page_in_three_languages(served_sets, outside_requests):
     from playwright.sync_api import sync_playwright
 
     url, tmp = served_sets["url"], served_sets["tmp"]
     shots = Path(os.environ.get("BILIM_SCREENSHOTS", tmp / "screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
-    outside: list[str] = []
-
-    def watch(request):
-        host = urlparse(request.url).hostname
-        if host not in ("127.0.0.1", "localhost", None) and not request.url.startswith(("data:", "blob:")):
-            outside.append(request.url)
-
     registry = load_set_tables(repo_raw())["indicator_sets"]
     name = {(r["set_id"], lang): r[f"name_{lang}"] for r in registry.iter_rows(named=True) for lang in LANGS}
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context, page = _sign_in(browser, url, REVIEWER, watch)
+        context, page = _sign_in(browser, url, REVIEWER, outside_requests)
 
         for lang in LANGS:
             # The sidebar: the programme's section, then one per set.
@@ -184,4 +155,4 @@ def test_each_set_page_in_three_languages(served_sets):
         again.get_by_role("heading", name=name[(IHE, "ru")]).first.wait_for(timeout=60000)
         context.close()
         browser.close()
-    assert not outside, outside
+    assert outside_requests == [], outside_requests
