@@ -646,7 +646,18 @@ def test_the_tables_show_every_cell_of_the_real_mart_as_published(tmp_path, cat,
             return "–"
         return sv.value_cell(r["value"], r["hidden"], meta["unit"], meta["decimals"], lang, units=r["units_reporting"]).text
 
-    checked = hidden = 0
+    counts = {"checked": 0, "hidden": 0}
+
+    def check(cell: sv.Cell, set_id: str, unit: str, code: str, meta: dict, **where: object) -> None:
+        """The page's cell is the published row's value in the language, or the hidden mark."""
+        match = (pl.col("set_id") == set_id) & (pl.col("unit_code") == unit) & (pl.col("indicator_code") == code)
+        for column, value in where.items():
+            match &= pl.col(column) == value
+        found = pub.filter(match).to_dicts()
+        assert cell.text == expect(found[0] if found else None, meta), (set_id, unit, code, where)
+        counts["checked"] += 1
+        counts["hidden"] += cell.text == sv.mark()
+
     sr = sv.catalogue(cat["indicators"], SR)
     sr_meta = {r["code"]: r for r in sr.iter_rows(named=True)}
     for year in sv.years_of(pub, SR):
@@ -655,16 +666,7 @@ def test_the_tables_show_every_cell_of_the_real_mart_as_published(tmp_path, cat,
             codes = sv.headline_codes(sr)
             for unit, row in zip(table.codes, table.rows, strict=True):
                 for code, cell in zip(codes, row[1:], strict=True):
-                    found = pub.filter(
-                        (pl.col("set_id") == SR)
-                        & (pl.col("unit_code") == unit)
-                        & (pl.col("year") == year)
-                        & (pl.col("settlement") == settlement)
-                        & (pl.col("indicator_code") == code)
-                    ).to_dicts()
-                    assert cell.text == expect(found[0] if found else None, sr_meta[code]), (unit, code, settlement)
-                    checked += 1
-                    hidden += cell.text == sv.mark()
+                    check(cell, SR, unit, code, sr_meta[code], year=year, settlement=settlement)
             regions_only = [u for u in table.codes if u != "KZ"]
             assert regions_only == sv.region_order(regions_only, cat["regions"], lang)
     rts = sv.catalogue(cat["indicators"], RTS)
@@ -674,32 +676,15 @@ def test_the_tables_show_every_cell_of_the_real_mart_as_published(tmp_path, cat,
         codes = ["RTS.children.distinct", *sv.breakdown(rts, "category")]
         for unit, row in zip(table.codes, table.rows, strict=True):
             for code, cell in zip(codes, row[1:], strict=True):
-                found = pub.filter(
-                    (pl.col("set_id") == RTS)
-                    & (pl.col("unit_code") == unit)
-                    & (pl.col("as_of") == as_of)
-                    & (pl.col("settlement") == "total")
-                    & (pl.col("indicator_code") == code)
-                ).to_dicts()
-                assert cell.text == expect(found[0] if found else None, rts_meta[code]), (unit, code, as_of)
-                checked += 1
-                hidden += cell.text == sv.mark()
+                check(cell, RTS, unit, code, rts_meta[code], as_of=as_of, settlement="total")
     ihe = sv.catalogue(cat["indicators"], IHE)
     ihe_meta = {r["code"]: r for r in ihe.iter_rows(named=True)}
     table = sv.institution_table(pub, ihe, cat["institutions"], cat["regions"], 2025, lang)
     shown_codes = [c for c in ihe["code"].to_list() if sv._header(ihe_meta[c], lang) in table.headers]
     for unit, row in zip(table.codes, table.rows, strict=True):
         for code, cell in zip(shown_codes, row[2:], strict=True):
-            found = pub.filter(
-                (pl.col("set_id") == IHE)
-                & (pl.col("unit_code") == unit)
-                & (pl.col("indicator_code") == code)
-                & (pl.col("settlement") == "total")
-            ).to_dicts()
-            assert cell.text == expect(found[0] if found else None, ihe_meta[code]), (unit, code)
-            checked += 1
-            hidden += cell.text == sv.mark()
-    assert checked > 200 and hidden > 0, (checked, hidden)
+            check(cell, IHE, unit, code, ihe_meta[code], year=2025, settlement="total")
+    assert counts["checked"] > 200 and counts["hidden"] > 0, counts
 
 
 def test_static_tables_escape_markdown_so_ground_numbers_stay_text():
