@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,16 @@ def bilim_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
     monkeypatch.delenv("BILIM_RAW", raising=False)
     return home
+
+
+@contextmanager
+def home_at(home: Path) -> Iterator[Path]:
+    """BILIM_HOME at ``home`` and no DAGSTER_HOME (prepare_dagster_home sets its own) while a module-scoped fixture
+    builds its home once; both are restored after, whatever the fixture wrote into os.environ."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILIM_HOME", str(home))
+        mp.delenv("DAGSTER_HOME", raising=False)
+        yield home
 
 
 @pytest.fixture(scope="session")

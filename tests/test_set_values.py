@@ -29,12 +29,12 @@ from pipelines.catalogue.load import load_regions, load_set_tables
 from pipelines.marts.build import build_set_marts
 from pipelines.tables import model_dtypes, validate_frame
 from pipelines.warehouse import fetch
-from tests.conftest import run_bilim
+from tests.conftest import home_at, run_bilim
 
 T = 10
 STG = model_dtypes(StgSetValues)
 KEYS = ["level", "unit_code", "as_of", "indicator_code", "settlement"]
-CITIES = ("KZ-71", "KZ-75", "KZ-79")
+CITIES = attack_suite.CITIES  # Astana, Almaty, Shymkent
 REGIONS = ["KZ-10", "KZ-11", "KZ-15", "KZ-35", "KZ-61", "KZ-71", "KZ-75", "KZ-79"]
 RECEIVED = datetime(2024, 10, 1, 6, 0, tzinfo=UTC)
 
@@ -572,10 +572,7 @@ def published_home(tmp_path_factory) -> dict:
     from pipelines.warehouse import Warehouse
 
     home = tmp_path_factory.mktemp("set_values_home")
-    saved = {k: os.environ.get(k) for k in ("BILIM_HOME", "DAGSTER_HOME")}
-    os.environ["BILIM_HOME"] = str(home)
-    os.environ.pop("DAGSTER_HOME", None)
-    try:
+    with home_at(home):
         layout = Layout.current()
         prepare_dagster_home(layout)
         ok, _, message = run_all()
@@ -598,12 +595,6 @@ def published_home(tmp_path_factory) -> dict:
             con.unregister("_frame")
             build_set_marts(con, repo_raw())
         build_id = publish(wh, PUBLISHED_TABLES, {"config": monitoring_config(repo_raw())})
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return {"home": home, "build_id": build_id, "values": values}
 
 

@@ -21,7 +21,7 @@ from contracts.snapshots import diff_gaps, list_snapshots, read_output
 from pipelines.returns.ingest import ACCEPTED, load_context
 from pipelines.runner import prepare_dagster_home, run_all
 from pipelines.snapshots import take_snapshot, verify
-from tests.conftest import run_bilim, submit_and_accept
+from tests.conftest import home_at, run_bilim, submit_and_accept
 from tests.returns_factory import edit_cells, filled_return
 
 pytestmark = pytest.mark.slow
@@ -46,10 +46,7 @@ def two_snapshots(tmp_path_factory) -> dict:
     """(home, snapshot A id, snapshot B id), made once for the module under its own BILIM_HOME."""
     home = tmp_path_factory.mktemp("snap_home")
     work = tmp_path_factory.mktemp("snap_files")
-    saved = {k: os.environ.get(k) for k in ("BILIM_HOME", "DAGSTER_HOME")}
-    os.environ["BILIM_HOME"] = str(home)
-    os.environ.pop("DAGSTER_HOME", None)
-    try:
+    with home_at(home):
         layout = Layout.current()
         base = filled_return(work / "base.xlsx", "KZ-75", 2023)
         first = edit_cells(
@@ -61,12 +58,6 @@ def two_snapshots(tmp_path_factory) -> dict:
         build_b = _ingest_and_build(revised, "officer-75", reopen=("KZ-75", 2023))  # reopened, revised, accepted
         assert build_b != build_a
         b = take_snapshot(layout, now=TAKEN_B)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return {"home": home, "a": a, "b": b, "build_a": build_a}
 
 
