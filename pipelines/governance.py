@@ -97,7 +97,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-REVIEW_COLUMNS = ["set", "region_code", "year", "state", "submission_id", "received_at", "who", "values", "expected",
+REVIEW_COLUMNS = ["set", "region_code", "unit", "year", "period", "state", "submission_id", "received_at", "who", "values", "expected",
                   "warnings", "reviewed_by", "reviewed_at", "reason"]
 
 
@@ -113,7 +113,10 @@ def review_rows(layout: Layout, state: str | None = None, region: str | None = N
         s = by_id[e.submission_id]
         if (state and s.state != state) or (region and e.region_code != region):
             continue
-        rows.append({"set": s.key[0], "region_code": e.region_code, "year": e.year, "state": s.state,
+        period = f"{e.return_kind} {e.as_of}" if getattr(e, "as_of", None) else ""  # a campaign's dated return
+        unit = getattr(e, "unit_code", None) or e.region_code  # an institution's code; else the region
+        rows.append({"set": s.key[0], "region_code": e.region_code, "unit": unit, "year": e.year, "period": period,
+                     "state": s.state,
                      "submission_id": e.submission_id, "received_at": e.received_at, "who": e.who,
                      "values": e.values, "expected": e.expected, "warnings": e.warnings,
                      "reviewed_by": s.reviewed_by or "", "reviewed_at": s.reviewed_at or "", "reason": s.reason or ""})

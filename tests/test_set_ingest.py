@@ -189,6 +189,11 @@ def test_campaign_interim_and_final_returns_are_separate_and_all_kept(returns, t
     again = accept_file(_campaign(returns, tmp_path, "i1b.xlsx", aug15, 125), None, layout)
     assert again.status == REJECTED and "F_RETURN_LOCKED" in again.verdict.rule_codes()
     assert len(read_ledger(layout)) == 4
+    from pipelines.governance import review_rows
+
+    listed = {(r["period"], r["state"]) for r in review_rows(layout)}  # `bilim review list`: each dated return
+    assert listed == {("interim 2023-08-15", "accepted"), ("interim 2023-09-01", "superseded"),
+                      ("interim 2023-09-01", "accepted"), ("final 2023-09-30", "accepted")}
 
 
 def test_an_institution_return_within_and_outside_the_officers_region(returns, tmp_path):
@@ -214,6 +219,11 @@ def test_an_institution_return_within_and_outside_the_officers_region(returns, t
     assert (entry.set_id, entry.unit_code, entry.region_code, entry.return_kind, entry.as_of) == (
         IHE, "SYN-HEI-04", "KZ-35", None, None)
     review.decide(layout, "accept", "SYN-HEI-04", 2025, REVIEWER, set_id=IHE)
+    from pipelines.governance import review_rows
+
+    [listed] = review_rows(layout)  # `bilim review list` names the institution, not only its region
+    assert (listed["set"], listed["unit"], listed["region_code"], listed["period"], listed["state"]) == (
+        IHE, "SYN-HEI-04", "KZ-35", "", "accepted")
     staged = _stage(layout)
     assert set(staged.select("unit_code", "region_code").rows()) == {("SYN-HEI-04", "KZ-35")}
     assert staged["value"].sort().to_list() == [14.0, 1200.0]
