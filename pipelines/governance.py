@@ -97,8 +97,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-REVIEW_COLUMNS = ["set", "region_code", "unit", "year", "period", "state", "submission_id", "received_at", "who", "values", "expected",
-                  "warnings", "reviewed_by", "reviewed_at", "reason"]
+REVIEW_COLUMNS = ["set", "region_code", "unit", "year", "period", "state", "submission_id", "received_at", "who", "values",
+                  "expected", "warnings", "reviewed_by", "reviewed_at", "reason"]
 
 
 def review_rows(layout: Layout, state: str | None = None, region: str | None = None) -> list[dict]:
