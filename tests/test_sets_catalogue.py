@@ -8,6 +8,7 @@ numbers; and broken copies of the catalogue are rejected with located problems.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from pathlib import Path
@@ -402,9 +403,9 @@ def test_registry_rejects_a_campaign_without_dates_and_ranking_without_its_rule(
     assert "a set that forbids ranking cites the rule's seed lines" in text
 
 
-def test_a_fifth_set_needs_data_files_and_words_only(raw_copy):
-    """The national project "Білімді ұлт" (decree No. 726 of 12 Oct 2021, named on seed 000 line 11) added as rows and
-    files, no code: it loads, passes its contract and proves itself against the seed like the others."""
+def add_fifth_set(raw_copy: Path) -> None:
+    """The national project "Білімді ұлт" (decree No. 726, seed 000 line 11) written into a copy of data/raw as rows
+    and files only: a registry row, one indicator, an empty rules file."""
     with (raw_copy / "sets.csv").open(encoding="utf-8", newline="") as fh:
         fields = next(csv.reader(fh))
     row = dict.fromkeys(fields, "") | {
@@ -464,6 +465,12 @@ def test_a_fifth_set_needs_data_files_and_words_only(raw_copy):
         w = csv.DictWriter(fh, ind_fields, lineterminator="\n")
         w.writeheader()
         w.writerow(indicator)
+
+
+def test_a_fifth_set_needs_data_files_and_words_only(raw_copy):
+    """The national project "Білімді ұлт" (decree No. 726 of 12 Oct 2021, named on seed 000 line 11) added as rows and
+    files, no code: it loads, passes its contract and proves itself against the seed like the others."""
+    add_fifth_set(raw_copy)
     sets = load_sets(raw_copy)
     assert sets["set_id"].to_list()[-1] == "bilimdi_ult"
     frames = load_set_catalogue(raw_copy, "bilimdi_ult")
@@ -478,3 +485,40 @@ def test_a_fifth_set_needs_data_files_and_words_only(raw_copy):
         "document number '726' not found",
         "document date 2021-10-12 not found",
     ]
+
+
+@pytest.mark.slow
+def test_a_fifth_set_goes_through_template_ingest_review_build_and_values(raw_copy, tmp_path):
+    """The same fifth set, with no code: `bilim template --set bilimdi_ult` writes its return, an officer types 412
+    rural schools for Akmola 2023, `bilim ingest --set bilimdi_ult` accepts it, a reviewer accepts it, `bilim build`
+    publishes it and `bilim values --set bilimdi_ult` shows 412 for Akmola (KZ-11) and for the nation."""
+    import openpyxl
+
+    from contracts.audit import Actor
+    from contracts.home import Layout
+    from pipelines.review import decide
+    from tests.conftest import run_bilim
+
+    add_fifth_set(raw_copy)
+    env = {"BILIM_RAW": str(raw_copy), "BILIM_HOME": str(tmp_path / "home")}
+    out = tmp_path / "bu.xlsx"
+    made = run_bilim("template", "--set", "bilimdi_ult", "--region", "KZ-11", "--year", "2023", "--out", str(out), env=env)
+    assert made.returncode == 0, made.stderr
+    wb = openpyxl.load_workbook(out)
+    ws = wb["data"]
+    keys = {ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
+    [row] = [r for r in range(4, ws.max_row + 1) if ws.cell(r, keys["indicator_code"]).value == "BU.rural_schools"]
+    ws.cell(row, keys["value"]).value = 412
+    wb.save(out)
+    ingested = run_bilim("ingest", "--set", "bilimdi_ult", "--no-wait", "--json", str(out), env=env)
+    assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        decide(Layout.current(), "accept", "KZ-11", 2023, Actor("rev-1", "Reviewer One"), set_id="bilimdi_ult")
+    built = run_bilim("build", env=env)
+    assert built.returncode == 0, built.stdout + built.stderr
+    shown = run_bilim("values", "--set", "bilimdi_ult", "--format", "json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    rows = {(r["unit_code"], r["indicator_code"]): r["shown"] for r in json.loads(shown.stdout)}
+    assert rows == {("KZ-11", "BU.rural_schools"): "412", ("KZ", "BU.rural_schools"): "412"}
