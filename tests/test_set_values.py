@@ -849,3 +849,65 @@ def test_template_ingest_review_build_then_bilim_values(bilim_home, tmp_path: Pa
         true = fetch(con, "select unit_code, value from set_values_true where indicator_code = 'IHE.students.sen'")
     assert dict(true.iter_rows()) == {"SYN-HEI-02": 7.0, "SYN-HEI-03": 25.0, "KZ-75": 32.0, "KZ": 32.0}
     assert not (layout.build_dir(build_id) / "set_values_true.parquet").exists()
+
+
+@pytest.mark.slow
+def test_a_campaign_and_a_registration_return_in_their_published_numbers_out(bilim_home, tmp_path: Path):
+    """Akmola (KZ-11), the only region reporting, from its real templates to `bilim values`:
+
+    Campaign, interim return as of 20 Aug 2023 (test_set_validate's RTS_GOOD): distinct children helped 100 and the
+    categories low income 60, large family 50 (published: 10 or more) but orphans 5 and without parental care 7
+    ("<10"); out-of-school children found 9 and returned 8 ("<10"); fairs 4 and remote fairs 1 are events, not
+    people: published as they are. The nation on that date is Akmola's return alone: the same numbers, the same
+    cells hidden (a nation equal to one region would give a hidden cell back otherwise).
+
+    Registration, school year 2023-2024 (sr_good): start 30 = 20 urban + 10 rural, end 32 = 21 + 11, all published;
+    registered during the year 12 = 7 + 5 and removed 10 = 6 + 4: the total is published, the four parts are 1..9
+    ("<10"). The balance end + removed = start + during holds in each settlement (urban 21 + 6 = 20 + 7), so a
+    reader knows during_urban - removed_urban = 1: with the totals that leaves one unknown free (during_urban any of
+    1..11), nothing is given back. Grounds 01 (5 = 3 + 2) and 04 (8 = 6 + 2): all "<10"; the other grounds 0."""
+    from contracts.audit import Actor
+    from pipelines.returns.ingest import ACCEPTED, accept_file, load_context
+    from pipelines.returns.set_template import make_template
+    from pipelines.review import decide
+    from pipelines.runner import prepare_dagster_home, run_all
+    from tests.test_set_validate import RTS_GOOD, fill, sr_good
+
+    layout = Layout.current()
+    make_template("road_to_school_2023", "KZ-11", "interim", tmp_path / "t_rts.xlsx", as_of="2023-08-20")
+    make_template("school_registration", "KZ-11", 2023, tmp_path / "t_sr.xlsx")
+    ctx = load_context(layout)
+    officer = {"prepared_by": "Officer", "phone": "+7 700 000 00 00"}
+    returns = (("road_to_school_2023", "t_rts.xlsx", RTS_GOOD), ("school_registration", "t_sr.xlsx", sr_good()))
+    for set_id, name, values in returns:
+        path = fill(tmp_path / name, tmp_path / f"filled_{name}", values, meta=officer)
+        result = accept_file(path, ctx, layout, who="officer-11", set_id=set_id)
+        assert result.status == ACCEPTED, result.verdict.to_dict()
+    reviewer = Actor("rev-1", "Reviewer One")
+    decide(layout, "accept", "KZ-11", 2023, reviewer, set_id="road_to_school_2023", return_kind="interim", as_of="2023-08-20")
+    decide(layout, "accept", "KZ-11", 2023, reviewer, set_id="school_registration")
+    prepare_dagster_home(layout)
+    ok, _, message = run_all()
+    assert ok, message
+
+    rts = {(r["unit_code"], r["indicator_code"]): (r["shown"], r["as_of"])
+           for r in json.loads(_values("--set", "road_to_school_2023", "--format", "json"))}
+    for unit in ("KZ-11", "KZ"):
+        got = {code.removeprefix("RTS."): rts[(unit, code)][0] for u, code in rts if u == unit}
+        assert {k: got[k] for k in ("children.distinct", "children.low_income", "children.large_family")} == {
+            "children.distinct": "100", "children.low_income": "60", "children.large_family": "50"}
+        assert {got[k] for k in ("children.orphans", "children.no_parental_care", "out_of_school.found",
+                                 "out_of_school.returned")} == {"<10"}
+        assert (got["fairs"], got["fairs.remote"]) == ("4", "1")
+        assert {rts[(unit, c)][1] for u, c in rts if u == unit} == {"2023-08-20"}
+
+    sr = {(r["unit_code"], r["indicator_code"], r["settlement"]): r["shown"]
+          for r in json.loads(_values("--set", "school_registration", "--format", "json"))}
+    for unit in ("KZ-11", "KZ"):
+        by = {(code.removeprefix("SR."), st): v for (u, code, st), v in sr.items() if u == unit}
+        assert [by[("registered.start", s)] for s in ("total", "urban", "rural")] == ["30", "20", "10"]
+        assert [by[("registered.end", s)] for s in ("total", "urban", "rural")] == ["32", "21", "11"]
+        assert [by[("registered.during", s)] for s in ("total", "urban", "rural")] == ["12", "<10", "<10"]
+        assert [by[("removed", s)] for s in ("total", "urban", "rural")] == ["10", "<10", "<10"]
+        assert {by[(g, s)] for g in ("ground.01", "ground.04") for s in ("total", "urban", "rural")} == {"<10"}
+        assert {by[(f"ground.{g:02d}", "total")] for g in (2, 3, 5, 6, 7, 8, 9, 10)} == {"0"}
