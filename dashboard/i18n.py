@@ -348,6 +348,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "institutions_reporting": {"kk": "Есеп берген ұйымдар", "ru": "Отчитавшихся организаций", "en": "Institutions reporting"},
     "set_values_title": {"kk": "Мәндер", "ru": "Значения", "en": "Values"},
     "set_synthetic_banner": {
+        "kk": "Назар аударыңыз: бұл беттегі мәндер — демонстрациялық (синтетикалық) деректер, нақты есептер емес.",
+        "ru": "Внимание: значения на этой странице — демонстрационные (синтетические) данные, а не реальные отчёты.",
+        "en": "Note: the values on this page are synthetic demo data, not real returns.",
+    },
+    "set_synthetic_banner_institutions": {
         "kk": "Назар аударыңыз: бұл беттегі мәндер — демонстрациялық (синтетикалық) деректер, нақты есептер емес; «(синтетикалық)» деп белгіленген ұйымдар ойдан шығарылған.",
         "ru": "Внимание: значения на этой странице — демонстрационные (синтетические) данные, а не реальные отчёты; организации с пометкой «(синтетический)» вымышлены.",
         "en": "Note: the values on this page are synthetic demo data, not real returns; institutions marked “(synthetic)” are invented.",

@@ -44,10 +44,13 @@ class PageContext:
         return frame.filter(pl.col("region_code").is_in(self.who.regions))
 
 
-def start(title_key: str, *, action: str | None = None, title: str | None = None) -> PageContext | None:
+def start(
+    title_key: str, *, action: str | None = None, title: str | None = None, programme_banner: bool = True
+) -> PageContext | None:
     """Title, language, grant and build; ``None`` (with a message) when nothing is published. A page whose grant
     the signed-in person lacks stops here, whatever URL was opened. An indicator set's page passes its own
-    ``action`` and ``title`` (the set's name in the language)."""
+    ``action`` and ``title`` (the set's name in the language) and says itself whether its values are synthetic
+    (``programme_banner=False``: the programme's banner speaks of the programme's returns)."""
     lang = st.session_state.get("ui_lang", DEFAULT_LANG)
     who = current()
     page = title_key.removeprefix("page_")
@@ -73,8 +76,8 @@ def start(title_key: str, *, action: str | None = None, title: str | None = None
     ctx = PageContext(lang, build, who, pending)
     if pending:
         st.info(t("pending_banner", lang))
-    subs = ctx.table("submissions")
-    if subs.height and subs["who"].str.starts_with("demo-synthetic").any():
+    subs = ctx.table("submissions") if programme_banner else None
+    if subs is not None and subs.height and subs["who"].str.starts_with("demo-synthetic").any():
         st.warning(t("synthetic_banner", lang))
     return ctx
 

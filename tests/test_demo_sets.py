@@ -313,6 +313,9 @@ def test_each_set_page_shows_the_demo_data_as_synthetic(demo_home, set_id, monke
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     texts += [w.value for w in at.warning]
     assert any("synthetic demo data" in t for t in texts), texts
+    # One note, the set's own: institutions are named in it only where the set's units are institutions.
+    [note] = [w.value for w in at.warning]
+    assert ("institutions marked" in note) == (set_id == "inclusive_higher_ed"), note
     cells = {str(v) for f in frames for col in f.columns for v in f[col].tolist()}
     if set_id != SR:  # registration opens on the national grounds, all of them over 10
         assert "<10" in cells, set_id

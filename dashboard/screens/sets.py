@@ -218,7 +218,7 @@ if set_id:
     build_now = resolve_build().build_id
     registry = read_table(build_now, "indicator_sets") if build_now else None
 title = sv.set_name(registry, set_id, lang_now) if registry is not None and set_id else None
-ctx = start("page_sets", action=sv.SET_PAGE_ACTION, title=title) if set_id else None
+ctx = start("page_sets", action=sv.SET_PAGE_ACTION, title=title, programme_banner=False) if set_id else None
 if ctx is not None:
     st.query_params["set"] = set_id
     st.caption(t("set_intro", ctx.lang))
@@ -227,7 +227,8 @@ if ctx is not None:
     indicators = sv.catalogue(ctx.table("set_indicators"), set_id)
     regions = ctx.table("regions")
     if values.height and values["synthetic"].any():
-        st.warning(t("set_synthetic_banner", ctx.lang))
+        by_institution = meta is not None and meta.get("reporting_unit") == "institution"
+        st.warning(t("set_synthetic_banner_institutions" if by_institution else "set_synthetic_banner", ctx.lang))
     if values.is_empty():
         st.info(t("set_no_values", ctx.lang))
     elif set_id in PAGES:
