@@ -101,6 +101,20 @@ def warehouse_from_inputs(layout, input_db: Path):
     with wh.connect(read_only=True) as con:
         have = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     wh.replace_tables({k: v for k, v in load_catalogue(repo_raw()).items() if k not in have})
+    # The indicator sets (issue 10): their catalogue tables, and their submissions, staged values and marts as the
+    # build makes them from this home's ledger (empty: the benchmark's returns are the programme's).
+    from pipelines.catalogue.load import load_set_tables
+    from pipelines.marts.build import build_set_marts
+    from pipelines.returns.staging import staged_set_values, submissions_table
+
+    wh.replace_tables({k: v for k, v in load_set_tables(repo_raw()).items() if k not in have})
+    empty_stg = staged_set_values(layout)
+    wh.replace_tables(
+        {"set_submissions": submissions_table(layout, sets=True), "stg_set_values": empty_stg,
+         "stg_set_values__pending": empty_stg}
+    )
+    with wh.connect() as con:
+        build_set_marts(con)
     return wh, config
 
 
