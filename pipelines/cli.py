@@ -85,9 +85,7 @@ def cmd_sets(args: argparse.Namespace) -> int:
     try:
         listing = sets_listing(repo_raw(), args.lang)
     except TableError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        return EXIT_REJECTED
+        return _refused(exc)
     _print_listing(listing, args.format)
     return EXIT_OK
 
@@ -107,9 +105,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
             meta = get_set(load_sets(repo_raw()), args.set)
             listing = set_catalogue_listing(repo_raw(), args.set) if meta["catalogue_format"] == "set" else None
         except TableError as exc:
-            for p in exc.problems:
-                print(f"error: {p}", file=sys.stderr)
-            return EXIT_REJECTED
+            return _refused(exc)
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return EXIT_USAGE
@@ -119,9 +115,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     try:
         frames = load_catalogue(repo_raw())
     except TableError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        return EXIT_REJECTED
+        return _refused(exc)
     listing = catalogue_listing(frames["programme_indicators"], frames["programme_targets"])
     if args.format == "csv":
         sys.stdout.write(listing.write_csv())
@@ -147,9 +141,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         catalogue, regions = load_catalogue(repo_raw()), load_regions(repo_raw())["regions"]
     except TableError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        return EXIT_REJECTED
+        return _refused(exc)
     try:
         n = write_template(args.out, catalogue, regions, args.region, args.year)
     except ValueError as exc:
@@ -175,9 +167,7 @@ def _template_for_set(args: argparse.Namespace) -> int:
     try:
         n = make_template(set_id, unit, args.period or args.year, args.out, as_of=args.as_of)
     except TableError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        return EXIT_REJECTED
+        return _refused(exc)
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
@@ -200,14 +190,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pipelines.returns.ingest import load_context, validate_only
     from pipelines.returns.verdict import require_set
 
-    if args.set is not None:  # an unknown set is a usage error naming the known ones (as `bilim catalogue --set`)
-        from pipelines.catalogue.sets import get_set, load_sets
-
-        try:
-            get_set(load_sets(repo_raw()), args.set)
-        except KeyError as exc:
-            print(f"error: {exc.args[0]}", file=sys.stderr)
-            return EXIT_USAGE
+    if args.set is not None and _registered_set(args.set)[0] is None:  # an unknown set: a usage error naming the known
+        return EXIT_USAGE
     layout = Layout.current()
     ctx = load_context(layout, args.region, args.year)
     results, texts, rejected = [], [], False
@@ -255,14 +239,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: {missing[0]}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    if args.set is not None:  # ``--set ID``: every file must be that set's return (F_SET_MISMATCH otherwise)
-        from pipelines.catalogue.sets import get_set, load_sets
-
-        try:
-            get_set(load_sets(repo_raw()), args.set)
-        except KeyError as exc:
-            print(f"error: {exc.args[0]}", file=sys.stderr)
-            return EXIT_USAGE
+    # ``--set ID``: every file must be that set's return (F_SET_MISMATCH otherwise); an unknown set is a usage error.
+    if args.set is not None and _registered_set(args.set)[0] is None:
+        return EXIT_USAGE
     ctx = load_context(layout, args.region, args.year)
     results, texts, statuses = [], [], []
     for path in args.files:
@@ -357,8 +336,16 @@ def _emit(frame, fmt: str) -> None:
         print(render_table(frame))
 
 
-def _set_without_targets(set_id: str) -> tuple[dict | None, int]:
-    """The registry row of ``set_id`` (None and EXIT_USAGE, said on stderr, for an unknown id)."""
+def _refused(exc) -> int:
+    """A hand-curated table that fails its contract: every located problem on stderr, exit 1."""
+    for p in exc.problems:
+        print(f"error: {p}", file=sys.stderr)
+    return EXIT_REJECTED
+
+
+def _registered_set(set_id: str) -> tuple[dict | None, int]:
+    """The registry row of ``set_id`` (None and EXIT_USAGE, said on stderr with the known ids, for an unknown id):
+    what every ``--set`` option checks first."""
     from pipelines.catalogue.sets import get_set, load_sets
 
     try:
@@ -373,7 +360,7 @@ def cmd_values(args: argparse.Namespace) -> int:
     from contracts.suppression import load_threshold
     from pipelines.values import TABLE_COLUMNS, table_footer, values_listing
 
-    meta, code = _set_without_targets(args.set)
+    meta, code = _registered_set(args.set)
     if meta is None:
         return code
     if meta["has_targets"] == "yes":
@@ -401,7 +388,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     import polars as pl
 
     if args.set is not None:  # only a set with targets has gaps; the programme's output is unchanged
-        meta, code = _set_without_targets(args.set)
+        meta, code = _registered_set(args.set)
         if meta is None:
             return code
         if meta["has_targets"] != "yes":
