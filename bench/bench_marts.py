@@ -46,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, REPO, RESULTS, provenance, rss_mb, run_child, run_prepare, summary, write_results  # noqa: E402
+from common import CACHE, REPO, RESULTS, compile_project, provenance, rss_mb, run_child, run_prepare, summary, write_results  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 
@@ -511,6 +511,7 @@ def main() -> int:
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    compile_project()  # as `make install` does: no measured process compiles our sources
 
     if args.child:
         print(json.dumps(child(args.child, args.db, args.memory_limit, args.threads)))

@@ -45,7 +45,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BILIM, CACHE, REPO, RESULTS, provenance, rss_mb, run_measured, run_prepare, summary, write_results  # noqa: E402
+from common import (  # noqa: E402
+    BILIM,
+    CACHE,
+    REPO,
+    RESULTS,
+    compile_project,
+    provenance,
+    rss_mb,
+    run_measured,
+    run_prepare,
+    summary,
+    write_results,
+)
 from common import run_child as _run_script  # noqa: E402
 
 GENERATOR_VERSION = 2
@@ -553,6 +565,7 @@ def prepare(rows: int) -> dict:
 
 def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     flat, flat_nodim, returns = _prepare(args.rows, env)
+    compile_project()  # as `make install` does: no measured process compiles our sources
     R = args.repeat
     load_before = list(os.getloadavg())
     print(f"parent RSS high-water mark before measuring: {rss_mb():.1f} MiB", flush=True)
