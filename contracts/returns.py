@@ -10,15 +10,17 @@ import polars as pl
 from contracts.programme import BASELINE_YEAR, LAST_YEAR, SETTLEMENTS
 
 
-class Submissions(pa.DataFrameModel):
-    """One row per (region, year) submission in ledger order, with its review state; superseded ones included."""
+class _LedgerSubmission(pa.DataFrameModel):
+    """The columns every submissions table shares, whichever indicator set its return belongs to: the ledger entry
+    (the archived file, who sent it, when, what it held) and where it stands in review. Not a table of its own:
+    ``Submissions`` and ``SetSubmissions`` add the identity of their returns, and inherit ``strict`` from here
+    (Pandera merges ``Config`` and fields along the classes' bases). Columns are matched by name, not position
+    (``ordered`` is off); a table's column order is its frame's (``pipelines.returns.staging``)."""
 
     submission_id: str = pa.Field(unique=True, description="Received time, file hash prefix and group number")
     sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="Content hash of the archived file")
     file_name: str = pa.Field(description="The file's name as uploaded")
     archive_path: str = pa.Field(description="Path inside the archive")
-    region_code: str = pa.Field(str_matches=r"^KZ(-\d{2})?$", description="Region, or KZ for the national return")
-    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year of the return")
     who: str = pa.Field(description="Who submitted it")
     received_at: pl.Datetime(time_zone="UTC") = pa.Field(description="When it was accepted (UTC)")
     values: int = pa.Field(ge=0, description="Values accepted")
@@ -41,6 +43,13 @@ class Submissions(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class Submissions(_LedgerSubmission):
+    """One row per (region, year) submission in ledger order, with its review state; superseded ones included."""
+
+    region_code: str = pa.Field(str_matches=r"^KZ(-\d{2})?$", description="Region, or KZ for the national return")
+    year: int = pa.Field(ge=BASELINE_YEAR, le=LAST_YEAR, description="Year of the return")
 
 
 class StgReturnsValues(pa.DataFrameModel):
@@ -74,43 +83,19 @@ class StgReturnsValues(pa.DataFrameModel):
         return data.lazyframe.select(c("numerator").is_null() == c("denominator").is_null())
 
 
-class SetSubmissions(pa.DataFrameModel):
+class SetSubmissions(_LedgerSubmission):
     """One row per submission of an indicator set's return (DESIGN §9; sets other than the programme) in ledger
     order, superseded ones included, with its review state: the programme's ``Submissions`` with the set's return
     identity. ``unit_code`` is the reporting unit (a region code, or an institution code from the set's registry;
     ``region_code`` is then the region it is in); a campaign's returns are told apart by ``return_kind`` and
     ``as_of`` (every dated interim return and the final return are separate returns)."""
 
-    submission_id: str = pa.Field(unique=True, description="Received time, file hash prefix and group number")
     set_id: str = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", description="The indicator set")
     unit_code: str = pa.Field(description="Reporting unit: region code or institution code")
     region_code: str = pa.Field(str_matches=r"^KZ(-\d{2})?$", description="The region the unit is in, or KZ")
     year: int = pa.Field(ge=2000, le=2100, description="Year (school/academic year's first year; campaign's year)")
     return_kind: Optional[str] = pa.Field(nullable=True, isin=["interim", "final"], description="Campaign only")
     as_of: Optional[pl.Date] = pa.Field(nullable=True, description="Campaign only: the date the values stand at")
-    sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="Content hash of the archived file")
-    file_name: str = pa.Field(description="The file's name as uploaded")
-    archive_path: str = pa.Field(description="Path inside the archive")
-    who: str = pa.Field(description="Who submitted it")
-    received_at: pl.Datetime(time_zone="UTC") = pa.Field(description="When it was accepted (UTC)")
-    values: int = pa.Field(ge=0, description="Values accepted")
-    expected: int = pa.Field(ge=0, description="Rows the return asked for")
-    warnings: int = pa.Field(ge=0, description="Warnings raised")
-    kind: str = pa.Field(isin=["template", "flat"], description="Template workbook or flat file")
-    supersedes: Optional[str] = pa.Field(nullable=True, description="The submission it replaced")
-    review_state: str = pa.Field(
-        isin=["submitted", "accepted", "returned", "reopened", "superseded"],
-        description="Where the submission stands in review: only accepted submissions count",
-    )
-    reviewed_by: Optional[str] = pa.Field(nullable=True, description="Who took the last review decision on it")
-    reviewed_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="When (UTC)")
-    review_reason: Optional[str] = pa.Field(nullable=True, description="The reviewer's reason (return, reopen)")
-    accepted_at: Optional[pl.Datetime(time_zone="UTC")] = pa.Field(nullable=True, description="When first accepted")
-    is_current: bool = pa.Field(description="Whether it is the official submission of its return (newest accepted)")
-    is_pending: bool = pa.Field(description="Whether it is the submission of its return awaiting review")
-
-    class Config:
-        strict = True
 
 
 class StgSetValues(pa.DataFrameModel):

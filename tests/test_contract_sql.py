@@ -1,14 +1,16 @@
 """The staging contract checked in DuckDB (``validate_table``) reports exactly what Pandera (``validate_frame``)
-reports, row, field, value and words, on a frame that breaks every rule of StgReturnsValues."""
+reports, row, field, value and words, on a frame that breaks every rule of StgReturnsValues; and both refuse a
+submissions table (programme or indicator set) whose columns are not its contract's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 import polars as pl
+import pytest
 
-from contracts.returns import StgReturnsValues
+from contracts.returns import SetSubmissions, StgReturnsValues, Submissions
 from pipelines.tables import Problem, model_dtypes, validate_frame, validate_table
 
 
@@ -70,3 +72,48 @@ def test_sql_contract_passes_a_clean_table_and_caps_what_it_lists():
 def test_sql_contract_names_a_wrong_type():
     con = _table(_frame().with_columns(pl.col("year").cast(pl.Int32)))
     assert validate_table(con, "stg", StgReturnsValues, "stg") == [Problem("stg", 1, "year", "has type INTEGER; expected BIGINT")]
+
+
+_LEDGER = dict(
+    submission_id="20240301T090000Z-aaaaaaaa-1",
+    sha256="a" * 64,
+    file_name="return_2023.xlsx",
+    archive_path="2024/aaaa.xlsx",
+    who="officer",
+    received_at=datetime(2024, 3, 1, 9, tzinfo=UTC),
+    values=3,
+    expected=3,
+    warnings=0,
+    kind="template",
+    supersedes=None,
+    review_state="accepted",
+    reviewed_by="reviewer",
+    reviewed_at=datetime(2024, 3, 2, 9, tzinfo=UTC),
+    review_reason=None,
+    accepted_at=datetime(2024, 3, 2, 9, tzinfo=UTC),
+    is_current=True,
+    is_pending=False,
+)
+_RETURN = {
+    Submissions: dict(region_code="KZ-75", year=2023),
+    SetSubmissions: dict(
+        set_id="schools", unit_code="KZ-75", region_code="KZ-75", year=2024, return_kind="interim", as_of=date(2024, 9, 5)
+    ),
+}
+
+
+@pytest.mark.parametrize("model", [Submissions, SetSubmissions], ids=lambda m: m.__name__)
+def test_submissions_contracts_refuse_an_extra_and_a_missing_shared_column(model):
+    """Both submissions tables take their shared columns and ``strict`` from one base model: each still passes a
+    whole row, and refuses a column it does not have and the lack of a shared one, in Pandera and in SQL."""
+    frame = pl.DataFrame([{**_LEDGER, **_RETURN[model]}], schema=model_dtypes(model))
+    assert validate_frame(frame, model, "subs") == []
+    assert validate_table(_table(frame), "stg", model, "subs") == []
+
+    extra = frame.with_columns(pl.lit("x").alias("note"))
+    assert validate_frame(extra, model, "subs") == [Problem("subs", None, None, "fails rule: column_in_schema")]
+    assert validate_table(_table(extra), "stg", model, "subs") == [Problem("subs", 1, None, "unexpected column note")]
+
+    missing = frame.drop("review_state")
+    assert validate_frame(missing, model, "subs") == [Problem("subs", None, None, "fails rule: column_in_dataframe")]
+    assert validate_table(_table(missing), "stg", model, "subs") == [Problem("subs", 1, None, "missing column review_state")]
