@@ -59,8 +59,6 @@ from pipelines.returns.template import (
     yes_no_validation,
 )
 
-FLAG_WORDS = ["yes", "no"]
-
 UNIT_RU = {"адам": "человек", "бірлік": "единиц", "теңге": "тенге", "қоңырау": "звонков", "иә/жоқ": "да/нет", "%": "%"}
 DOCUMENT_KINDS = {
     "decree": ("қаулы", "постановление"),
@@ -262,9 +260,7 @@ def set_validations(rows: list[DataRow], indicators: pl.DataFrame) -> list[tuple
         error="Бүтін теріс емес сан енгізіңіз / Введите целое неотрицательное число",
         errorTitle=VALIDATION_TITLE,
     )
-    flag = DataValidation(
-        type="list", formula1=f'"{",".join(FLAG_WORDS)}"', allow_blank=True, error="yes / no", errorTitle=VALIDATION_TITLE
-    )
+    flag = yes_no_validation("yes")  # the one yes/no drop-down; "yes" listed first, as flags always were
     share = DataValidation(
         type="decimal",
         operator="between",
