@@ -35,8 +35,9 @@ import pytest
 
 from contracts import chain
 from contracts.home import Layout
-from pipelines.failpoints import ARCHIVE_WRITE, LEDGER_APPEND, PUBLISH_WRITE, WAREHOUSE_WRITE
+from pipelines.failpoints import AFTER_ARCHIVE, ARCHIVE_WRITE, LEDGER_APPEND, PUBLISH_WRITE, WAREHOUSE_WRITE
 from pipelines.returns.ledger import read_ledger
+from pipelines.returns.verdict import file_hash
 from tests.conftest import run_bilim
 from tests.test_set_validate import IHE_GOOD, RTS_GOOD, fill, sr_good
 
@@ -105,11 +106,11 @@ def ledger_entries(layout: Layout, name: str) -> list:
 
 def submits(layout: Layout, name: str) -> list[dict]:
     """The audit log's submit entries of one set's return."""
-    set_id, unit, year, _, _ = RETURNS[name]
+    fields = ("set", "unit_code", "year", "return_kind", "as_of")
     return [
-        e for e in chain.read(layout.audit_log).entries
-        if e["action"] == "submit" and (e["target"].get("set"), e["target"].get("unit_code"), e["target"].get("year"))
-        == (set_id, unit, year)
+        e
+        for e in chain.read(layout.audit_log).entries
+        if e["action"] == "submit" and tuple(e["target"].get(k) for k in fields) == RETURNS[name]
     ]
 
 
@@ -192,10 +193,8 @@ def test_set_ingest_killed_at_random_moments_then_run_again_publishes(home, base
     reviewer = Actor("rev-1", "Reviewer One")
     decide(home, "accept", "KZ-11", 2023, reviewer, set_id=SR)
     decide(home, "accept", "SYN-HEI-04", 2025, reviewer, set_id=IHE)
-    accepted = run_bilim(
-        "review", "accept", "--set", RTS, "--region", "KZ-11", "--year", "2023", "--return-kind", "interim",
-        "--as-of", "2023-08-20", env=env,
-    )
+    campaign = ["--set", RTS, "--region", "KZ-11", "--year", "2023", "--return-kind", "interim", "--as-of", "2023-08-20"]
+    accepted = run_bilim("review", "accept", *campaign, env=env)
     assert accepted.returncode == 0, accepted.stderr
     for name in ("sr", "ihe", "rts"):
         [entry] = ledger_entries(home, name)
@@ -225,6 +224,25 @@ BEFORE_THE_LEDGER = [(ARCHIVE_WRITE, "enospc"), (ARCHIVE_WRITE, "eio"), (LEDGER_
 AFTER_THE_LEDGER = [(WAREHOUSE_WRITE, "enospc"), (PUBLISH_WRITE, "eio")]
 
 
+def _killed_at(home: Layout, files: dict[str, Path], point: str) -> None:
+    """The return's `bilim ingest --set` stopped dead (kill -9) once it reaches the named point."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {
+        "BILIM_HOME": str(home.home), "BILIM_FAILPOINT": point, "BILIM_FAILPOINT_WAIT_S": "120"
+    }
+    marker = home.failpoint_marker(point)
+    proc = subprocess.Popen(
+        [BILIM, *ingest_args("fault", files)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), f"{point} was never reached (exit {proc.poll()})"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    marker.unlink()
+
+
 def _failed_once(home: Layout, files: dict[str, Path], point: str, fault: str, state: str) -> None:
     env = {"BILIM_HOME": str(home.home), "BILIM_FAILPOINT": f"{point}:{fault}"}
     failed = run_bilim(*ingest_args("fault", files), env=env)
@@ -240,13 +258,20 @@ def test_a_full_or_failing_disk_during_a_set_ingest_ends_in_one_line_and_the_nex
     """School registration, Karaganda region (KZ-35) 2023, its one `bilim ingest --set` run while each named write
     fails in turn. Before the ledger's append: one line saying nothing was changed, and nothing was (ledger and
     audit log as they were). From the ledger's append on: one line saying the return is recorded but not yet
-    published, and it is recorded once. The same command without a fault then finishes and publishes it."""
+    published, and it is recorded once. Between the two, the run is killed once the file is archived (before the
+ledger's append): the ledger and audit log are as they were, and the next runs still record the return once. The
+same command without a fault then finishes and publishes it."""
     env = {"BILIM_HOME": str(home.home)}
     ledger_before, audit_before = home.ledger.read_bytes(), home.audit_log.read_bytes()
     for point, fault in BEFORE_THE_LEDGER:
         _failed_once(home, files, point, fault, "Nothing was changed")
         assert home.ledger.read_bytes() == ledger_before, (point, fault)
         assert home.audit_log.read_bytes() == audit_before, (point, fault)
+        if point == ARCHIVE_WRITE and fault == "eio":
+            # Killed once the file is archived, before the ledger's append: an archived file no entry names.
+            _killed_at(home, files, AFTER_ARCHIVE)
+            assert (home.archive / home.archive_name(file_hash(files["fault"]), ".xlsx")).is_file()
+            assert home.ledger.read_bytes() == ledger_before and home.audit_log.read_bytes() == audit_before
     for point, fault in AFTER_THE_LEDGER:
         _failed_once(home, files, point, fault, "recorded in the ledger but not yet published")
         assert len(ledger_entries(home, "fault")) == 1, (point, fault)
