@@ -86,12 +86,21 @@ NOTES = [
     "turns the pandas process was only {turns_pd_fx}x the bare fastexcel process, so 10x a pandas process asks "
     "`bilim validate` to cost at most {need_lo:.2f}-{need_hi:.2f}x a process that only reads the file, while it checks "
     "every cell (above). The load average was {load:.1f} when measuring started and {load_after:.1f} at the end "
-    "(other engineers' test suites on the same two cores); the time `bilim validate` wins by parsing during its "
-    "imports needs the second core, which a busy machine takes first.",
+    "(the benchmark's own processes count in it); the time `bilim validate` wins by parsing during its imports needs "
+    "the second core, which a busy machine takes first.",
+    "`validate_file()` in-process is timed around the call alone, so it parses the sheet without the overlap with "
+    "the imports that the whole command has: its ratio to the bare read is (parse + conversion + checks) / (parse + "
+    "conversion), and the checks cost a near-constant ~0.35-0.45 s after the parse (in-process, prefetched parse "
+    "excluded), so the ratio moves with the parse's own speed, which varies by 0.2-0.4 s between runs on this "
+    "machine: {inproc_fx_best:.2f} / {inproc_fx_median:.2f} in this run. The issue's goals are the whole processes "
+    "(above and below).",
     "`bilim ingest` returns once its returns are in the published build (DESIGN section 4: the upload page hands the "
     "file to a writer that loads, rebuilds and publishes). Its two parts, measured apart in fresh homes: recording "
-    "(`bilim ingest --no-wait`: verdict, archive, parsed rows, ledger, audit) {record_best:.2f} / {record_median:.2f} s, "
-    "{record_vs_pandas:.1f}x faster than the pandas process; the `bilim build` that publishes it {build_best:.1f} / "
+    "(`bilim ingest --no-wait`: verdict, archive, parsed rows, ledger, audit) {record_best:.2f} / {record_median:.2f} s; "
+    "turn by turn the pandas process / `bilim ingest --no-wait` = {turns_record_pandas} and `bilim ingest --no-wait` "
+    "/ the fastexcel process = {turns_record_fx}. Each `bilim` process loads the project's modules from bytecode "
+    "(`make install` compiles them; this machine sets PYTHONDONTWRITEBYTECODE, and compiling ~31 modules from source "
+    "cost each process ~0.1 s). The `bilim build` that publishes it takes {build_best:.1f} / "
     "{build_median:.1f} s (Dagster's start-up and a run of every asset: staging, marts, checks, publish). The whole "
     "command cannot be 10x a pandas read while a Dagster build is part of it; `--no-wait` leaves publishing to the "
     "inbox sensor's catch-up run (a build that lags the ledger), or to the next `bilim build` or `bilim ingest`.",
@@ -109,7 +118,14 @@ def _notes(measured: dict[str, dict], load: list[float], load_after: list[float]
         "validate_best": m["cli_validate"][0], "validate_median": m["cli_validate"][1],
         "fx_best": m["fastexcel_process"][0], "fx_median": m["fastexcel_process"][1],
         "record_best": m["cli_ingest_no_wait"][0], "record_median": m["cli_ingest_no_wait"][1],
-        "record_vs_pandas": m["pandas_process"][1] / m["cli_ingest_no_wait"][1],
+        "turns_record_pandas": ", ".join(
+            f"{p / r:.1f}" for p, r in zip(runs["pandas_process"], runs["cli_ingest_no_wait"], strict=True)
+        ),
+        "turns_record_fx": ", ".join(
+            f"{r / f:.2f}" for r, f in zip(runs["cli_ingest_no_wait"], runs["fastexcel_process"], strict=True)
+        ),
+        "inproc_fx_best": m["validate_file"][0] / m["fastexcel"][0],
+        "inproc_fx_median": m["validate_file"][1] / m["fastexcel"][1],
         "build_best": m["cli_build_after"][0], "build_median": m["cli_build_after"][1],
         "load": load[0], "load_after": load_after[0], "n_turns": len(vs_fx),
         "turns_fx": ", ".join(f"{r:.2f}" for r in vs_fx), "turns_pandas": ", ".join(f"{r:.1f}" for r in vs_pd),
@@ -520,7 +536,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--repeat-process", type=int, default=5, help="turns of the whole processes the goals compare")
+    ap.add_argument("--repeat-process", type=int, default=7, help="turns of the whole processes the goals compare")
     ap.add_argument("--notes-only", action="store_true", help="rewrite the README notes of --out from its numbers")
     ap.add_argument("--no-profile", action="store_true", help="skip the cProfile run of validate_file")
     ap.add_argument("--out", type=Path, default=RESULTS / "validate.json")
