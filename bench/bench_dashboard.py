@@ -801,7 +801,6 @@ def main() -> int:
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--page", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    compile_project()  # as `make install` does: no measured process compiles our sources
 
     if args.child:
         if args.child == "page":
@@ -822,13 +821,14 @@ def main() -> int:
             raise SystemExit(f"unknown child {args.child}")
         print(json.dumps(d))
         return 0
-    if args.browser_only:
-        return run_browser_only(args)
     if args.notes_only:
         result = json.loads(args.out.read_text(encoding="utf-8"))
         result["notes_readme"] = browser_notes(result)
         write_results(args.out, result)
         return 0
+    compile_project()  # as `make install` does (here: the measured children re-enter main)
+    if args.browser_only:
+        return run_browser_only(args)
     return _run(args)
 
 

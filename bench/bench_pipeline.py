@@ -386,7 +386,6 @@ def main() -> int:
     ap.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--notes-only", action="store_true", help="rewrite the README notes of --out from its numbers")
     args = ap.parse_args()
-    compile_project()  # as `make install` does: no measured process compiles our sources
     if args.prepare:
         print(json.dumps(prepare(args.prepare)))
         return 0
@@ -397,6 +396,7 @@ def main() -> int:
         renote(args.out)
         return 0
 
+    compile_project()  # as `make install` does (here: the measured children re-enter main)
     env = child_env()
     meta = run_prepare(Path(__file__).resolve(), args.rows, env)
     env["BILIM_HOME"] = meta["home"]
