@@ -232,7 +232,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Accept each file into the archive and the ledger (or reject it), then rebuild and publish once; with
     ``--no-wait``, return once recorded and leave publishing to whoever builds next (the inbox sensor publishes a
     build that lags the ledger, as do ``bilim build`` and the next ``bilim ingest``)."""
-    from pipelines.returns.ingest import ACCEPTED, REJECTED, accept_file, load_context
+    from pipelines.returns.ingest import ACCEPTED, REJECTED, UNCHANGED, accept_file, load_context
 
     layout = Layout.current()
     missing = [p for p in args.files if not p.exists()]
@@ -265,6 +265,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             texts.append(NOT_PUBLISHED_YET)
         _print_verdicts(results, texts, args.json)
         return EXIT_REJECTED if REJECTED in statuses else EXIT_OK
+    from pipelines.failpoints import AFTER_PUBLISH, failpoint
     from pipelines.faults import say
     from pipelines.freshness import build_lag
     from pipelines.runner import prepare_dagster_home, rebuild_for
@@ -277,9 +278,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return EXIT_REJECTED
         if message.startswith("warehouse set aside: "):
             print(say("note_warehouse_set_aside", args.lang, path=message.removeprefix("warehouse set aside: ")), file=sys.stderr)
-        texts.append(f"build {build_id} published")
+        failpoint(AFTER_PUBLISH)
+        texts.append(say("build_published", args.lang, build=build_id))
         for r in results:
             r["build_id"] = build_id
+    elif UNCHANGED in statuses and (build_id := layout.current_build_id()) is not None:
+        # Nothing was accepted and the build does not lag: say where the unchanged returns are to be seen, also
+        # when an earlier, killed run of this same command had already published them.
+        texts.append(say("already_published", args.lang, build=build_id))
     _print_verdicts(results, texts, args.json)
     return EXIT_REJECTED if REJECTED in statuses else EXIT_OK
 

@@ -18,6 +18,7 @@ from contracts.home import Layout
 AFTER_ARCHIVE = "after_archive"  # the file is archived, the ledger not yet appended
 IN_TRANSACTION = "in_transaction"  # a warehouse transaction has written but not committed
 WHILE_PUBLISHING = "while_publishing"  # a build's files are written, CURRENT not yet switched
+AFTER_PUBLISH = "after_publish"  # `bilim ingest` has published its build, its verdicts not yet printed
 
 # Where the real writes are (for the :enospc / :eio faults; they wait like the others when given bare).
 ARCHIVE_WRITE = "archive_write"  # an accepted file is copied into the archive

@@ -233,8 +233,19 @@ def test_a_recorded_but_unpublished_return_is_published_by_the_unchanged_ingest(
     assert code == 1
     code, out, err = bilim("ingest", str(files["KZ-19"]), "--who", "test", capsys=capsys)
     assert code == 0, err
-    assert "-> unchanged" in out and "published" in out
+    build = home.current_build_id()
+    assert "-> unchanged" in out and f"build {build} published" in out
     assert published_values(home, "KZ-19") > 0 and build_lag(home) is None
+    # Once more: nothing lags now, so nothing is rebuilt, and the officer is told which build already shows it.
+    for lang, words in [
+        ("en", f"nothing new to publish: the published build {build} already holds every recorded return"),
+        ("ru", f"нечего публиковать заново: опубликованная сборка {build} уже содержит все записанные отчёты"),
+        ("kk", f"жаңадан жариялайтын ештеңе жоқ: жарияланған {build} құрастыруында жазылған есептердің бәрі бар"),
+    ]:
+        code, out, err = bilim("ingest", str(files["KZ-19"]), "--who", "test", "--lang", lang, capsys=capsys)
+        assert code == 0, err
+        assert words in out and "-> unchanged" in out, out
+        assert home.current_build_id() == build
 
 
 @pytest.mark.slow  # starts a subprocess

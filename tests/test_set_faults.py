@@ -35,7 +35,7 @@ import pytest
 
 from contracts import chain
 from contracts.home import Layout
-from pipelines.failpoints import AFTER_ARCHIVE, ARCHIVE_WRITE, LEDGER_APPEND, PUBLISH_WRITE, WAREHOUSE_WRITE
+from pipelines.failpoints import AFTER_ARCHIVE, AFTER_PUBLISH, ARCHIVE_WRITE, LEDGER_APPEND, PUBLISH_WRITE, WAREHOUSE_WRITE
 from pipelines.returns.ledger import read_ledger
 from pipelines.returns.verdict import file_hash
 from tests.conftest import run_bilim
@@ -186,7 +186,12 @@ def test_set_ingest_killed_at_random_moments_then_run_again_publishes(home, base
         print(f"{name}: killed at {moment:.2f} s of {normal:.2f} s (exit {proc.returncode}); the return was {left}")
         again = run_bilim(*ingest_args(name, files), env=env)
         assert again.returncode == 0, again.stderr
-        assert "published" in again.stdout, again.stdout
+        # Published by this run ("build B published"), or already by the killed one when it was killed after its
+        # publish ("the published build B already holds every recorded return"): either way the run names the build.
+        build = home.current_build_id()
+        assert f"build {build} published" in again.stdout or (
+            f"the published build {build} already holds every recorded return" in again.stdout
+        ), again.stdout
         assert_recorded_once_and_published(home, name, env)
 
     # Accepted by a reviewer (two in this process, the last by `bilim review accept`, whose build publishes all).
@@ -279,4 +284,21 @@ same command without a fault then finishes and publishes it."""
     again = run_bilim(*ingest_args("fault", files), env=env)
     assert again.returncode == 0, again.stderr
     assert "-> unchanged" in again.stdout and "published" in again.stdout, again.stdout
+    assert_recorded_once_and_published(home, "fault", env)
+
+
+@pytest.mark.slow  # starts subprocesses
+def test_killed_after_its_publish_the_same_ingest_says_unchanged_and_names_the_build_that_holds_it(home, files):
+    """The late kill of the random test, made exact: `bilim ingest --set` is killed once its build is published but
+    before it prints anything, so the officer saw no verdict. Run again, it changes nothing (no second entry, no new
+    build) and says which published build already holds the return."""
+    env = {"BILIM_HOME": str(home.home)}
+    _killed_at(home, files, AFTER_PUBLISH)
+    build = home.current_build_id()
+    assert_recorded_once_and_published(home, "fault", env)
+    again = run_bilim(*ingest_args("fault", files), env=env)
+    assert again.returncode == 0, again.stderr
+    assert "-> unchanged" in again.stdout, again.stdout
+    assert f"the published build {build} already holds every recorded return" in again.stdout, again.stdout
+    assert home.current_build_id() == build
     assert_recorded_once_and_published(home, "fault", env)
