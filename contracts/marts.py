@@ -347,4 +347,5 @@ MART_CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "institutions": InstitutionRows,
     "set_values_true": SetValuesTrue,
     "set_values": SetValues,
+    "set_values_with_pending": SetValues,  # the same rows as if the returns awaiting review were accepted
 }

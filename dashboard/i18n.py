@@ -266,6 +266,11 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- the indicator sets' pages (issue 10) ------------------------------------------------------------------------
     "nav_set_page": {"kk": "Көрсеткіштер", "ru": "Показатели", "en": "Figures"},
     "page_sets": {"kk": "Көрсеткіштер жиыны", "ru": "Набор показателей", "en": "Indicator set"},
+    "table_set_values_with_pending": {
+        "kk": "Көрсеткіштер жиындарының мәндері, тексеруді күтетін есептерімен (ресми емес)",
+        "ru": "Значения наборов показателей с отчётами, ожидающими проверки (не официальные)",
+        "en": "Values of the indicator sets with the returns awaiting review (not official)",
+    },
     "table_set_values": {"kk": "Көрсеткіштер жиындарының жарияланған мәндері", "ru": "Опубликованные значения наборов показателей", "en": "Published values of the indicator sets"},
     "set_intro": {
         "kk": "Қабылданған есептерден жарияланған мәндер. Балалар мен білім алушылар туралы 1-ден 9-ға дейінгі сандар көрсетілмейді.",
@@ -347,6 +352,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "institution": {"kk": "Жоғары оқу орны", "ru": "Организация высшего образования", "en": "Institution"},
     "institutions_reporting": {"kk": "Есеп берген ұйымдар", "ru": "Отчитавшихся организаций", "en": "Institutions reporting"},
     "set_values_title": {"kk": "Мәндер", "ru": "Значения", "en": "Values"},
+    "set_pending_banner": {
+        "kk": "Бұл беттегі мәндерге тексеруді күтетін есептер қосылған, сондықтан олар ресми емес: {returns}. Осы есептерді және олар кіретін жиынтықтарды (өңір, республика) тексеруші қабылдағанға дейін ресми деп санамаңыз.",
+        "ru": "В значения на этой странице включены отчёты, ожидающие проверки, поэтому они не официальны: {returns}. Эти отчёты и итоги, в которые они входят (регион, республика), не официальны, пока их не примет проверяющий.",
+        "en": "The values on this page include returns awaiting review, so they are not official: {returns}. Those returns, and the totals they are part of (region, nation), are not official until a reviewer accepts them.",
+    },
     "set_synthetic_banner": {
         "kk": "Назар аударыңыз: бұл беттегі мәндер — демонстрациялық (синтетикалық) деректер, нақты есептер емес.",
         "ru": "Внимание: значения на этой странице — демонстрационные (синтетические) данные, а не реальные отчёты.",

@@ -8,7 +8,8 @@ import polars as pl
 import streamlit as st
 
 from contracts import access
-from contracts.pending import WITH_PENDING, mark_review_state
+from contracts.home import Layout
+from contracts.pending import SET_WITH_PENDING, WITH_PENDING, mark_review_state, mark_set_review_state
 from dashboard.auth import current
 from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, t
@@ -33,15 +34,30 @@ class PageContext:
     def table(self, name: str) -> pl.DataFrame:
         if self.pending and name in WITH_PENDING:
             frame = mark_review_state(read_table(self.build, f"{name}_with_pending"), read_table(self.build, "submissions"))
+        elif self.pending and name in SET_WITH_PENDING and self.has(f"{name}_with_pending"):
+            # (a build published before set returns awaiting review were published has none: its official values)
+            subs = read_table(self.build, "set_submissions")
+            frame = mark_set_review_state(read_table(self.build, f"{name}_with_pending"), subs)
         else:
             frame = read_table(self.build, name)
         return self.scoped(name, frame)
+
+    def has(self, name: str) -> bool:
+        return Layout.current().published_table(self.build, name).is_file()
 
     def scoped(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
         if self.who.sees_all_regions or name in REFERENCE_TABLES or "region_code" not in frame.columns:
             return frame
         # An officer's own region only: no national roll-up either (with pending on, it would mix other regions').
         return frame.filter(pl.col("region_code").is_in(self.who.regions))
+
+
+def sees_pending(who: access.Principal) -> bool:
+    """Whether this page run shows returns awaiting review (marked): to a person allowed to see them who switched
+    them on, and always to an officer, who sees their own region's return awaiting review."""
+    if not access.allowed(who, "view_pending"):
+        return False
+    return not who.sees_all_regions or bool(st.session_state.get("include_pending"))
 
 
 def start(
@@ -70,11 +86,9 @@ def start(
     if build is None:
         st.info(t("no_build", lang))
         return None
-    pending = bool(st.session_state.get("include_pending")) and access.allowed(who, "view_pending")
-    if not who.sees_all_regions and access.allowed(who, "view_pending"):
-        pending = True  # an officer always sees their own region's return awaiting review, marked as such
+    pending = sees_pending(who)
     ctx = PageContext(lang, build, who, pending)
-    if pending:
+    if pending and programme_banner:  # a set's page says itself which returns awaiting review it includes
         st.info(t("pending_banner", lang))
     subs = ctx.table("submissions") if programme_banner else None
     if subs is not None and subs.height and subs["who"].str.starts_with("demo-synthetic").any():

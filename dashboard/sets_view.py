@@ -68,13 +68,15 @@ class SetTable:
         """Every column text, headers in the language: what the page draws."""
         return pl.DataFrame([[c.text for c in row] for row in self.rows], schema=self.headers, orient="row")
 
-    def download_table(self, build: str = "") -> Table:
-        """The same rows for ``downloads.download``: numbers as ``Num``, hidden cells as the mark, words as words."""
+    def download_table(self, build: str = "", source: str = "set_values") -> Table:
+        """The same rows for ``downloads.download``: numbers as ``Num``, hidden cells as the mark, words as words;
+        ``source`` names the published table in the download's "about" sheet (``set_values_with_pending`` when the
+        values include returns awaiting review)."""
         headers, rows = list(self.headers), [[c.value for c in row] for row in self.rows]
         if self.code_header and len(self.codes) == len(rows):
             headers = [headers[0], self.code_header, *headers[1:]]
             rows = [[row[0], code, *row[1:]] for row, code in zip(rows, self.codes, strict=True)]
-        return Table(headers, rows, "set_values", build, list(self.synthetic))
+        return Table(headers, rows, source, build, list(self.synthetic))
 
 
 def text_cell(text: str) -> Cell:
@@ -215,6 +217,33 @@ def _cell(row: dict | None, meta: dict, lang: str) -> Cell:
     if row is None:
         return Cell(MISSING, None)
     return value_cell(row["value"], row["hidden"], meta["unit"], meta["decimals"], lang, units=row.get("units_reporting"))
+
+
+PENDING_STATES = ("submitted", "reopened")
+
+
+def pending_returns(
+    values: pl.DataFrame, regions: pl.DataFrame, institutions: pl.DataFrame | None, period_kind: str, lang: str
+) -> list[str]:
+    """The returns awaiting review whose values ``values`` include (rows marked by ``mark_set_review_state``), one
+    line each, "Akmola region · 2023–2024: awaiting review", ordered by unit name and period: what a set's page says
+    when it shows them. Empty for official values."""
+    if "review_state" not in values.columns:
+        return []
+    own = values.filter(pl.col("review_state").is_in(PENDING_STATES) & (pl.col("level") != "national"))
+    lines = []
+    returns = own.select("unit_code", "year", "as_of", "return_kind", "review_state").unique()
+    for unit, year, as_of, kind, state in returns.iter_rows():
+        if as_of is not None:
+            period = date_label(as_of, kind, lang)
+        elif period_kind in ("school_year", "academic_year"):
+            period = school_year_label(year)
+        else:
+            period = str(year)
+        name = unit_label(unit, regions, institutions, lang)
+        text = f"{name} · {period}: {t(f'review_state_{state}', lang)}"
+        lines.append(((alphabetical(name, lang), unit, year, as_of or date.min), text))
+    return [text for _, text in sorted(lines)]
 
 
 def units_of(values: pl.DataFrame, set_id: str) -> list[str]:

@@ -373,17 +373,29 @@ def cmd_values(args: argparse.Namespace) -> int:
         print(f"error: {args.set} has targets: its published values and gaps are `bilim gaps`", file=sys.stderr)
         return EXIT_USAGE
     layout = Layout.current()
-    values = _published_table(layout, "set_values")
+    values = _published_table(layout, "set_values_with_pending" if args.include_pending else "set_values")
     if values is None:
         if layout.resolve_build().problem is None:
             print("error: nothing is published yet: run `bilim build` first", file=sys.stderr)
         return EXIT_REJECTED
+    if args.include_pending:
+        from contracts.pending import mark_set_review_state
+
+        values = mark_set_review_state(values, _published_table(layout, "set_submissions"))
     threshold = load_threshold(repo_raw() / "config" / "monitoring.toml")
     listing = values_listing(
         values, _published_table(layout, "set_indicators"), args.set, region=args.region, year=args.year,
         lang=args.lang, threshold=threshold,
     )
-    _emit(listing.select(TABLE_COLUMNS) if args.format == "table" else listing, args.format)
+    if args.include_pending:
+        from contracts.audit import Actor, record
+
+        record(
+            layout, Actor.operator(), "export_pending", {"set": args.set, "region_code": args.region, "year": args.year},
+            rows=listing.height, format=args.format,
+        )
+    columns = [*TABLE_COLUMNS, "review_state"] if args.include_pending else TABLE_COLUMNS
+    _emit(listing.select(columns) if args.format == "table" else listing, args.format)
     if args.format == "table" and (footer := table_footer(listing, args.lang, threshold)):
         print(footer)
     return EXIT_OK
@@ -776,6 +788,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--lang", choices=["kk", "ru", "en"], default="en", help="the language of names and the legend")
+    p.add_argument(
+        "--include-pending",
+        action="store_true",
+        help="as if the returns awaiting review were accepted (never official): each row marked with review_state",
+    )
     p.set_defaults(func=cmd_values)
 
     p = sub.add_parser("snapshot", help="take a KPI snapshot now, or compare two (--diff A B)")

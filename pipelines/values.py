@@ -1,6 +1,7 @@
 """``bilim values --set ID``: the published, suppressed values of an indicator set without targets.
 
-Reads only the published ``set_values`` (``contracts.sets.SetValues``, already suppressed): a hidden value is shown
+Reads only the published ``set_values`` (``contracts.sets.SetValues``, already suppressed; with
+``--include-pending``, ``set_values_with_pending``, each row marked with ``review_state``): a hidden value is shown
 as ``hidden_mark()`` ("<10") and a table carrying one ends with ``legend(lang)``. Rows are ordered by unit code, then
 indicator code (then settlement, year and date) and never by value: a set with ``ranking_forbidden = yes``
 (intra-school registration, order 398 §26) must not be ranked by any output, and the same order for every set keeps
@@ -70,7 +71,8 @@ def values_listing(
     ]
     out = out.with_columns(pl.Series("shown", shown, dtype=pl.String))
     order = out.with_columns(c("settlement").replace_strict(SETTLEMENT_ORDER, default=9).alias("_s"))
-    return order.sort(["unit_code", "indicator_code", "_s", "year", "as_of"], nulls_last=True).select(COLUMNS)
+    marked = ["review_state"] if "review_state" in out.columns else []  # with the returns awaiting review
+    return order.sort(["unit_code", "indicator_code", "_s", "year", "as_of"], nulls_last=True).select(COLUMNS + marked)
 
 
 def table_footer(listing: pl.DataFrame, lang: str = "en", threshold: int = 10) -> str | None:

@@ -263,8 +263,11 @@ def set_values_frame() -> pl.DataFrame:
 
 
 def publish_set_values(layout: Layout, build: str, frame: pl.DataFrame | None = None) -> None:
-    """Write ``set_values`` into a published build, as the pipeline will (until it does)."""
-    (frame if frame is not None else set_values_frame()).write_parquet(layout.published_table(build, "set_values"))
+    """Write ``set_values`` into a published build, as the pipeline would, and ``set_values_with_pending`` as the
+    same rows (none of these returns awaits review; an officer's page reads that table)."""
+    frame = frame if frame is not None else set_values_frame()
+    for name in ("set_values", "set_values_with_pending"):
+        frame.write_parquet(layout.published_table(build, name))
 
 
 @pytest.fixture(scope="module")

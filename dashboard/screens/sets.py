@@ -16,6 +16,10 @@ from dashboard import sets_view as sv
 from dashboard.i18n import plotly_separators, t
 from dashboard.page import footer, start, url_select
 
+# The published table the page's values come from, named in every download ("about" sheet): set below, before the
+# tables are drawn, to set_values_with_pending when the values include returns awaiting review.
+SOURCE = "set_values"
+
 
 def show(table: sv.SetTable, lang: str, build: str, stem: str, key: str, *, static: bool) -> None:
     if not table.rows:
@@ -28,7 +32,7 @@ def show(table: sv.SetTable, lang: str, build: str, stem: str, key: str, *, stat
         st.dataframe(frame, hide_index=True, width="stretch")
     for note in sv.notes_for(table, lang):
         st.caption(note)
-    downloads.offer(st, downloads.download(table.download_table(build), lang), lang, stem, key)
+    downloads.offer(st, downloads.download(table.download_table(build, SOURCE), lang), lang, stem, key)
 
 
 def place_choice(values: pl.DataFrame, regions: pl.DataFrame, lang: str, set_id: str) -> str:
@@ -226,6 +230,10 @@ if ctx is not None:
     values = ctx.table("set_values").filter(pl.col("set_id") == set_id)
     indicators = sv.catalogue(ctx.table("set_indicators"), set_id)
     regions = ctx.table("regions")
+    if pending := sv.pending_returns(values, regions, ctx.table("institutions"), (meta or {}).get("period_kind", ""), ctx.lang):
+        # DESIGN §9: returns awaiting review are shown only where asked for (or to the officer who sent them), and marked
+        st.warning(t("set_pending_banner", ctx.lang, returns="; ".join(pending)))
+        SOURCE = "set_values_with_pending"
     if values.height and values["synthetic"].any():
         by_institution = meta is not None and meta.get("reporting_unit") == "institution"
         st.warning(t("set_synthetic_banner_institutions" if by_institution else "set_synthetic_banner", ctx.lang))

@@ -137,12 +137,18 @@ def gap_sign_matches_status(warehouse: WarehouseResource) -> dg.AssetCheckResult
             deps=SET_INPUTS,
             description="The indicator sets' values rolled up institution -> region -> nation, small counts suppressed",
         ),
+        dg.AssetSpec(
+            "set_values_with_pending",
+            group_name=GROUP,
+            deps=SET_INPUTS,
+            description="set_values as if every set return awaiting review were accepted: never official, shown marked",
+        ),
     ],
     can_subset=False,
 )
 def set_value_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource, catalogue: CatalogueResource):
-    """``set_values_true`` and the published ``set_values`` (pipelines.marts.set_values), each checked against its
-    contract, written in one transaction."""
+    """``set_values_true``, the published ``set_values`` and ``set_values_with_pending`` (pipelines.marts.set_values),
+    each checked against its contract, written in one transaction."""
     with warehouse.warehouse().connect() as con, _transaction(con):
         counts = build_set_marts(con, catalogue.path())
         for name in SET_MARTS:

@@ -144,8 +144,9 @@ def build_mart(con: duckdb.DuckDBPyConnection, name: str) -> int:
 
 
 def build_set_marts(con: duckdb.DuckDBPyConnection, raw_dir: Path | None = None) -> dict[str, int]:
-    """The indicator sets' marts (``set_values.SET_MARTS``: ``set_values_true``, kept in the warehouse only, and the published,
-    suppressed ``set_values``), computed in Python (``pipelines.marts.set_values``: suppression is not SQL) from
+    """The indicator sets' marts (``set_values.SET_MARTS``: ``set_values_true``, kept in the warehouse only, the
+    published, suppressed ``set_values`` and ``set_values_with_pending``), computed in Python
+    (``pipelines.marts.set_values``: suppression is not SQL) from
     ``set_values.INPUTS``, with the threshold of ``[suppression]`` in the configuration at ``raw_dir``."""
     return build_set_values(con, load_threshold((raw_dir or repo_raw()) / CONFIG_FILE))
 

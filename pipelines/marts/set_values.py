@@ -5,12 +5,17 @@ set return; a campaign keeps every accepted dated return), the set catalogue tab
 ``set_indicators``, ``set_rules``, ``institutions``) and ``set_submissions`` (who sent a return: demo data is sent
 by ``demo-synthetic``, as the programme's is) and ``regions`` (which regions are cities, wholly urban).
 
-Output, two tables:
+Output, three tables:
 
 - ``set_values_true`` — never published: every value as computed, with ``hidden`` and ``suppression_reason`` (what
   the published table hides and why), for the ministry's reviewers.
 - ``set_values`` (``contracts.sets.SetValues``) — published: the same rows with every hidden value, numerator and
-  denominator null.
+  denominator null. Official: accepted returns only.
+- ``set_values_with_pending`` (the same contract) — published, never official: the same computation, suppression
+  included, as if every return awaiting review were accepted (``stg_set_values__pending``: a return's submission
+  awaiting review takes the place of its official one). What ``bilim values --set --include-pending`` and a set's
+  page with "include returns awaiting review" show, each row marked by ``contracts.pending.mark_set_review_state``
+  (DESIGN §9: pending returns are shown only where asked for, and marked).
 
 **Roll-ups.** The reporting unit's own rows (an institution, or a region) are its returns. An institution set's
 region is the sum of its institutions (the registry's region), the nation the sum of the regions; a region set's
@@ -64,8 +69,15 @@ from pipelines.tables import model_dtypes
 
 TRUE_TABLE = "set_values_true"
 PUBLISHED_TABLE = "set_values"
-SET_MARTS = [TRUE_TABLE, PUBLISHED_TABLE]
-INPUTS = ["stg_set_values", "set_submissions", "indicator_sets", "set_indicators", "set_rules", "institutions", "regions"]
+WITH_PENDING_TABLE = "set_values_with_pending"
+SET_MARTS = [TRUE_TABLE, PUBLISHED_TABLE, WITH_PENDING_TABLE]
+PENDING_INPUT = "stg_set_values__pending"
+INPUTS = [
+    "stg_set_values", PENDING_INPUT, "set_submissions", "indicator_sets", "set_indicators", "set_rules", "institutions",
+    "regions",
+]
+# A set's return: a campaign's dated interim returns and its final return are returns of their own (DESIGN §9).
+RETURN_KEY = ["set_id", "unit_code", "year", "return_kind", "as_of"]
 SYNTHETIC_WHO = "demo-synthetic"  # pipelines.demo.SYNTHETIC_WHO (not imported: demo imports the ingest stack)
 NATION = "KZ"
 
@@ -488,11 +500,29 @@ def compute(inputs: dict[str, pl.DataFrame | None], threshold: int) -> tuple[pl.
     return true, published(true)
 
 
+def with_pending_rows(official: pl.DataFrame | None, pending: pl.DataFrame | None) -> pl.DataFrame | None:
+    """``stg_set_values`` as if every return awaiting review were accepted: a return (``RETURN_KEY``) with a
+    submission awaiting review takes that submission's rows instead of its official ones; every other return keeps
+    its official rows."""
+    if pending is None or not pending.height:
+        return official
+    if official is None or not official.height:
+        return pending
+    kept = official.join(pending.select(RETURN_KEY).unique(), on=RETURN_KEY, how="anti", nulls_equal=True)
+    return pl.concat([kept, pending.select(official.columns).cast(official.schema)])
+
+
 def build_set_values(con: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, int]:
-    """Create or replace ``set_values_true`` and ``set_values`` in ``con``; returns their row counts."""
-    true, pub = compute(read_inputs(con), threshold)
+    """Create or replace ``set_values_true``, ``set_values`` and ``set_values_with_pending`` in ``con``; returns
+    their row counts. The view with pending returns is the same ``compute`` (roll-ups and suppression) over other
+    rows, so the two can only differ by the data."""
+    inputs = read_inputs(con)
+    true, pub = compute(inputs, threshold)
+    _, with_pending = compute(
+        inputs | {"stg_set_values": with_pending_rows(inputs.get("stg_set_values"), inputs.get(PENDING_INPUT))}, threshold
+    )
     counts = {}
-    for name, frame in ((TRUE_TABLE, true), (PUBLISHED_TABLE, pub)):
+    for name, frame in ((TRUE_TABLE, true), (PUBLISHED_TABLE, pub), (WITH_PENDING_TABLE, with_pending)):
         con.register("_set_values_frame", frame.to_arrow())
         con.execute(f'create or replace table "{name}" as select * from _set_values_frame')
         con.unregister("_set_values_frame")
