@@ -231,6 +231,7 @@ def test_sign_in_review_and_the_official_figure(served, outside_requests):
         page.locator("div[data-testid='stSelectbox']").filter(has=page.get_by_text("Өңір", exact=True)).first.locator(
             "input"
         ).first.click()
+        page.get_by_role("option").first.wait_for(timeout=10000)  # the list opens after the click, not at once
         options = page.get_by_role("option").all_inner_texts()
         assert options == ["Қарағанды облысы"], options
         page.keyboard.press("Escape")
