@@ -112,7 +112,10 @@ def test_twenty_ingests_at_once_all_land_and_readers_never_wait(tmp_path):
     thread.join()
     assert [p.returncode for p in procs] == [0] * 19, [o[1][-500:] for o in outs if o[1]]
     assert errors == []
-    assert slowest[0] < 2.0, f"a read took {slowest[0]:.2f} s"
+    # Readers take no lock. One that waited for the writer lock would wait out a build (`run_all` holds the lock for
+    # its whole Dagster run: ~10 s on an idle machine, longer under this load); a read merely slowed by 19 ingests
+    # on a 2-core machine takes well under that. 5 s tells the two apart without timing the CPU's load.
+    assert slowest[0] < 5.0, f"a read took {slowest[0]:.2f} s"
     assert len(set(reads)) >= 2  # the reader saw builds switch underneath it
     # Queued ingests coalesce: accepts take only the ledger's lock, and a build covers every accept before it.
     made = len(set(layout.builds.iterdir()) - builds_before)
