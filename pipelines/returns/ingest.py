@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,14 +141,54 @@ def accept_file(
     # Record: one call into the ledger, under its own lock (not the warehouse writer lock).
     status, entries = record_submission(layout, path, verdict, parsed_rows(verdict), who, received_at or now_utc())
     if status == UNCHANGED:
+        _repair_verdict_report(layout, verdict, entries)
         return IngestResult(UNCHANGED, verdict, entries)
     # The verdict (its warnings in three languages; an accepted file holds no personal data) for the reviewer.
-    report = layout.verdict_report(verdict.sha256)
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    _write_verdict_report(layout, verdict.sha256, verdict.to_dict())
     for e in entries:
         audit_submit(layout, actor, e)
     return IngestResult(ACCEPTED, verdict, entries)
+
+
+def _write_verdict_report(layout: Layout, sha256: str, report: dict) -> None:
+    """Write the reviewer's verdict report whole or not at all: a temporary file beside it, ``fsync``ed, then
+    ``os.replace`` (as ``ledger.archive_file`` does), so a kill mid-write leaves the old report or none, never a torn one."""
+    path = layout.verdict_report(sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(json.dumps(report, ensure_ascii=False, indent=1))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _repair_verdict_report(layout: Layout, verdict: Verdict, entries: list[LedgerEntry]) -> None:
+    """An identical re-upload of a recorded file writes its verdict report again when it is missing or unreadable
+    (the run that recorded the file was killed after the ledger's append, before or during the report's write), so
+    the reviewer still sees its warnings. The report is the one that run would have written: without this run's
+    W_IDENTICAL, with the W_DROPPED_ROWS warnings against the ledger as it was before the file's entries. The verdict
+    returned to the caller is left as it is."""
+    try:
+        json.loads(layout.verdict_report(verdict.sha256).read_text(encoding="utf-8"))
+        return
+    except (OSError, ValueError):
+        pass
+    ledger = read_ledger(layout)
+    ids = {e.submission_id for e in entries}
+    before = ledger[: next((i for i, e in enumerate(ledger) if e.submission_id in ids), len(ledger))]
+    issues = [list(g.issues) for g in verdict.groups]
+    try:
+        add_dropped_rows_warnings(layout, verdict, before, parsed_rows(verdict))
+        report = verdict.to_dict()
+    finally:
+        for g, kept in zip(verdict.groups, issues, strict=True):
+            g.issues[:] = kept
+    report["warnings"] = [w for w in report["warnings"] if w["code"] != "W_IDENTICAL"]
+    _write_verdict_report(layout, verdict.sha256, report)
 
 
 def _set_target(verdict: Verdict) -> dict:
