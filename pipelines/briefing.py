@@ -3,11 +3,15 @@ Excel charts, in Kazakh, Russian or English (issue 9, item 7).
 
 What it holds: the programme summary of the latest year with data (status counts and the target indicators,
 each national figure with its coverage), the missed targets, the regions furthest behind, urban and rural, data
-completeness and the returns still awaiting review, the snapshot id and what changed since the previous snapshot.
+completeness and the returns still awaiting review, the other indicator sets' headline national figures (section
+"Indicator sets": ``sets_section``), the snapshot id and what changed since the previous snapshot.
 
 Reproducible from the snapshot alone: every number is read from the snapshot's own CSVs (``contracts.snapshots``:
 its outputs, and its inputs for names, units and submissions); "what changed" reads the previous snapshot, which
-is as immutable as this one. Nothing reads the warehouse or the published build, nothing reaches the network.
+is as immutable as this one. Nothing reads the warehouse or the published build, nothing reaches the network. The
+indicator sets come from the snapshot's carried ``set_values`` (published, already suppressed: a hidden value is
+printed as the mark "<10", with the legend under its table) and the set registry and catalogue it keeps for their
+names (``pipelines.snapshots.NAME_INPUTS``); a snapshot taken before it kept them says so in that section.
 
 Deterministic: the same snapshot gives the same bytes. The PDF is made by ReportLab with ``invariant=1`` (fixed
 creation date and document id) and the DejaVu fonts from Debian's ``fonts-dejavu-core`` (Kazakh letters: Қ Ә Ғ Ң
@@ -54,11 +58,14 @@ from contracts.snapshots import (
     read_output,
 )
 from contracts.spreadsheet import text_cell
+from contracts.suppression import DEFAULT_THRESHOLD, hidden_mark, legend
+from pipelines.snapshots import NAME_INPUTS, PUBLISHED_ROW
 
 LANGS = ("kk", "ru", "en")
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TOP_ROWS = 15
+PROGRAMME_SET = "programme"  # the state programme: the rest of the pack; the "Indicator sets" section is the others
 
 TEXTS: dict[str, dict[str, str]] = {
     **WORDS,  # statuses, units, settlements, parity... as the dashboard words them (contracts.glossary)
@@ -167,6 +174,62 @@ TEXTS: dict[str, dict[str, str]] = {
     "sheet_behind": {"kk": "Артта қалған өңірлер", "ru": "Отстающие регионы", "en": "Regions behind"},
     "sheet_completeness": {"kk": "Толықтық", "ru": "Полнота", "en": "Completeness"},
     "sheet_pending": {"kk": "Тексеруді күтетіндер", "ru": "Ожидают проверки", "en": "Awaiting review"},
+    "sheet_sets": {"kk": "Индикатор жиынтықтары", "ru": "Наборы показателей", "en": "Indicator sets"},
+    "sets_title": {
+        "kk": "Басқа индикатор жиынтықтары: республикалық көрсеткіштер",
+        "ru": "Другие наборы показателей: республиканские значения",
+        "en": "Other indicator sets: national figures",
+    },
+    "sets_none": {
+        "kk": "Бұл суретте бағдарламадан басқа жиынтықтың мәндері жоқ.",
+        "ru": "В этом снимке нет значений наборов, кроме программы.",
+        "en": "No indicator set other than the programme has values in this snapshot.",
+    },
+    "sets_not_kept": {
+        "kk": "Бұл сурет индикатор жиынтықтарының атаулары суреттерде сақталмай тұрғанда түсірілген: жиынтықтар көрсетілмейді.",
+        "ru": "Этот снимок снят, когда снимки ещё не хранили названия наборов показателей: наборы не показаны.",
+        "en": "This snapshot was taken before snapshots kept the indicator sets' names: the sets are not shown.",
+    },
+    "sets_as_of": {"kk": "{date} күнгі жағдай ({kind})", "ru": "на {date} ({kind})", "en": "as of {date} ({kind})"},
+    "sets_return_interim": {
+        "kk": "аралық есеп: кейбір есептер әлі қорытынды емес",
+        "ru": "промежуточный отчёт: не все отчёты итоговые",
+        "en": "interim return: not every return is final",
+    },
+    "sets_return_final": {"kk": "қорытынды есеп", "ru": "итоговый отчёт", "en": "final return"},
+    "sets_school_year": {"kk": "{years} оқу жылы", "ru": "{years} учебный год", "en": "school year {years}"},
+    "sets_academic_year": {"kk": "{years} академиялық жыл", "ru": "{years} академический год", "en": "academic year {years}"},
+    "sets_year": {"kk": "{year} жыл", "ru": "{year} год", "en": "{year}"},
+    "sets_no_ranking": {
+        "kk": "Бұл жиынтық бойынша өңірлерді саралауға болмайды: тек республикалық көрсеткіштер берілген.",
+        "ru": "По этому набору регионы ранжировать нельзя: приведены только республиканские значения.",
+        "en": "This set may not be used to rank regions: national figures only.",
+    },
+    "sets_synthetic": {
+        "kk": "Назар аударыңыз: бұл жиынтықтың мәндері — демонстрациялық (синтетикалық) деректер, нақты есептер емес.",
+        "ru": "Внимание: значения этого набора — демонстрационные (синтетические) данные, а не реальные отчёты.",
+        "en": "Note: this set's values are synthetic demo data, not real returns.",
+    },
+    "sets_breakdown": {
+        "kk": "↳ — жоғарыдағы жолдың санаты не бөлігі; санаттар бір-бірін қайталайды, сондықтан олар қосылмайды.",
+        "ru": "↳ — категория или часть строки выше; категории пересекаются, поэтому не суммируются.",
+        "en": "↳ a category or subset of the row above it; categories overlap, so they are never added up.",
+    },
+    "col_national_value": {"kk": "Республика", "ru": "Республика", "en": "National figure"},
+    "col_regions_reporting": {"kk": "Есеп берген өңірлер", "ru": "Отчитавшихся регионов", "en": "Regions reporting"},
+    "col_institutions_reporting": {
+        "kk": "Есеп берген ұйымдар",
+        "ru": "Отчитавшихся организаций",
+        "en": "Institutions reporting",
+    },
+    "sets_flag_yes_of": {"kk": "{m} ұйымның {n}-інде иә", "ru": "да — в {n} из {m}", "en": "yes at {n} of {m}"},
+    # a set indicator's unit, by the catalogue's Kazakh unit word (the dashboard words them alike: dashboard.i18n)
+    "sets_unit_адам": {"kk": "адам", "ru": "чел.", "en": "people"},
+    "sets_unit_бірлік": {"kk": "бірлік", "ru": "ед.", "en": "items"},
+    "sets_unit_қоңырау": {"kk": "қоңырау", "ru": "звонков", "en": "calls"},
+    "sets_unit_теңге": {"kk": "теңге", "ru": "тенге", "en": "tenge"},
+    "sets_unit_%": WORDS["unit_percent"],
+    "sets_unit_иә/жоқ": {"kk": "иә / жоқ", "ru": "да / нет", "en": "yes / no"},
     "unit_other": {"kk": "—", "ru": "—", "en": "—"},
     "status_none": {"kk": "—", "ru": "—", "en": "—"},
 }
@@ -199,14 +262,24 @@ class Status:
     verdict: str | None = None
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """A suppressed value (``contracts.suppression``): shown as ``mark`` ("<10") in the PDF and the workbook, never
+    as a number and never as an empty cell."""
+
+    mark: str
+
+
 @dataclass
 class Table:
     key: str  # the sheet's text key
     title: str
     headers: list[str]
     rows: list[list[object]]
-    note: str = ""  # shown when there are no rows, or under the table
+    note: str = ""  # shown when there are no rows, or above the table
     chart: tuple[int, list[int]] | None = None  # (label column, value columns) for a native bar chart
+    after: list[str] = field(default_factory=list)  # lines under the table (the suppression legend)
+    parts: list[Table] = field(default_factory=list)  # tables under this one's title, in the same section and sheet
 
 
 @dataclass
@@ -234,6 +307,8 @@ def show(cell: object, lang: str) -> str:
         return text
     if isinstance(cell, Status):
         return status_label(cell.token, cell.verdict, lang) if cell.token else tr("status_none", lang)
+    if isinstance(cell, Hidden):
+        return cell.mark
     if cell is None:
         return "–"
     if isinstance(cell, int):
@@ -531,6 +606,8 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
         )
     )
 
+    brief.tables.append(sets_section(layout, snapshot_id, lang))
+
     prev = previous_snapshot(layout, snapshot_id)
     if prev is None:
         brief.tables.append(Table("changes", tr("first_snapshot", lang), [], [], note=tr("first_snapshot", lang)))
@@ -590,6 +667,147 @@ def gather(layout: Layout, snapshot_id: str, lang: str) -> Brief:
     return brief
 
 
+# --- the other indicator sets --------------------------------------------------------------------------------------
+
+
+def _bool(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """``columns`` as booleans: a CSV column of text reads back as text when no row of it parses."""
+    return frame.with_columns(
+        (pl.col(c).cast(pl.String).str.to_lowercase() == "true").alias(c) for c in columns if frame.schema.get(c) != pl.Boolean
+    )
+
+
+def suppression_threshold(layout: Layout, snapshot_id: str) -> int:
+    """The threshold the snapshot's values were suppressed with, for the mark ("<10") and the legend: the snapshot's
+    configuration when it records one (``suppression_threshold``), else the contract's default."""
+    path = layout.snapshots / snapshot_id / "config.json"
+    config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return int(config.get("suppression_threshold", DEFAULT_THRESHOLD))
+
+
+def headline_indicators(catalogue: pl.DataFrame) -> pl.DataFrame:
+    """A set's headline indicators, chosen from its catalogue, in the catalogue's order: the figures about people
+    (``suppress`` yes: the children, pupils and students the set is about, with the overlapping categories or
+    grounds that break a distinct total down); for a set that counts no one, the indicators that are no breakdown
+    of another (as the dashboard's ``headline_codes``)."""
+    about_people = catalogue.filter(pl.col("suppress") == "yes")
+    chosen = about_people if about_people.height else catalogue.filter(pl.col("parent_code").is_null())
+    return chosen.sort(PUBLISHED_ROW)
+
+
+def _latest(values: pl.DataFrame) -> tuple[int, str | None]:
+    """A set's latest period: its latest year and, for a campaign, the latest return date of that year."""
+    year = int(values["year"].max())
+    dates = values.filter((pl.col("year") == year) & pl.col("as_of").is_not_null())["as_of"]
+    return year, (str(dates.max()) if dates.len() else None)
+
+
+def _period_label(meta: dict, year: int, as_of: str | None, kind: str | None, lang: str) -> str:
+    if as_of is not None:
+        return tr("sets_as_of", lang, date=as_of, kind=tr(f"sets_return_{kind or 'interim'}", lang))
+    years = f"{year}–{year + 1}"
+    if meta.get("period_kind") == "school_year":
+        return tr("sets_school_year", lang, years=years)
+    if meta.get("period_kind") == "academic_year":
+        return tr("sets_academic_year", lang, years=years)
+    return tr("sets_year", lang, year=year)
+
+
+def _set_value(row: dict, meta: dict, lang: str, mark: str) -> object:
+    """A published national value as the pack shows it: the mark when hidden, a share with its percent sign, a flag
+    as "yes at n of m", a count or tenge with its decimals."""
+    if row["hidden"]:
+        return Hidden(mark)
+    value, decimals = row["value"], int(meta.get("decimals") or 0)
+    if value is None:
+        return Num(None)
+    if meta["unit"] == "flag":
+        return tr("sets_flag_yes_of", lang, n=format_number(value, lang, 0), m=format_number(row["units_reporting"], lang, 0))
+    return Num(value, decimals, "percent" if meta["unit"] == "percent" else "")
+
+
+def sets_section(layout: Layout, snapshot_id: str, lang: str) -> Table:
+    """The section "Indicator sets": for each set other than the programme with values in the snapshot (registry
+    order), its headline national figures for its latest period (a campaign: its latest return date, interim or
+    final), each with the number of regions or institutions behind it. National figures only, in the catalogue's
+    order, never ordered by value: no set is ranked, least of all one that forbids it (``ranking_forbidden``).
+    Read from the snapshot's carried ``set_values`` (published, suppressed: a hidden value is the mark, and the table
+    carries the legend) and its ``NAME_INPUTS``; a snapshot taken before it kept them says so."""
+    folder = layout.snapshots / snapshot_id
+    title = tr("sets_title", lang)
+    if not all((folder / "inputs" / f"{t}.csv").is_file() for t in NAME_INPUTS):
+        return Table("sheet_sets", title, [], [], note=tr("sets_not_kept", lang))
+    if not (folder / "outputs" / "set_values.csv").is_file():
+        return Table("sheet_sets", title, [], [], note=tr("sets_none", lang))
+    registry = read_input(layout, snapshot_id, "indicator_sets").sort(PUBLISHED_ROW)
+    catalogue = read_input(layout, snapshot_id, "set_indicators")
+    values = _bool(read_output(layout, snapshot_id, "set_values"), "hidden", "synthetic")
+    values = _numbers(values, "value").with_columns(pl.col("as_of").cast(pl.String), pl.col("return_kind").cast(pl.String))
+    national = values.filter((pl.col("level") == "national") & (pl.col("settlement") == "total"))
+    threshold = suppression_threshold(layout, snapshot_id)
+    mark = hidden_mark(threshold)
+    parts = []
+    for meta in registry.iter_rows(named=True):
+        set_id = meta["set_id"]
+        mine = national.filter(pl.col("set_id") == set_id)
+        if set_id == PROGRAMME_SET or not mine.height:
+            continue
+        year, as_of = _latest(mine)
+        mine = mine.filter((pl.col("year") == year) & (pl.col("as_of") == as_of if as_of else pl.col("as_of").is_null()))
+        # the nation's return kind at that date: final only when every region's or institution's latest one is
+        kind = None if as_of is None else "final" if (mine["return_kind"] == "final").all() else "interim"
+        own = catalogue.filter(pl.col("set_id") == set_id)
+        look = {r["indicator_code"]: r for r in mine.iter_rows(named=True)}
+        chosen = [r for r in headline_indicators(own).iter_rows(named=True) if r["code"] in look]
+        if not chosen:  # none of the headline figures returned: whatever the set has, in catalogue order
+            chosen = [r for r in own.sort(PUBLISHED_ROW).iter_rows(named=True) if r["code"] in look]
+        shown_codes = {r["code"] for r in chosen}
+        by_institution = meta.get("reporting_unit") == "institution"
+        rows = []
+        for ind in chosen:
+            label = ind[f"name_{lang}"]
+            if ind.get("parent_code") in shown_codes:
+                label = f"↳ {label}"  # a category or subset of the row it breaks down (never added up to it)
+            unit_key = f"sets_unit_{ind.get('unit_kk')}"
+            r = look[ind["code"]]
+            rows.append(
+                [
+                    ind["code"],
+                    label,
+                    tr(unit_key, lang) if unit_key in TEXTS else tr("unit_other", lang),
+                    _set_value(r, ind, lang, mark),
+                    int(r["units_reporting"]),
+                ]
+            )
+        notes = []
+        if bool(values.filter(pl.col("set_id") == set_id)["synthetic"].any()):
+            notes.append(tr("sets_synthetic", lang))
+        if meta.get("ranking_forbidden") == "yes":
+            notes.append(tr("sets_no_ranking", lang))
+        hidden = any(isinstance(cell, Hidden) for row in rows for cell in row)
+        after = [tr("sets_breakdown", lang)] if any(r.get("parent_code") in shown_codes for r in chosen) else []
+        parts.append(
+            Table(
+                "sheet_sets",
+                f"{meta[f'name_{lang}']} · {_period_label(meta, year, as_of, kind, lang)}",
+                [
+                    tr(k, lang)
+                    for k in (
+                        "col_code",
+                        "indicator",
+                        "col_unit",
+                        "col_national_value",
+                        "col_institutions_reporting" if by_institution else "col_regions_reporting",
+                    )
+                ],
+                rows,
+                note=" ".join(notes),
+                after=after + ([legend(lang, threshold)] if hidden else []),
+            )
+        )
+    return Table("sheet_sets", title, [], [], note="" if parts else tr("sets_none", lang), parts=parts)
+
+
 # --- PDF ------------------------------------------------------------------------------------------------------------
 
 
@@ -622,6 +840,7 @@ def pdf_bytes(brief: Brief) -> bytes:
     lang = brief.lang
     h1 = ParagraphStyle("h1", fontName=bold, fontSize=15, leading=19, spaceAfter=4)
     h2 = ParagraphStyle("h2", fontName=bold, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4)
+    h3 = ParagraphStyle("h3", fontName=bold, fontSize=10, leading=13, spaceBefore=6, spaceAfter=3)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     cell_style = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5)
     head_style = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9.5)
@@ -630,11 +849,13 @@ def pdf_bytes(brief: Brief) -> bytes:
     def esc(text: str) -> str:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def table_flow(tbl: Table, limit: int = TOP_ROWS) -> list:
-        out = [Paragraph(esc(tbl.title), h2)]
+    def table_flow(tbl: Table, limit: int = TOP_ROWS, heading: ParagraphStyle | None = None) -> list:
+        out = [Paragraph(esc(tbl.title), heading or h2)]
         if not tbl.rows:
             if tbl.note and tbl.note != tbl.title:
                 out.append(Paragraph(esc(tbl.note), body))
+            for part in tbl.parts:  # a section's tables (the indicator sets), each whole: they are short
+                out += table_flow(part, max(len(part.rows), 1), h3)
             return out
         if tbl.note:
             out.append(Paragraph(esc(tbl.note), body))
@@ -649,7 +870,7 @@ def pdf_bytes(brief: Brief) -> bytes:
             line = []
             for j, cell in enumerate(row):
                 line.append(Paragraph(esc(show(cell, lang)), cell_style))
-                if isinstance(cell, Num) or (isinstance(cell, int) and not isinstance(cell, bool)):
+                if isinstance(cell, (Num, Hidden)) or (isinstance(cell, int) and not isinstance(cell, bool)):
                     style.append(("ALIGN", (j, i), (j, i), "RIGHT"))
                 if isinstance(cell, Status) and cell.token in STATUS_TINTS:
                     style.append(("BACKGROUND", (j, i), (j, i), colors.HexColor(STATUS_TINTS[cell.token])))
@@ -657,6 +878,8 @@ def pdf_bytes(brief: Brief) -> bytes:
         out.append(RLTable(data, repeatRows=1, style=TableStyle(style), hAlign="LEFT"))
         if len(tbl.rows) > limit:
             out.append(Paragraph(esc(tr("shown_top", lang, n=limit)), body))
+        for line in tbl.after:
+            out.append(Paragraph(esc(line), body))
         return out
 
     story: list = [
@@ -769,6 +992,8 @@ def xlsx_bytes(brief: Brief) -> bytes:
             text_cell(ws.cell(row, 1), tbl.note)
             row += 1
         if not tbl.headers:
+            for part in tbl.parts:  # a section's tables, one under another on the section's sheet
+                row = write(ws, part, row + 1)
             return row
         header_row = row
         for j, h in enumerate(tbl.headers, start=1):
@@ -781,6 +1006,8 @@ def xlsx_bytes(brief: Brief) -> bytes:
                 if isinstance(cell, Num):
                     target.value = None if cell.value is None else round(cell.value, 10)
                     target.number_format = _number_format(cell, lang)
+                elif isinstance(cell, Hidden):
+                    text_cell(target, cell.mark)  # the mark, never a number or an empty cell
                 elif isinstance(cell, Status):
                     text_cell(target, show(cell, lang))
                     if cell.token in STATUS_TINTS:
@@ -802,6 +1029,9 @@ def xlsx_bytes(brief: Brief) -> bytes:
             chart.set_categories(Reference(ws, min_col=label_col + 1, min_row=header_row + 1, max_row=row))
             chart.legend.position = "b"
             ws.add_chart(chart, f"{openpyxl.utils.get_column_letter(len(tbl.headers) + 2)}{top}")
+        for line in tbl.after:
+            row += 1
+            text_cell(ws.cell(row, 1), line)
         for j in range(1, len(tbl.headers) + 1):
             ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = 38 if j == 2 else 18
         return row + 2

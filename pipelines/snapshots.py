@@ -1,6 +1,7 @@
 """Take, recompute and compare KPI snapshots (DESIGN §6).
 
-A snapshot stores the inputs (the staged values, the submissions, the catalogue tables, the regions), the outputs
+A snapshot stores the inputs (the staged values, the submissions, the catalogue tables, the regions; and, for
+their names only, the indicator sets' registry and catalogue: ``NAME_INPUTS``), the outputs
 (every mart, and the indicator sets' published, suppressed ``set_values``: see ``CARRIED_OUTPUTS``), the
 configuration the marts were computed with, the catalogue's content hash and the code version.
 Tables are written as canonical CSV: the same frame always gives the same bytes, so recomputing a snapshot from its
@@ -46,6 +47,15 @@ INPUT_TABLES = [
     "submissions",
     "stg_returns__values",
 ]
+# Inputs a snapshot keeps for words only, never loaded to recompute anything: the indicator sets' registry and
+# catalogue, which name the sets and indicators of the carried ``set_values`` in the briefing pack
+# (pipelines.briefing). Not in INPUT_TABLES on purpose: ``_load_inputs`` needs every INPUT_TABLES file, so a snapshot
+# taken before these were kept would no longer verify, and a build without them could not be snapshotted. Each is
+# stored when its build has it, as ``inputs/<table>.csv`` with its schema, and holds one more column,
+# ``PUBLISHED_ROW``: the row's place in the published table, which is the catalogue's order (a canonical CSV sorts
+# its rows, so the order is kept as a value).
+NAME_INPUTS = ["indicator_sets", "set_indicators"]
+PUBLISHED_ROW = "published_row"
 OUTPUT_TABLES = [m for m in MARTS if not m.startswith("ref_")]
 # Published outputs a snapshot carries as published but cannot recompute: the indicator sets' values are suppressed
 # (contracts.suppression), and their true inputs (stg_set_values) never leave the warehouse, so a snapshot, an
@@ -169,6 +179,19 @@ def take_snapshot(layout: Layout, build_id: str | None = None, now: datetime | N
                             f"inputs/{table}.schema.json",
                             json.dumps({n: _type_name(t) for n, t in schema.items()}).encode("utf-8"),
                         )
+            for table in NAME_INPUTS:
+                source = layout.published_table(build_id, table)
+                if not source.is_file():  # a build from before the set catalogue was published
+                    continue
+                name = f"inputs/{table}.csv"
+                relation = (
+                    f"(select * exclude (file_row_number), file_row_number as {PUBLISHED_ROW} "
+                    f"from read_parquet('{_sql_path(source)}', file_row_number = true))"
+                )
+                with (tmp / name).open("wb") as fh:
+                    digests[name] = write_canonical(con, relation, fh)
+                schema = {n: _type_name(t) for n, t in pl.read_parquet_schema(source).items()} | {PUBLISHED_ROW: "Int64"}
+                write(f"inputs/{table}.schema.json", json.dumps(schema).encode("utf-8"))
             carried = {}
             for table in CARRIED_OUTPUTS:
                 source = layout.published_table(build_id, table)
