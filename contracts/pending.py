@@ -42,8 +42,8 @@ def mark_set_review_state(values: pl.DataFrame, set_submissions: pl.DataFrame) -
       when that return (set, unit, year, and a campaign's date) awaits review.
     - A roll-up row: ``includes_pending`` when a return awaiting review of the same set and year is behind it: an
       institution's return behind its region's row (an institution set), any return behind the nation's row. A
-      campaign's roll-up at a date D sums each unit's latest return dated on or before D, so only returns dated on
-      or before D count.
+      campaign's roll-up at a date D sums each unit's latest return dated on or before D, so a return awaiting
+      review dated A counts when A ≤ D and the unit has no later return dated on or before D.
     - ``accepted`` otherwise."""
     c = pl.col
     pending = set_submissions.filter(c("is_pending")).select(
@@ -58,13 +58,24 @@ def mark_set_review_state(values: pl.DataFrame, set_submissions: pl.DataFrame) -
     ).filter(c("level") != "national")
     # Roll-ups: the pending returns behind each roll-up row, by set and year (few rows: sets' tables are small).
     rollups = marked.filter((c("level") == "national") | ((c("level") == "region") & ~c("_row").is_in(own["_row"].implode())))
-    returns = pending.select(
-        "set_id", "year", c("unit_code").alias("_unit"), c("region_code").alias("_reg"), c("as_of").alias("_at")
+    # Each pending return's next return date of the same unit (its figure stands until then), from the units' own rows.
+    dates = values.filter(c("level") != "national").select("set_id", "year", "unit_code", c("as_of").alias("_next"))
+    returns = (
+        pending.select("set_id", "year", "unit_code", c("region_code").alias("_reg"), c("as_of").alias("_at"))
+        .join(dates.unique(), on=["set_id", "year", "unit_code"], how="left")
+        .with_columns(pl.when(c("_next") > c("_at")).then(c("_next")).alias("_next"))
+        .group_by("set_id", "year", "unit_code", "_reg", "_at")
+        .agg(c("_next").min())
+        .rename({"unit_code": "_unit"})
     )
     behind = rollups.join(returns, on=["set_id", "year"], how="inner")
     behind = behind.filter(
         ((c("level") == "national") | ((c("_reg") == c("unit_code")) & (c("_unit") != c("unit_code"))))
-        & (c("_at").is_null() | c("as_of").is_null() | (c("_at") <= c("as_of")))
+        & (
+            c("_at").is_null()
+            | c("as_of").is_null()
+            | ((c("_at") <= c("as_of")) & (c("_next").is_null() | (c("_next") > c("as_of"))))
+        )
     )
     states = pl.concat(
         [

@@ -340,8 +340,17 @@ def _bounds(rows: list[tuple[list[tuple[int, int]], int]], n: int, ineqs=(), swe
 class _Component:
     """One connected set of equations and its cells."""
 
-    def __init__(self, eq_ids: list[int], equations, n_eqs: int, values: list[Fraction], threshold: int):
+    def __init__(
+        self,
+        eq_ids: list[int],
+        equations,
+        n_eqs: int,
+        values: list[Fraction],
+        threshold: int,
+        fixed: frozenset[int] = frozenset(),
+    ):
         # links past n_eqs are inequalities [(part, 1), (whole, -1)]: part ≤ whole
+        self.fixed = fixed  # cells already published (hidden or shown): never picked
         self.eqs = [equations[e] for e in eq_ids if e < n_eqs]
         self.ineqs = [(equations[e][0][0], equations[e][1][0]) for e in eq_ids if e >= n_eqs]
         self.partners: dict[int, list[int]] = {}
@@ -361,7 +370,7 @@ class _Component:
         self.units = {c: int(values[c] * self.scale) for c in self.cells}
 
     def _pick(self, cells: Iterable[int], hidden: set[int]) -> int | None:
-        visible = [c for c in cells if c not in hidden]
+        visible = [c for c in cells if c not in hidden and c not in self.fixed]
         return min(visible, key=lambda c: (self.values[c], c)) if visible else None
 
     def greedy(self, hidden: set[int], reason: dict[int, str]) -> None:
@@ -435,7 +444,14 @@ class _Component:
         while True:
             self.greedy(hidden, reason)
             leaking = self.leaks(hidden)
-            if not leaking or not any([self.widen(c, hidden, reason) for c in leaking]):
+            if not leaking:
+                return
+            if not any([self.widen(c, hidden, reason) for c in leaking]):
+                # Nothing near is left to hide, only cells whose fate is fixed: hide every free cell of the component
+                # (the fixed cells alone were protected when they were published).
+                for c in self.cells - hidden - self.fixed:
+                    hidden.add(c)
+                    reason[c] = "complementary"
                 return
 
 
@@ -452,9 +468,16 @@ def suppress(
     subsets: Sequence[Subset] = (),
     threshold: int = DEFAULT_THRESHOLD,
     sensitive_col: str | None = None,
+    given_col: str | None = None,
 ) -> pl.DataFrame:
     """The frame as it may be published: ``value_col`` null where hidden, ``suppressed`` (bool) and
     ``suppression_reason`` (``primary`` | ``complementary`` | null) added; rows and their order unchanged.
+
+    ``given_col`` (nullable bool) marks cells another table already publishes: true hidden there, false shown
+    there. Their fate is fixed (they keep it, and are never picked as a complement); only the other cells (null)
+    are hidden as needed, so that what this frame shows, read with what was already published, undoes no hidden
+    cell. How a second view of the same figures (with returns awaiting review) is protected without changing the
+    first.
 
     ``keys`` identify a cell (unique together); ``groups`` are the additivity constraints between cells,
     ``subsets`` the bounds (a category ≤ its distinct total) a reader also knows;
@@ -492,19 +515,26 @@ def suppress(
     # cells, not on the rows' order, so a page and a download of the same figures hide the same cells (two different
     # patterns, read together, could undo each other).
     original = frame
-    frame = frame.select(*keys, value_col, *([sensitive_col] if sensitive_col else [])).with_row_index(_ROW).sort(keys)
+    extra = [c for c in (sensitive_col, given_col) if c]
+    frame = frame.select(*keys, value_col, *extra).with_row_index(_ROW).sort(keys)
     n = frame.height
     raw = frame[value_col].to_list()
     values = [Fraction(0) if v is None else _fraction(v) for v in raw]
     small = frame.select(is_small(pl.col(value_col), threshold).fill_null(False)).to_series()
     if sensitive_col:
         small = small & frame[sensitive_col].fill_null(True)
-    hidden = {i for i, s in enumerate(small.to_list()) if s}
+    given = frame[given_col].to_list() if given_col else [None] * n
+    hidden = {i for i, s in enumerate(small.to_list()) if s and given[i] is None}
     reason: dict[int, str] = {i: "primary" for i in hidden}
+    for i, g in enumerate(given):
+        if g:
+            hidden.add(i)
+            reason[i] = "complementary"
+    fixed = frozenset(i for i, g in enumerate(given) if g is not None)
     equations = _equations(frame, value_col, keys, groups)
     links = equations + [[(a, 1), (b, -1)] for a, b in _inequalities(frame, value_col, keys, subsets)]
     for eq_ids in _components(n, links):
-        comp = _Component(eq_ids, links, len(equations), values, threshold)
+        comp = _Component(eq_ids, links, len(equations), values, threshold, fixed)
         if any(c in hidden for c in comp.cells):
             comp.protect(hidden, reason)
     flags = pl.Series(SUPPRESSED, [i in hidden for i in range(n)], dtype=pl.Boolean)

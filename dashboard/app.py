@@ -14,7 +14,7 @@ from contracts.home import Layout
 from dashboard import auth
 from dashboard.data import read_table, resolve_build
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
-from dashboard.page import sees_pending
+from dashboard.page import scoped, sees_pending
 from dashboard.sets_view import PROGRAMME, SET_PAGE_ACTION, set_short_name, sets_with_data
 
 # Not "pages/": Streamlit treats a pages/ folder beside the main script as a legacy multipage app, and a widget
@@ -66,7 +66,7 @@ def main() -> None:
     pages = [st.Page(str(PAGES / f"{name}.py"), title=t(f"page_{name}", lang), url_path=name) for name in allowed]
     # One section per indicator set with published values, after the programme's pages: one page each, at the
     # set's id (/school_registration), drawn by screens/sets.py, which learns its set from session state.
-    sets = published_sets(lang, sees_pending(who)) if access.allowed(who, SET_PAGE_ACTION) else {}
+    sets = published_sets(lang, who) if access.allowed(who, SET_PAGE_ACTION) else {}
     set_pages = {
         set_id: st.Page(str(PAGES / "sets.py"), title=t("nav_set_page", lang), url_path=set_id) for set_id in sets
     }
@@ -84,10 +84,11 @@ def main() -> None:
     chosen.run()
 
 
-def published_sets(lang: str, pending: bool = False) -> dict[str, str]:
-    """The programme's name and every other set with published values (id -> name in ``lang``), registry order;
-    empty before a build that publishes the set tables. ``pending``: also a set whose only values await review
-    (``set_values_with_pending``), for a person who sees them."""
+def published_sets(lang: str, who: access.Principal | None = None) -> dict[str, str]:
+    """The programme's name and every other set with published values that ``who`` may see (id -> name in
+    ``lang``), registry order; empty before a build that publishes the set tables. For a person who sees returns
+    awaiting review, also a set whose only values in their regions await review (``set_values_with_pending``)."""
+    pending = who is not None and sees_pending(who)
     build = resolve_build().build_id
     layout = Layout.current()
     if build is None or not layout.published_table(build, "indicator_sets").is_file():
@@ -96,6 +97,8 @@ def published_sets(lang: str, pending: bool = False) -> dict[str, str]:
     tables = ["set_values_with_pending", "set_values"] if pending else ["set_values"]
     table = next((n for n in tables if layout.published_table(build, n).is_file()), None)
     values = read_table(build, table) if table is not None else None
+    if values is not None and who is not None:
+        values = scoped(who, "set_values", values)
     names = {PROGRAMME: set_short_name(registry, PROGRAMME, lang)} if PROGRAMME in registry["set_id"].to_list() else {}
     return names | {s: set_short_name(registry, s, lang) for s in sets_with_data(registry, values)}
 

@@ -46,10 +46,16 @@ class PageContext:
         return Layout.current().published_table(self.build, name).is_file()
 
     def scoped(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
-        if self.who.sees_all_regions or name in REFERENCE_TABLES or "region_code" not in frame.columns:
-            return frame
-        # An officer's own region only: no national roll-up either (with pending on, it would mix other regions').
-        return frame.filter(pl.col("region_code").is_in(self.who.regions))
+        return scoped(self.who, name, frame)
+
+
+def scoped(who: access.Principal, name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` as ``who`` may see it: everything for a person who sees all regions (and reference tables for
+    everyone), else their own regions' rows only: no national roll-up either (with pending on, it would mix other
+    regions')."""
+    if who.sees_all_regions or name in REFERENCE_TABLES or "region_code" not in frame.columns:
+        return frame
+    return frame.filter(pl.col("region_code").is_in(who.regions))
 
 
 def sees_pending(who: access.Principal) -> bool:

@@ -373,6 +373,14 @@ def cmd_values(args: argparse.Namespace) -> int:
         print(f"error: {args.set} has targets: its published values and gaps are `bilim gaps`", file=sys.stderr)
         return EXIT_USAGE
     layout = Layout.current()
+    build = layout.current_build_id()
+    if args.include_pending and build is not None and not layout.published_table(build, "set_values_with_pending").is_file():
+        print(
+            f"error: the published build {build} was made before set values with returns awaiting review were published: "
+            "run `bilim build`",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
     values = _published_table(layout, "set_values_with_pending" if args.include_pending else "set_values")
     if values is None:
         if layout.resolve_build().problem is None:

@@ -24,11 +24,12 @@ from datetime import date
 import polars as pl
 import pytest
 
+import tests.test_suppression as attack_suite
 from contracts import chain
 from contracts.audit import Actor
-from contracts.home import REPO_ROOT, Layout
+from contracts.home import REPO_ROOT, Layout, repo_raw
 from contracts.pending import mark_set_review_state
-from contracts.suppression import hidden_mark
+from contracts.suppression import SUPPRESSED, hidden_mark
 from dashboard.i18n import LANGS, t
 from tests.conftest import home_at
 
@@ -119,6 +120,132 @@ def test_official_values_hold_accepted_returns_only_and_the_pending_view_adds_th
     assert look[("KZ-11", "RTS.children.distinct")]["as_of"] == date(2023, 8, 20)
     orphans = look[("KZ-11", "RTS.children.orphans")]
     assert orphans["hidden"] and orphans["value"] is None
+
+
+# --- both views published: suppressed together ----------------------------------------------------------------------
+
+
+def _campaign_rows(unit: str, orphans: int, submission: str | None = None) -> list[dict]:
+    """A region's final campaign return (30 September 2023): 200 children helped, ``orphans`` of them orphans."""
+    rows = []
+    for code, value in (("RTS.children.distinct", 200), ("RTS.children.orphans", orphans), ("RTS.help.cash_kzt", 1000)):
+        row = {"set_id": RTS, "unit_code": unit, "year": 2023, "return_kind": "final", "as_of": date(2023, 9, 30)}
+        rows.append(row | {"indicator_code": code, "value": value} | ({"submission_id": submission} if submission else {}))
+    return rows
+
+
+def _both_views(official: list[tuple[str, int]], pending: list[tuple[str, int]]):
+    from pipelines.catalogue.load import load_regions, load_set_tables
+    from pipelines.marts.set_values import PENDING_INPUT, compute, compute_all
+    from tests.test_set_values import stg
+
+    inputs = {
+        **load_set_tables(repo_raw()),
+        "regions": load_regions(repo_raw())["regions"],
+        "stg_set_values": stg([r for unit, n in official for r in _campaign_rows(unit, n)]),
+        PENDING_INPUT: stg([r for unit, n in pending for r in _campaign_rows(unit, n, f"pending-{unit}")]),
+    }
+    true, pub, with_pending = compute_all(inputs, 10)
+    # the official values are what they would be with nothing awaiting review
+    assert pub.equals(compute(inputs | {PENDING_INPUT: None}, 10)[1])
+    return pub, with_pending
+
+
+def _orphans(frame: pl.DataFrame) -> dict[str, object]:
+    rows = frame.filter(pl.col("indicator_code") == "RTS.children.orphans").iter_rows(named=True)
+    return {r["unit_code"]: "<10" if r["hidden"] else r["value"] for r in rows}
+
+
+def test_a_complement_cannot_move_between_the_views_to_give_an_accepted_count_away():
+    """Accepted: KZ-10 5 orphans, KZ-11 30, KZ-15 40; awaiting review: KZ-35 12. Officially KZ-10 is hidden and
+    KZ-11 with it (KZ 75 − 40 = 35 = KZ-10 + KZ-11). Suppressed alone, the view with pending returns would hide
+    KZ-35 as KZ-10's complement and show KZ-11 30, so a reader holding both tables gets KZ-10 = 35 − 30 = 5. Together:
+    KZ-11 stays hidden in both (the same figure), and the view shows KZ 87 and KZ-35 12, which tell nothing new
+    (87 − 40 − 12 = 35 again)."""
+    pub, with_pending = _both_views([("KZ-10", 5), ("KZ-11", 30), ("KZ-15", 40)], [("KZ-35", 12)])
+    assert _orphans(pub) == {"KZ": 75.0, "KZ-10": "<10", "KZ-11": "<10", "KZ-15": 40.0}
+    assert _orphans(with_pending) == {"KZ": 87.0, "KZ-10": "<10", "KZ-11": "<10", "KZ-15": 40.0, "KZ-35": 12.0}
+
+
+def test_the_difference_of_two_totals_cannot_give_a_pending_count_away():
+    """Accepted: KZ-10 50, KZ-11 30, KZ-15 40 (all shown, KZ 120); awaiting review: KZ-35 4 orphans. Suppressed alone,
+    the view would show KZ 124 and hide KZ-35 with KZ-11: 124 − 120 = 4. Together, the view hides the nation's
+    total instead (KZ-11 is shown in the official table, so hiding it here would protect nothing)."""
+    pub, with_pending = _both_views([("KZ-10", 50), ("KZ-11", 30), ("KZ-15", 40)], [("KZ-35", 4)])
+    assert _orphans(pub) == {"KZ": 120.0, "KZ-10": 50.0, "KZ-11": 30.0, "KZ-15": 40.0}
+    assert _orphans(with_pending) == {"KZ": "<10", "KZ-10": 50.0, "KZ-11": 30.0, "KZ-15": 40.0, "KZ-35": "<10"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("set_id", [RTS, IHE, "school_registration"])
+def test_random_returns_read_in_both_views_together_give_no_hidden_count_away(set_id, seed):
+    """Random returns of each set (tests.test_set_values.random_campaign, random_inclusive, random_registration:
+    six regions or a dozen institutions, a campaign's interim and final returns, urban and rural, small counts), some
+    returns moved to "awaiting review". A reader holding both published tables, who knows which
+    returns await review (the marks say so) and so that every other unit's own figures are the same in both, solves
+    the equations of both tables together: the attack of tests.test_suppression recovers no hidden cell, and neither
+    table shows a count of 1..9. The official table is what it would be with nothing awaiting review."""
+    import random
+
+    import tests.test_set_values as tsv
+    from pipelines.catalogue.load import load_regions, load_set_tables
+    from pipelines.marts.set_values import PENDING_INPUT, compute, compute_all, with_pending_rows
+
+    rng = random.Random(seed)
+    make = {RTS: tsv.random_campaign, IHE: tsv.random_inclusive, "school_registration": tsv.random_registration}[set_id]
+    rows = make(rng)
+    rows = [{"as_of": None} | r for r in rows]
+    returns = sorted({(r["unit_code"], r["as_of"]) for r in rows}, key=str)
+    waiting = set(rng.sample(returns, rng.randint(1, max(1, len(returns) // 3))))
+    official = tsv.stg([r for r in rows if (r["unit_code"], r["as_of"]) not in waiting])
+    moved = [r for r in rows if (r["unit_code"], r["as_of"]) in waiting]
+    pending = tsv.stg([r | {"submission_id": f"p-{r['unit_code']}-{r['as_of']}"} for r in moved])
+    inputs = {
+        **load_set_tables(repo_raw()),
+        "regions": load_regions(repo_raw())["regions"],
+        "stg_set_values": official,
+        PENDING_INPUT: pending,
+    }
+    true, pub, with_pending = compute_all(inputs, tsv.T)
+    assert pub.equals(compute(inputs | {PENDING_INPUT: None}, tsv.T)[1])
+    tsv.no_small_published(pub)
+    tsv.no_small_published(with_pending)
+    true_pending, _ = compute(inputs | {"stg_set_values": with_pending_rows(official, pending), PENDING_INPUT: None}, tsv.T)
+    rows_o, eqs, ineqs = tsv.reader_constraints(pub, set_id)
+    rows_p, eqs_p, ineqs_p = tsv.reader_constraints(with_pending, set_id)
+
+    def view(key: tuple) -> tuple:
+        return ("pending:" + key[0], *key[1:])
+
+    eqs += [[(view(k), c) for k, c in eq] for eq in eqs_p]
+    ineqs += [(view(a), view(b)) for a, b in ineqs_p]
+    keys_p = {tuple(r[k] for k in tsv.KEYS) for r in rows_p.iter_rows(named=True)}
+    units_waiting = {unit for unit, _ in waiting}
+    for r in rows_o.iter_rows(named=True):
+        key = tuple(r[k] for k in tsv.KEYS)
+        own = r["level"] == ("institution" if set_id == IHE else "region")
+        if own and key in keys_p and (r["unit_code"], r["as_of"]) not in waiting:
+            eqs.append([(key, 1), (view(key), -1)])  # a unit's own return, in both views
+    published = pl.concat(
+        [
+            rows_o.select(*tsv.KEYS, "value", pl.col("hidden").alias(SUPPRESSED)),
+            rows_p.with_columns(("pending:" + pl.col("level")).alias("level")).select(
+                *tsv.KEYS, "value", pl.col("hidden").alias(SUPPRESSED)
+            ),
+        ]
+    )
+    truth = {tuple(r[k] for k in tsv.KEYS): r["value"] for r in true.iter_rows(named=True)}
+    truth |= {view(tuple(r[k] for k in tsv.KEYS)): r["value"] for r in true_pending.iter_rows(named=True)}
+    for eq in eqs:  # the reader's equations hold for the true values
+        assert abs(sum(c * truth[k] for k, c in eq)) < 1e-6, eq
+    attack_suite._TRUTH.clear()
+    attack_suite._TRUTH.update({k: truth[k] for k in (tuple(r[:5]) for r in published.iter_rows())})
+    try:
+        found = attack_suite.attack(published, tsv.KEYS, "value", eqs, ineqs, threshold=tsv.T)
+    finally:
+        attack_suite._TRUTH.clear()
+    assert found == {}, (sorted(units_waiting), found)
+    assert with_pending.filter(pl.col("hidden") & (pl.col("set_id") == set_id)).height > 0  # small counts to protect
 
 
 def test_marking_by_unit_region_and_campaign_date():
@@ -263,7 +390,8 @@ def test_a_download_of_values_with_pending_returns_says_so_in_its_about_sheet(at
 def test_a_set_whose_only_return_awaits_review_has_a_page_for_its_officer_only(at_home):
     """The campaign's only return (Akmola region's interim return of 20 August) awaits review: the Akmola officer
     finds the campaign's page, sees its 100 children helped and the note naming the return; an admin who has not
-    switched the returns awaiting review on has no such page (the address leads to the first page instead)."""
+    switched the returns awaiting review on, and the officer of another region, have no such page (the address
+    leads to the first page instead)."""
     from dashboard import sets_view as sv
 
     officer = _page(OFFICER_11, "ru", RTS)
@@ -275,3 +403,32 @@ def test_a_set_whose_only_return_awaits_review_has_a_page_for_its_officer_only(a
     assert "100" in progress.to_numpy().ravel().tolist()
     admin = _page(ADMIN, "ru", RTS)
     assert all(title.value != sv.set_name(registry, RTS, "ru") for title in admin.title)
+    other = _page(OFFICER_35, "ru", RTS)  # nothing of Karaganda region's awaits review in the campaign
+    assert all(title.value != sv.set_name(registry, RTS, "ru") for title in other.title)
+
+
+def test_a_campaign_total_counts_a_pending_return_only_until_the_units_next_return():
+    """KZ-11's interim return of 10 August awaits review; its return of 20 August is accepted. The nation's total at
+    10 August holds the pending figure; at 20 August it holds KZ-11's accepted one only, so it is accepted."""
+    aug10, aug20 = date(2023, 8, 10), date(2023, 8, 20)
+    values = pl.DataFrame(
+        [
+            ("rts", "region", "KZ-11", 2023, aug10),
+            ("rts", "national", "KZ", 2023, aug10),
+            ("rts", "region", "KZ-11", 2023, aug20),
+            ("rts", "national", "KZ", 2023, aug20),
+        ],
+        schema={"set_id": pl.String, "level": pl.String, "unit_code": pl.String, "year": pl.Int64, "as_of": pl.Date},
+        orient="row",
+    )
+    subs = pl.DataFrame(
+        [("rts", "KZ-11", "KZ-11", 2023, aug10, "submitted", True), ("rts", "KZ-11", "KZ-11", 2023, aug20, "accepted", False)],
+        schema={
+            "set_id": pl.String, "unit_code": pl.String, "region_code": pl.String, "year": pl.Int64, "as_of": pl.Date,
+            "review_state": pl.String, "is_pending": pl.Boolean,
+        },
+        orient="row",
+    )
+    assert mark_set_review_state(values, subs)["review_state"].to_list() == [
+        "submitted", "includes_pending", "accepted", "accepted"
+    ]

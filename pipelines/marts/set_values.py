@@ -78,6 +78,7 @@ INPUTS = [
 ]
 # A set's return: a campaign's dated interim returns and its final return are returns of their own (DESIGN §9).
 RETURN_KEY = ["set_id", "unit_code", "year", "return_kind", "as_of"]
+PENDING_LEVEL = "~pending"  # marks the level in the cell ids of the view with returns awaiting review
 SYNTHETIC_WHO = "demo-synthetic"  # pipelines.demo.SYNTHETIC_WHO (not imported: demo imports the ingest stack)
 NATION = "KZ"
 
@@ -340,12 +341,17 @@ def set_constraints(indicators: pl.DataFrame, rules: pl.DataFrame | None, set_id
     return catalogue_constraints(ind) + rule_eqs, catalogue_subsets(ind) + rule_bounds
 
 
-def _cells(frame: pl.DataFrame) -> pl.DataFrame:
-    """One row per suppression cell: the values, and a suppressed share's numerator and denominator."""
+def _cells(frame: pl.DataFrame, extra: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One row per suppression cell: the values, and a suppressed share's numerator and denominator (``extra``
+    columns carried along)."""
     c = pl.col
     share = frame.filter(c("rollup") == "ratio_of_sums")
     other = frame.filter(c("rollup") != "ratio_of_sums")
-    parts = [other.select(_CELL, "_row", "indicator_code", c("value").alias("n"), "_sensitive", pl.lit("value").alias("comp"))]
+    parts = [
+        other.select(
+            _CELL, "_row", "indicator_code", c("value").alias("n"), "_sensitive", *extra, pl.lit("value").alias("comp")
+        )
+    ]
     for comp in ("numerator", "denominator"):
         parts.append(
             share.select(
@@ -354,6 +360,7 @@ def _cells(frame: pl.DataFrame) -> pl.DataFrame:
                 "indicator_code",
                 c(comp).alias("n"),
                 "_sensitive",
+                *extra,
                 pl.lit(comp).alias("comp"),
             )
         )
@@ -366,9 +373,17 @@ def suppress_set_year(
     indicators: pl.DataFrame,
     rules: pl.DataFrame | None,
     threshold: int,
+    *,
+    given_col: str | None = None,
+    twins: list[tuple[str, str]] = (),
 ) -> pl.DataFrame:
     """``frame`` (one set and year of ``true_values``) with ``hidden`` and ``suppression_reason``: one ``suppress``
-    call over all its linked cells."""
+    call over all its linked cells.
+
+    ``given_col`` and ``twins``: how the view with returns awaiting review is suppressed together with the official
+    values already decided (``with_pending_values``): ``given_col`` (nullable bool) fixes the cells of the official
+    values as published (hidden or shown), and each pair of ``twins`` (official value cell, pending-view value
+    cell) holds the same figure, so a reader knows them equal."""
     c = pl.col
     set_id = frame["set_id"][0]
     ind = indicators.filter(c("set_id") == set_id)
@@ -384,7 +399,8 @@ def suppress_set_year(
         c("indicator_code").replace_strict({k: v["rollup"] for k, v in meta.items()}, default="sum").alias("rollup"),
         c("indicator_code").is_in(list(sensitive)).alias("_sensitive"),
     )
-    cells = _cells(frame.filter(c("indicator_code").is_in(list(linked)))).filter(c("n").is_not_null())
+    extra = (given_col,) if given_col else ()
+    cells = _cells(frame.filter(c("indicator_code").is_in(list(linked))), extra).filter(c("n").is_not_null())
     hidden: dict[str, dict[int, str]] = {"value": {}, "numerator": {}, "denominator": {}}
     if cells.height:
         present = set(cells[_CELL].to_list())
@@ -432,6 +448,12 @@ def suppress_set_year(
                 continue
             ordered = sorted(dated)
             subs += [Subset(_CELL, a[1], b[1]) for a, b in zip(ordered, ordered[1:], strict=False)]
+        # the same figure in both views: official = pending-view (each component of a share)
+        for official, pending in twins:
+            for comp in ("value", "numerator", "denominator"):
+                a, b = (x.rsplit("|", 1)[0] + "|" + comp for x in (official, pending))
+                if a in present and b in present:
+                    adds.append(Additivity(_CELL, a, (b,)))
         out = suppress(
             cells.sort(_CELL),
             value_col="n",
@@ -440,6 +462,7 @@ def suppress_set_year(
             subsets=subs,
             threshold=threshold,
             sensitive_col="_sensitive",
+            given_col=given_col,
         )
         for row, comp, flag, reason in out.select("_row", "comp", SUPPRESSED, REASON).iter_rows():
             if flag:
@@ -481,12 +504,11 @@ def published(true: pl.DataFrame) -> pl.DataFrame:
 # --- the mart ----------------------------------------------------------------------------------------------------
 
 
-def compute(inputs: dict[str, pl.DataFrame | None], threshold: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(``set_values_true``, ``set_values``) from the input tables (``read_inputs``)."""
-    stg, indicators, sets = inputs.get("stg_set_values"), inputs.get("set_indicators"), inputs.get("indicator_sets")
+def _values(inputs: dict[str, pl.DataFrame | None], stg: pl.DataFrame | None) -> tuple[pl.DataFrame, dict] | None:
+    """``true_values`` of ``stg`` with the catalogue, registry and regions of ``inputs``; None when there is nothing."""
+    indicators, sets = inputs.get("set_indicators"), inputs.get("indicator_sets")
     if stg is None or not stg.height or indicators is None or sets is None:
-        true = pl.DataFrame(schema=TRUE_SCHEMA)
-        return true, published(true)
+        return None
     subs = inputs.get("set_submissions")
     synthetic = set()
     if subs is not None and {"submission_id", "who"} <= set(subs.columns):
@@ -495,32 +517,140 @@ def compute(inputs: dict[str, pl.DataFrame | None], threshold: int) -> tuple[pl.
     cities = set()
     if regions is not None and {"region_code", "region_type"} <= set(regions.columns):
         cities = set(regions.filter(pl.col("region_type") == "city")["region_code"].to_list())
-    values, children = true_values(stg, sets, indicators, inputs.get("institutions"), synthetic, cities)
-    true = suppressed_values(values, children, indicators, inputs.get("set_rules"), threshold)
-    return true, published(true)
+    return true_values(stg, sets, indicators, inputs.get("institutions"), synthetic, cities)
+
+
+def compute(inputs: dict[str, pl.DataFrame | None], threshold: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(``set_values_true``, ``set_values``) from the input tables (``read_inputs``)."""
+    true, pub, _ = compute_all(inputs, threshold, with_pending=False)
+    return true, pub
+
+
+def compute_all(
+    inputs: dict[str, pl.DataFrame | None], threshold: int, *, with_pending: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """(``set_values_true``, ``set_values``, ``set_values_with_pending``) from the input tables (``read_inputs``)."""
+    got = _values(inputs, inputs.get("stg_set_values"))
+    if got is None:
+        true = pl.DataFrame(schema=TRUE_SCHEMA)
+    else:
+        true = suppressed_values(*got, inputs.get("set_indicators"), inputs.get("set_rules"), threshold)
+    if not with_pending:
+        return true, published(true), None
+    return true, published(true), published(with_pending_values(inputs, threshold, got, true))
+
+
+def _rename(cell: str) -> str:
+    """A cell of the view with pending returns: its own id (the level marked), so both views are one system."""
+    level, rest = cell.split("|", 1)
+    return f"{level}{PENDING_LEVEL}|{rest}"
+
+
+def with_pending_values(
+    inputs: dict[str, pl.DataFrame | None],
+    threshold: int,
+    official: tuple[pl.DataFrame, dict[str, list[str]]] | None,
+    official_true: pl.DataFrame,
+) -> pl.DataFrame:
+    """The true values of the view with returns awaiting review, with ``hidden`` and ``suppression_reason``.
+
+    Both views are published, and a reader allowed the second may hold the first, so each set and year that has a
+    return awaiting review is suppressed as one system with the official values (DESIGN §9; "suppress together what
+    is published together", ``contracts.suppression``): the official cells keep what the official table already
+    publishes (hidden or shown: ``given``), the pending view's cells get ids of their own, every cell a reader knows
+    to be the same figure in both views (``_twins``) is tied to its official cell (equal) and shares its fate, and
+    only the other pending-view cells are hidden as needed. So
+    neither the difference of two totals nor a complement that moved between the views gives a hidden count back.
+    A set and year with nothing awaiting review is the official values, hidden cells and all."""
+    c = pl.col
+    pending = inputs.get(PENDING_INPUT)
+    got = _values(inputs, with_pending_rows(inputs.get("stg_set_values"), pending))
+    if got is None:
+        return pl.DataFrame(schema=TRUE_SCHEMA)
+    values, children = got
+    touched = set() if pending is None else set(pending.select("set_id", "year").unique().iter_rows())
+    indicators, rules = inputs.get("set_indicators"), inputs.get("set_rules")
+    official_values, official_children = official if official is not None else (values.clear(), {})
+    flags = official_true.select(*_KEY, c("hidden").alias("_given"))
+    kids = official_children | {_rename(k): [_rename(x) for x in v] for k, v in children.items()}
+    out = []
+    for (set_id, year), part in values.sort("set_id", "year").group_by(["set_id", "year"], maintain_order=True):
+        mine = (c("set_id") == set_id) & (c("year") == year)
+        if (set_id, year) not in touched:
+            out.append(official_true.filter(mine))
+            continue
+        off = official_values.filter(mine).join(flags, on=_KEY, how="left", nulls_equal=True)
+        # A twin is the same figure in both views, and a reader knows it: a unit's own row whose return does not
+        # await review, or a roll-up of the same twins. It shares its official cell's fate (hidden there, it must
+        # be hidden here; shown there, hiding it here would protect nothing). Every other cell is free.
+        waiting = set(pending.filter(mine).select("unit_code", "as_of").unique().iter_rows())
+        twins = _twins(part, off, children, official_children, waiting)
+        renamed = part.join(off.filter(c(_CELL).is_in(twins)).select(_CELL, "_given"), on=_CELL, how="left").with_columns(
+            c(_CELL).map_elements(_rename, return_dtype=pl.String)
+        )
+        both = pl.concat(
+            [off.with_columns(pl.lit(False).alias("_pending")), renamed.with_columns(pl.lit(True).alias("_pending"))]
+        )
+        joint = suppress_set_year(
+            both, kids, indicators, rules, threshold, given_col="_given", twins=[(t, _rename(t)) for t in twins]
+        )
+        out.append(joint.filter(c("_pending")).select(list(TRUE_SCHEMA)))
+    return pl.concat(out).select(list(TRUE_SCHEMA)).sort(_KEY, nulls_last=True)
+
+
+def _twins(
+    part: pl.DataFrame,
+    official: pl.DataFrame,
+    children: dict[str, list[str]],
+    official_children: dict[str, list[str]],
+    waiting: set[tuple],
+) -> list[str]:
+    """The cells of the view with pending returns (``part``: one set and year) that are the official cell of the
+    same id to any reader: a unit's own row whose return (unit, date) is not ``waiting``, or a roll-up summing the
+    same cells as its official one, each a twin. Equal figures that merely happen to be equal are not twins."""
+    in_official = set(official[_CELL].to_list())
+    units = dict(zip(part[_CELL].to_list(), part.select("unit_code", "as_of").iter_rows(), strict=True))
+    memo: dict[str, bool] = {}
+
+    def twin(cell: str) -> bool:
+        if cell not in memo:
+            if cell not in in_official:
+                memo[cell] = False
+            elif cell in children:
+                kids = children[cell]
+                memo[cell] = official_children.get(cell) == kids and all(twin(k) for k in kids)
+            else:
+                memo[cell] = units.get(cell) not in waiting
+        return memo[cell]
+
+    return [cell for cell in units if twin(cell)]
 
 
 def with_pending_rows(official: pl.DataFrame | None, pending: pl.DataFrame | None) -> pl.DataFrame | None:
-    """``stg_set_values`` as if every return awaiting review were accepted: a return (``RETURN_KEY``) with a
-    submission awaiting review takes that submission's rows instead of its official ones; every other return keeps
-    its official rows."""
+    """``stg_set_values`` as if every return awaiting review were accepted: a return with a submission awaiting
+    review takes that submission's rows instead of its official ones; every other return keeps its official rows.
+    (Today a return never has both: an accepted return is locked, and reopening it withdraws it from the official
+    values. The replacement keeps the view right should that change.) A return is matched as the review matches
+    it: set, unit, year, kind, and a campaign's interim date (a final return is one per year, whatever its date)."""
     if pending is None or not pending.height:
         return official
     if official is None or not official.height:
         return pending
-    kept = official.join(pending.select(RETURN_KEY).unique(), on=RETURN_KEY, how="anti", nulls_equal=True)
+
+    def keyed(frame: pl.DataFrame) -> pl.DataFrame:
+        final = pl.col("return_kind") == "final"
+        return frame.with_columns(pl.when(final).then(None).otherwise(pl.col("as_of")).alias("_as_of"))
+
+    key = [k if k != "as_of" else "_as_of" for k in RETURN_KEY]
+    kept = keyed(official).join(keyed(pending).select(key).unique(), on=key, how="anti", nulls_equal=True).drop("_as_of")
     return pl.concat([kept, pending.select(official.columns).cast(official.schema)])
 
 
 def build_set_values(con: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, int]:
     """Create or replace ``set_values_true``, ``set_values`` and ``set_values_with_pending`` in ``con``; returns
-    their row counts. The view with pending returns is the same ``compute`` (roll-ups and suppression) over other
-    rows, so the two can only differ by the data."""
-    inputs = read_inputs(con)
-    true, pub = compute(inputs, threshold)
-    _, with_pending = compute(
-        inputs | {"stg_set_values": with_pending_rows(inputs.get("stg_set_values"), inputs.get(PENDING_INPUT))}, threshold
-    )
+    their row counts. The view with pending returns is the same computation (roll-ups, then suppression together
+    with the official values: ``with_pending_values``) over other rows."""
+    true, pub, with_pending = compute_all(read_inputs(con), threshold)
     counts = {}
     for name, frame in ((TRUE_TABLE, true), (PUBLISHED_TABLE, pub), (WITH_PENDING_TABLE, with_pending)):
         con.register("_set_values_frame", frame.to_arrow())
