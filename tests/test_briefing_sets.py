@@ -246,3 +246,20 @@ def test_a_campaign_whose_latest_date_has_an_interim_return_says_so(bilim_home, 
     assert _flat(words) in text and re.search(r"RTS\.children\.distinct .*? 90 2\b", text)
     assert _flat(TEXTS["sets_breakdown"][lang]) in text
     assert "school_registration" not in text and _flat(TEXTS["sets_no_ranking"][lang]) not in text  # no values: no table
+
+
+def test_the_snapshot_records_the_suppression_threshold_the_pack_marks_with(sets_snapshots):
+    """The build's configuration records the threshold (``[suppression] threshold``, 10), the snapshot keeps it, and
+    the pack reads it from there: a snapshot recording 5 would mark hidden values "<5"."""
+    import shutil
+
+    from pipelines.briefing import suppression_threshold
+
+    layout, new, _ = sets_snapshots
+    config = json.loads((layout.snapshots / new / "config.json").read_text(encoding="utf-8"))
+    assert config["suppression_threshold"] == 10
+    assert suppression_threshold(layout, new) == 10
+    other = layout.snapshots / "other-threshold"
+    shutil.copytree(layout.snapshots / new, other)
+    (other / "config.json").write_text(json.dumps(config | {"suppression_threshold": 5}), encoding="utf-8")
+    assert suppression_threshold(layout, "other-threshold") == 5

@@ -74,6 +74,9 @@ def load_config(path: Path, as_of_year: int | None = None) -> dict:
         "deadline_month": int(cfg["deadline"]["month"]),
         "deadline_day": int(cfg["deadline"]["day"]),
         "as_of_year": int(as_of_year if as_of_year is not None else cfg.get("as_of", {}).get("year", date.today().year)),
+        # recorded with the build (and so with each snapshot), for outputs made later from a snapshot alone: the
+        # briefing pack's "<10"
+        "suppression_threshold": load_threshold(path),
     }
 
 
