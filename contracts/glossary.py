@@ -95,6 +95,14 @@ WORDS: dict[str, dict[str, str]] = {
     "unit_rank": {"kk": "орын", "ru": "место", "en": "rank"},
     "unit_index": {"kk": "индекс", "ru": "индекс", "en": "index"},
     "gap_unit_percent": {"kk": "п.т.", "ru": "п.п.", "en": "p.p."},
+    # an indicator set's units (the dashboard's set pages and the briefing pack), and a campaign's kinds of return
+    "set_unit_people": {"kk": "адам", "ru": "чел.", "en": "people"},
+    "set_unit_items": {"kk": "бірлік", "ru": "ед.", "en": "items"},
+    "set_unit_calls": {"kk": "қоңырау", "ru": "звонков", "en": "calls"},
+    "set_unit_kzt": {"kk": "теңге", "ru": "тенге", "en": "tenge"},
+    "set_unit_flag": {"kk": "иә / жоқ", "ru": "да / нет", "en": "yes / no"},
+    "return_kind_interim": {"kk": "аралық есеп", "ru": "промежуточный отчёт", "en": "interim return"},
+    "return_kind_final": {"kk": "қорытынды есеп", "ru": "итоговый отчёт", "en": "final return"},
     # --- catalogue -----------------------------------------------------------------------------------------------------
     "level_target": {"kk": "Нысаналы индикатор", "ru": "Целевой индикатор", "en": "Target indicator"},
     "level_result": {"kk": "Нәтиже көрсеткіші", "ru": "Показатель результата", "en": "Result indicator"},
@@ -192,6 +200,17 @@ def status_label(status: str | None, verdict: str | None, lang: str, symbol: boo
         return status_word(status, lang, symbol=symbol)
     text = WORDS[f"verdict_{verdict}"][lang]
     return f"{STATUS_SYMBOLS[status]} {text}" if symbol and status in STATUS_SYMBOLS else text
+
+
+# An indicator set's catalogue unit word (``unit_kk``) -> the key of ``WORDS`` that says it in every language.
+SET_UNIT_WORDS = {
+    "адам": "set_unit_people",
+    "бірлік": "set_unit_items",
+    "қоңырау": "set_unit_calls",
+    "теңге": "set_unit_kzt",
+    "%": "unit_percent",
+    "иә/жоқ": "set_unit_flag",
+}
 
 
 def words_with_prefix(prefix: str, strip: bool = False) -> dict[str, dict[str, str]]:

@@ -22,6 +22,7 @@ from functools import cache
 
 import polars as pl
 
+from contracts.glossary import SET_UNIT_WORDS
 from contracts.suppression import hidden_mark, legend, load_threshold
 from dashboard.downloads import Num, Table
 from dashboard.i18n import TEXTS, format_number, format_percent, t
@@ -284,20 +285,9 @@ def progress_table(values: pl.DataFrame, indicators: pl.DataFrame, unit: str, la
     return SetTable(headers, rows, synthetic, t("col_indicator_code", lang), keys)
 
 
-# The catalogue's Kazakh unit word (``unit_kk``) -> the glossary key that says it in every language.
-UNIT_WORDS = {
-    "адам": "set_unit_people",
-    "бірлік": "set_unit_items",
-    "қоңырау": "set_unit_calls",
-    "теңге": "set_unit_kzt",
-    "%": "set_unit_percent",
-    "иә/жоқ": "set_unit_flag",
-}
-
-
 def unit_word(meta: dict, lang: str) -> str:
-    """The indicator's unit in ``lang``: people, items, calls, tenge, %, yes/no."""
-    key = UNIT_WORDS.get(meta.get("unit_kk") or "")
+    """The indicator's unit in ``lang``: people, items, calls, tenge, %, yes/no (``contracts.glossary``)."""
+    key = SET_UNIT_WORDS.get(meta.get("unit_kk") or "")
     return t(key, lang) if key else t(f"set_unit_{meta['unit']}", lang)
 
 

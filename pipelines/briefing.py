@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from contracts.glossary import STATUS_ORDER, STATUS_TINTS, WORDS, final_year_status, status_label
+from contracts.glossary import SET_UNIT_WORDS, STATUS_ORDER, STATUS_TINTS, WORDS, final_year_status, status_label
 from contracts.home import Layout
 from contracts.locale import NBSP, format_number, local_time  # Kazakhstan time has one home
 from contracts.snapshots import (
@@ -196,7 +196,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "промежуточный отчёт: не все отчёты итоговые",
         "en": "interim return: not every return is final",
     },
-    "sets_return_final": {"kk": "қорытынды есеп", "ru": "итоговый отчёт", "en": "final return"},
+    "sets_return_final": WORDS["return_kind_final"],
     "sets_school_year": {"kk": "{years} оқу жылы", "ru": "{years} учебный год", "en": "school year {years}"},
     "sets_academic_year": {"kk": "{years} академиялық жыл", "ru": "{years} академический год", "en": "academic year {years}"},
     "sets_year": {"kk": "{year} жыл", "ru": "{year} год", "en": "{year}"},
@@ -223,13 +223,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Institutions reporting",
     },
     "sets_flag_yes_of": {"kk": "{m} ұйымның {n}-інде иә", "ru": "да — в {n} из {m}", "en": "yes at {n} of {m}"},
-    # a set indicator's unit, by the catalogue's Kazakh unit word (the dashboard words them alike: dashboard.i18n)
-    "sets_unit_адам": {"kk": "адам", "ru": "чел.", "en": "people"},
-    "sets_unit_бірлік": {"kk": "бірлік", "ru": "ед.", "en": "items"},
-    "sets_unit_қоңырау": {"kk": "қоңырау", "ru": "звонков", "en": "calls"},
-    "sets_unit_теңге": {"kk": "теңге", "ru": "тенге", "en": "tenge"},
-    "sets_unit_%": WORDS["unit_percent"],
-    "sets_unit_иә/жоқ": {"kk": "иә / жоқ", "ru": "да / нет", "en": "yes / no"},
+    # a set indicator's unit, by the catalogue's Kazakh unit word, as the dashboard words it (contracts.glossary)
+    **{f"sets_unit_{word}": WORDS[key] for word, key in SET_UNIT_WORDS.items()},
     "unit_other": {"kk": "—", "ru": "—", "en": "—"},
     "status_none": {"kk": "—", "ru": "—", "en": "—"},
 }
