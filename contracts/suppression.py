@@ -386,7 +386,8 @@ class _Component:
             reason[cell] = "complementary"
             queue.extend(self.eqs_of.get(cell, []))
 
-    def leaks(self, hidden: set[int]) -> list[int]:
+    def leaks(self, hidden: set[int], *, pinned_only: bool = False) -> list[int]:
+        """The hidden cells a reader can pin down (``pinned_only``: to one value), or bound inside 1..threshold-1."""
         cells = sorted(c for c in self.cells if c in hidden)
         if not cells:
             return []
@@ -421,7 +422,7 @@ class _Component:
         lo, hi = _bounds(original + derived, n, ineqs)
         one, small = self.scale, self.threshold * self.scale
         for i, c in enumerate(cells):
-            if hi[i] is not None and (lo[i] >= hi[i] or (lo[i] >= one and hi[i] < small)):
+            if hi[i] is not None and (lo[i] >= hi[i] or (not pinned_only and lo[i] >= one and hi[i] < small)):
                 found.add(c)
         return sorted(found)
 
@@ -448,10 +449,15 @@ class _Component:
                 return
             if not any([self.widen(c, hidden, reason) for c in leaking]):
                 # Nothing near is left to hide, only cells whose fate is fixed: hide every free cell of the component
-                # (the fixed cells alone were protected when they were published).
+                # (the fixed cells alone were protected when they were published), then show again each complement
+                # the fixed cells pin to one value anyway (showing it tells a reader nothing new).
                 for c in self.cells - hidden - self.fixed:
                     hidden.add(c)
                     reason[c] = "complementary"
+                for c in self.leaks(hidden, pinned_only=True):
+                    if c not in self.fixed and reason.get(c) == "complementary":
+                        hidden.discard(c)
+                        reason.pop(c)
                 return
 
 

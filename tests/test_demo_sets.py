@@ -305,6 +305,10 @@ def test_each_set_page_shows_the_demo_data_as_synthetic(demo_home, set_id, monke
     at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=90)
     at.query_params["lang"] = "en"
     at.query_params["set"] = set_id
+    if set_id == "road_to_school_2023":
+        # On 15 September: the demo's final date shows no small count; what regions' counts grew by after (1..9 children
+        # each: protected too) is hidden at the earlier dates
+        at.query_params["as_of"] = "2023-09-15"
     sign_in(at, "t-admin")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -223,11 +223,21 @@ def attack_published(pub: pl.DataFrame, true: pl.DataFrame, set_id: str) -> dict
 
 
 def no_small_published(pub: pl.DataFrame) -> None:
+    """No count of 1..T-1 about people is shown, nor is one the difference of two shown values of a cumulative
+    series at successive dates (what it grew by in between)."""
     ind = catalogue()["set_indicators"]
     sensitive = ind.filter(pl.col("suppress") == "yes").select(pl.col("code").alias("indicator_code"), "set_id")
     small = pub.join(sensitive, on=["set_id", "indicator_code"]).filter((pl.col("value") >= 1) & (pl.col("value") < T))
     assert small.height == 0, small
     assert pub.filter(pl.col("hidden") & pl.col("value").is_not_null()).height == 0
+    to_date = ind.filter((pl.col("suppress") == "yes") & (pl.col("reference_point") == "to_date"))
+    series = pub.join(to_date.select(pl.col("code").alias("indicator_code"), "set_id"), on=["set_id", "indicator_code"])
+    series = series.filter(pl.col("as_of").is_not_null()).sort("as_of")
+    one_series = ("set_id", "level", "unit_code", "indicator_code", "settlement")
+    grew = series.with_columns((pl.col("value") - pl.col("value").shift(1)).over(one_series).alias("_grew")).filter(
+        (pl.col("_grew") >= 1) & (pl.col("_grew") < T)
+    )
+    assert grew.height == 0, grew
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -389,10 +399,11 @@ def test_campaign_progress_by_date(tmp_path: Path):
     50 + 40 = 90 (2 regions, final) — each region's latest return on or before the date, never its two returns summed.
 
     Suppression: Akmola's orphans 4 → "<10". The nation's orphans on 30 Sep (15 + 4 = 19) would give it back, so the
-    smaller of Abai's 15 and the nation's 19 is hidden too. Abai's interim 11 stays: it only says Abai's final is at
-    least 11 (cumulative), so Akmola's is anything from 0 to 8 — the attack below (which also knows that bound)
-    recovers nothing. Tenge amounts are not about people and are shown as they are, with the form breakdown summed
-    by region (100 000 + 50 000 = 150 000)."""
+    smaller of Abai's 15 and the nation's 19 is hidden too. The nation's orphans grew from 11 on 20 Aug to 19 on
+    30 Sep: by 8, a count of children from 1 to 9 (the orphans helped in between), so the earlier 11 is hidden, and
+    Abai's interim 11 with it (the nation on 20 Aug is Abai alone). Abai's own growth, 11 → 15, is covered by its
+    hidden final. The attack below (which also knows the cumulative bounds) recovers nothing. Tenge amounts are not
+    about people and are shown as they are, with the form breakdown summed by region (100 000 + 50 000 = 150 000)."""
     s = "road_to_school_2023"
     aug, sep = date(2023, 8, 20), date(2023, 9, 30)
     rows = []
@@ -428,13 +439,35 @@ def test_campaign_progress_by_date(tmp_path: Path):
     assert (
         shown(pub, "KZ-10", o, as_of=sep) == "<10" and row(true, "KZ-10", o, as_of=sep)["suppression_reason"] == "complementary"
     )
-    assert shown(pub, "KZ", o, as_of=sep) == 19.0 and shown(pub, "KZ-10", o, as_of=aug) == 11.0
+    assert shown(pub, "KZ", o, as_of=sep) == 19.0
+    assert shown(pub, "KZ", o, as_of=aug) == "<10" and shown(pub, "KZ-10", o, as_of=aug) == "<10"
     assert shown(pub, "KZ-10", "RTS.help.total_kzt", as_of=sep) == 150_000.0
     assert shown(pub, "KZ", "RTS.help.total_kzt", as_of=sep) == 180_000.0
     # KZ-11 returned nothing dated 20 Aug: it has no row then (its own rows stand at its own dates only)
     assert pub.filter((pl.col("unit_code") == "KZ-11") & (pl.col("as_of") == aug)).height == 0
     no_small_published(pub)
     assert attack_published(pub, true, s) == {}
+
+
+def test_what_a_cumulative_count_grew_by_between_two_dates_is_protected_too(tmp_path: Path):
+    """Akmola (KZ-11), the campaign's only region: 100 children helped by 20 Aug, 103 by 30 Sep, 20 orphans at both
+    dates. Both 100 and 103 are shown as counts, but together they say 3 children were helped in between: a count of
+    children from 1 to 9. So the smaller, 100, is hidden, with the nation's 100 on 20 Aug (Akmola alone); 103 is
+    shown. The orphans did not grow (0 is published), so both 20s stay."""
+    s = "road_to_school_2023"
+    aug, sep = date(2023, 8, 20), date(2023, 9, 30)
+    rows = [
+        {"set_id": s, "unit_code": "KZ-11", "year": 2023, "return_kind": kind, "as_of": day, "indicator_code": code, "value": v}
+        for kind, day, distinct in (("interim", aug, 100), ("final", sep, 103))
+        for code, v in (("RTS.children.distinct", distinct), ("RTS.children.orphans", 20))
+    ]
+    true, pub = build(tmp_path / "w.duckdb", stg(rows))
+    d, o = "RTS.children.distinct", "RTS.children.orphans"
+    for unit in ("KZ-11", "KZ"):
+        assert shown(pub, unit, d, as_of=aug) == "<10" and shown(pub, unit, d, as_of=sep) == 103.0
+        assert shown(pub, unit, o, as_of=aug) == 20.0 and shown(pub, unit, o, as_of=sep) == 20.0
+    assert row(true, "KZ-11", d, as_of=aug)["suppression_reason"] == "complementary"
+    no_small_published(pub)
 
 
 def test_demo_returns_are_synthetic(tmp_path: Path):

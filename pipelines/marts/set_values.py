@@ -92,6 +92,7 @@ PUBLISHED_SCHEMA = model_dtypes(SetValues)
 TRUE_SCHEMA = {**PUBLISHED_SCHEMA, REASON: pl.String}
 _KEY = ["set_id", "level", "unit_code", "year", "as_of", "indicator_code", "settlement"]
 _CELL = "__cell"
+_GIVEN = "__given"  # a cell's fate fixed already (contracts.suppression.suppress's given_col): null when free
 
 
 # --- reading the inputs ------------------------------------------------------------------------------------------
@@ -399,8 +400,8 @@ def suppress_set_year(
         c("indicator_code").replace_strict({k: v["rollup"] for k, v in meta.items()}, default="sum").alias("rollup"),
         c("indicator_code").is_in(list(sensitive)).alias("_sensitive"),
     )
-    extra = (given_col,) if given_col else ()
-    cells = _cells(frame.filter(c("indicator_code").is_in(list(linked))), extra).filter(c("n").is_not_null())
+    frame = frame.with_columns((c(given_col) if given_col else pl.lit(None, pl.Boolean)).alias(_GIVEN))
+    cells = _cells(frame.filter(c("indicator_code").is_in(list(linked))), (_GIVEN,)).filter(c("n").is_not_null())
     hidden: dict[str, dict[int, str]] = {"value": {}, "numerator": {}, "denominator": {}}
     if cells.height:
         present = set(cells[_CELL].to_list())
@@ -442,12 +443,40 @@ def suppress_set_year(
             for b in bounds:
                 if b.part in members and b.whole in members:
                     subs.append(Subset(_CELL, members[b.part], members[b.whole]))
-        # a cumulative value never exceeds the same unit's later one
+        # a cumulative value never exceeds the same unit's later one; and what it grew by between two dates is a
+        # count about people too: when that is 1..threshold-1, it is a cell of its own, never published (hidden,
+        # fixed), that the two values must not give away (later = earlier + growth)
+        counts = dict(zip(cells[_CELL].to_list(), cells["n"].to_list(), strict=True))
+        growth = []
         for (_level, _unit, code, _s, _comp), dated in by_series.items():
             if meta.get(code, {}).get("reference_point") != "to_date" or len(dated) < 2:
                 continue
             ordered = sorted(dated)
             subs += [Subset(_CELL, a[1], b[1]) for a, b in zip(ordered, ordered[1:], strict=False)]
+            for (_, a), (_, b) in zip(ordered, ordered[1:], strict=False):
+                grew = counts[b] - counts[a]
+                if code in sensitive and 1 <= grew < threshold:
+                    cell = f"{b}~growth~{a}"
+                    growth.append((cell, frame.height + len(growth), code, float(grew)))
+                    adds.append(Additivity(_CELL, b, (a, cell)))
+        if growth:
+            cells = pl.concat(
+                [
+                    cells,
+                    pl.DataFrame(
+                        {
+                            _CELL: [g[0] for g in growth],
+                            "_row": [g[1] for g in growth],
+                            "indicator_code": [g[2] for g in growth],
+                            "n": [g[3] for g in growth],
+                            "_sensitive": [True] * len(growth),
+                            _GIVEN: [True] * len(growth),
+                            "comp": ["growth"] * len(growth),
+                        },
+                        schema=cells.schema,
+                    ),
+                ]
+            )
         # the same figure in both views: official = pending-view (each component of a share)
         for official, pending in twins:
             for comp in ("value", "numerator", "denominator"):
@@ -462,10 +491,10 @@ def suppress_set_year(
             subsets=subs,
             threshold=threshold,
             sensitive_col="_sensitive",
-            given_col=given_col,
+            given_col=_GIVEN,
         )
         for row, comp, flag, reason in out.select("_row", "comp", SUPPRESSED, REASON).iter_rows():
-            if flag:
+            if flag and comp in hidden:
                 hidden[comp][row] = reason
     value_hidden = hidden["value"]
     out = frame.with_columns(
@@ -476,7 +505,7 @@ def suppress_set_year(
     )
     # a share whose numerator or denominator is hidden is hidden too (rate x denominator would give the numerator)
     out = suppress_rates(out.with_columns(c("value").alias("_rate")), rate_cols=["_rate"], because_of=["_num", "_den"])
-    drop = ["_row", "rollup", "_sensitive", "_num", "_den", "_rate", SUPPRESSED]
+    drop = ["_row", "rollup", "_sensitive", "_num", "_den", "_rate", SUPPRESSED, _GIVEN]
     return out.with_columns(c(SUPPRESSED).alias("hidden")).drop(drop)  # true values kept: published() removes them
 
 
