@@ -422,7 +422,10 @@ class _Component:
         lo, hi = _bounds(original + derived, n, ineqs)
         one, small = self.scale, self.threshold * self.scale
         for i, c in enumerate(cells):
-            if hi[i] is not None and (lo[i] >= hi[i] or (not pinned_only and lo[i] >= one and hi[i] < small)):
+            if hi[i] is None:
+                continue
+            pinned = lo[i] == hi[i] if pinned_only else lo[i] >= hi[i]  # (lo > hi: facts that contradict, not a value)
+            if pinned or (not pinned_only and lo[i] >= one and hi[i] < small):
                 found.add(c)
         return sorted(found)
 

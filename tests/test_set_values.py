@@ -224,7 +224,7 @@ def attack_published(pub: pl.DataFrame, true: pl.DataFrame, set_id: str) -> dict
 
 def no_small_published(pub: pl.DataFrame) -> None:
     """No count of 1..T-1 about people is shown, nor is one the difference of two shown values of a cumulative
-    series at successive dates (what it grew by in between)."""
+    series (what it grew by in between; the series only grows, so neighbouring shown values are enough)."""
     ind = catalogue()["set_indicators"]
     sensitive = ind.filter(pl.col("suppress") == "yes").select(pl.col("code").alias("indicator_code"), "set_id")
     small = pub.join(sensitive, on=["set_id", "indicator_code"]).filter((pl.col("value") >= 1) & (pl.col("value") < T))
@@ -232,7 +232,7 @@ def no_small_published(pub: pl.DataFrame) -> None:
     assert pub.filter(pl.col("hidden") & pl.col("value").is_not_null()).height == 0
     to_date = ind.filter((pl.col("suppress") == "yes") & (pl.col("reference_point") == "to_date"))
     series = pub.join(to_date.select(pl.col("code").alias("indicator_code"), "set_id"), on=["set_id", "indicator_code"])
-    series = series.filter(pl.col("as_of").is_not_null()).sort("as_of")
+    series = series.filter(pl.col("as_of").is_not_null() & ~pl.col("hidden")).sort("as_of")  # shown values, in time order
     one_series = ("set_id", "level", "unit_code", "indicator_code", "settlement")
     grew = series.with_columns((pl.col("value") - pl.col("value").shift(1)).over(one_series).alias("_grew")).filter(
         (pl.col("_grew") >= 1) & (pl.col("_grew") < T)
@@ -467,6 +467,23 @@ def test_what_a_cumulative_count_grew_by_between_two_dates_is_protected_too(tmp_
         assert shown(pub, unit, d, as_of=aug) == "<10" and shown(pub, unit, d, as_of=sep) == 103.0
         assert shown(pub, unit, o, as_of=aug) == 20.0 and shown(pub, unit, o, as_of=sep) == 20.0
     assert row(true, "KZ-11", d, as_of=aug)["suppression_reason"] == "complementary"
+    no_small_published(pub)
+
+
+def test_a_hidden_value_between_two_shown_ones_does_not_hide_what_the_series_grew_by(tmp_path: Path):
+    """Abai (KZ-10) alone: 100 children helped by 15 Aug, still 100 by 1 Sep, 105 by 30 Sep. The 5 between 1 Sep and
+    30 Sep hides one of those two; were it the middle 100 alone, 105 − 100 across it would still give the 5 away. So
+    both 100s are hidden (their growth to 105 is 5 each), with the nation's, and 105 is shown."""
+    s = "road_to_school_2023"
+    days = [date(2023, 8, 15), date(2023, 9, 1), date(2023, 9, 30)]
+    rows = [
+        {"set_id": s, "unit_code": "KZ-10", "year": 2023, "return_kind": kind, "as_of": day, "value": v}
+        | {"indicator_code": "RTS.children.distinct"}
+        for kind, day, v in zip(("interim", "interim", "final"), days, (100, 100, 105), strict=True)
+    ]
+    true, pub = build(tmp_path / "w.duckdb", stg(rows))
+    for unit in ("KZ-10", "KZ"):
+        assert [shown(pub, unit, "RTS.children.distinct", as_of=d) for d in days] == ["<10", "<10", 105.0]
     no_small_published(pub)
 
 

@@ -443,22 +443,28 @@ def suppress_set_year(
             for b in bounds:
                 if b.part in members and b.whole in members:
                     subs.append(Subset(_CELL, members[b.part], members[b.whole]))
-        # a cumulative value never exceeds the same unit's later one; and what it grew by between two dates is a
-        # count about people too: when that is 1..threshold-1, it is a cell of its own, never published (hidden,
-        # fixed), that the two values must not give away (later = earlier + growth)
+        # a cumulative value never exceeds the same unit's later one; and what it grew by between any two of its
+        # dates is a count about people too: when that is 1..threshold-1, it is a cell of its own, never published
+        # (hidden, fixed), that the two values must not give away (later = earlier + growth)
         counts = dict(zip(cells[_CELL].to_list(), cells["n"].to_list(), strict=True))
         growth = []
         for (_level, _unit, code, _s, _comp), dated in by_series.items():
             if meta.get(code, {}).get("reference_point") != "to_date" or len(dated) < 2:
                 continue
             ordered = sorted(dated)
-            subs += [Subset(_CELL, a[1], b[1]) for a, b in zip(ordered, ordered[1:], strict=False)]
-            for (_, a), (_, b) in zip(ordered, ordered[1:], strict=False):
-                grew = counts[b] - counts[a]
-                if code in sensitive and 1 <= grew < threshold:
-                    cell = f"{b}~growth~{a}"
-                    growth.append((cell, frame.height + len(growth), code, float(grew)))
-                    adds.append(Additivity(_CELL, b, (a, cell)))
+            # (a later value below an earlier one is a data error: the bound would be false, so it is not stated)
+            subs += [
+                Subset(_CELL, a[1], b[1]) for a, b in zip(ordered, ordered[1:], strict=False) if counts[a[1]] <= counts[b[1]]
+            ]
+            # every pair of dates, not only neighbours: a hidden value between two shown ones does not hide their
+            # difference
+            for i, (_, a) in enumerate(ordered):
+                for _, b in ordered[i + 1 :]:
+                    grew = counts[b] - counts[a]
+                    if code in sensitive and 1 <= grew < threshold:
+                        cell = f"{b}~growth~{a}"
+                        growth.append((cell, frame.height + len(growth), code, float(grew)))
+                        adds.append(Additivity(_CELL, b, (a, cell)))
         if growth:
             cells = pl.concat(
                 [
