@@ -248,13 +248,28 @@ def test_random_returns_read_in_both_views_together_give_no_hidden_count_away(se
     assert with_pending.filter(pl.col("hidden") & (pl.col("set_id") == set_id)).height > 0  # small counts to protect
 
 
+def _values_frame(rows: list[tuple]) -> pl.DataFrame:
+    """Hand-made rows of set values: (set, level, unit, year, date)."""
+    schema = {"set_id": pl.String, "level": pl.String, "unit_code": pl.String, "year": pl.Int64, "as_of": pl.Date}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _subs_frame(rows: list[tuple]) -> pl.DataFrame:
+    """Hand-made rows of set_submissions: (set, unit, region, year, date, review state, awaiting review)."""
+    schema = {
+        "set_id": pl.String, "unit_code": pl.String, "region_code": pl.String, "year": pl.Int64, "as_of": pl.Date,
+        "review_state": pl.String, "is_pending": pl.Boolean,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def test_marking_by_unit_region_and_campaign_date():
     """Hand-made: a campaign with an accepted interim return of KZ-15 at 10 Aug and KZ-11's interim at 20 Aug awaiting
     review, reopened; an institution set with one institution of KZ-35 awaiting review. The nation's row at 10 Aug
     holds no pending return (KZ-11's is dated later); at 20 Aug it does. A region row of an institution set includes
     its institution's pending return; another region's row does not."""
     aug10, aug20 = date(2023, 8, 10), date(2023, 8, 20)
-    values = pl.DataFrame(
+    values = _values_frame(
         [
             ("rts", "region", "KZ-15", 2023, aug10),
             ("rts", "national", "KZ", 2023, aug10),
@@ -268,21 +283,14 @@ def test_marking_by_unit_region_and_campaign_date():
             ("ihe", "national", "KZ", 2025, None),
             ("ihe", "national", "KZ", 2024, None),
         ],
-        schema={"set_id": pl.String, "level": pl.String, "unit_code": pl.String, "year": pl.Int64, "as_of": pl.Date},
-        orient="row",
     )
-    subs = pl.DataFrame(
+    subs = _subs_frame(
         [
             ("rts", "KZ-15", "KZ-15", 2023, aug10, "accepted", False),
             ("rts", "KZ-11", "KZ-11", 2023, aug20, "reopened", True),
             ("ihe", "HEI-A", "KZ-35", 2025, None, "submitted", True),
             ("ihe", "HEI-B", "KZ-71", 2025, None, "accepted", False),
         ],
-        schema={
-            "set_id": pl.String, "unit_code": pl.String, "region_code": pl.String, "year": pl.Int64, "as_of": pl.Date,
-            "review_state": pl.String, "is_pending": pl.Boolean,
-        },
-        orient="row",
     )
     out = mark_set_review_state(values, subs)
     assert out.height == values.height and out.drop("review_state").equals(values)  # rows and order kept
@@ -411,23 +419,16 @@ def test_a_campaign_total_counts_a_pending_return_only_until_the_units_next_retu
     """KZ-11's interim return of 10 August awaits review; its return of 20 August is accepted. The nation's total at
     10 August holds the pending figure; at 20 August it holds KZ-11's accepted one only, so it is accepted."""
     aug10, aug20 = date(2023, 8, 10), date(2023, 8, 20)
-    values = pl.DataFrame(
+    values = _values_frame(
         [
             ("rts", "region", "KZ-11", 2023, aug10),
             ("rts", "national", "KZ", 2023, aug10),
             ("rts", "region", "KZ-11", 2023, aug20),
             ("rts", "national", "KZ", 2023, aug20),
         ],
-        schema={"set_id": pl.String, "level": pl.String, "unit_code": pl.String, "year": pl.Int64, "as_of": pl.Date},
-        orient="row",
     )
-    subs = pl.DataFrame(
+    subs = _subs_frame(
         [("rts", "KZ-11", "KZ-11", 2023, aug10, "submitted", True), ("rts", "KZ-11", "KZ-11", 2023, aug20, "accepted", False)],
-        schema={
-            "set_id": pl.String, "unit_code": pl.String, "region_code": pl.String, "year": pl.Int64, "as_of": pl.Date,
-            "review_state": pl.String, "is_pending": pl.Boolean,
-        },
-        orient="row",
     )
     assert mark_set_review_state(values, subs)["review_state"].to_list() == [
         "submitted", "includes_pending", "accepted", "accepted"
